@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target: strict, explicit, Swift 6 language mode.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// A stage plugin: its own module under `Plugins/<name>`, depending only on the core
+/// (plus its own driver library).
+func plugin(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name,
+        dependencies: ["MachineAuthCore"] + dependencies,
+        path: "Plugins/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let package = Package(
+    name: "machineauth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "machineauth", targets: ["machineauth"]),
+        .library(name: "MachineAuthCore", targets: ["MachineAuthCore"]),
+        .library(name: "MachineAuthServer", targets: ["MachineAuthServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "MachineAuthCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MachineAuthServer",
+            dependencies: [
+                "MachineAuthCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MachineAuthStages",
+            dependencies: [
+                "MachineAuthCore",
+                "JSONStorage",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "machineauth",
+            dependencies: [
+                "MachineAuthCore",
+                "MachineAuthServer",
+                "MachineAuthStages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        plugin("JSONStorage"),
+        .target(
+            name: "MachineAuthTesting",
+            dependencies: ["MachineAuthCore"],
+            path: "Tests/MachineAuthTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MachineAuthCoreTests",
+            dependencies: ["MachineAuthCore", "MachineAuthTesting", "MachineAuthStages"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MachineAuthServerTests",
+            dependencies: [
+                "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONStorageTests",
+            dependencies: ["JSONStorage", "MachineAuthTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

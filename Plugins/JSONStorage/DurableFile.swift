@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import MachineAuthCore
+import Synchronization
+
+/// Whole-file replacement that survives crashes: write a temporary file (mode 0600), fsync
+/// it, rename it over the target, fsync the directory. A reader sees the old file or the
+/// new one, never a mix; a torn temporary file from a crash is ignored and cleaned up.
+struct DurableFile: Sendable {
+    let path: String
+
+    var directory: String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    private var temporaryPrefix: String { (path as NSString).lastPathComponent + ".tmp-" }
+
+    /// The file's bytes, or `nil` when it does not exist.
+    func read() throws -> Data? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw StorageError.unavailable("cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Atomically and durably replaces the file with `data`.
+    func write(_ data: Data) throws {
+        let temporary = (directory as NSString).appendingPathComponent(temporaryPrefix + "\(getpid())-\(RandomToken.hex(bytes: 4))")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("create \(temporary)") }
+        var closed = false
+        defer {
+            if !closed { close(descriptor) }
+        }
+        do {
+            try data.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw failure("write \(temporary)")
+                    }
+                    offset += written
+                }
+            }
+            guard fsync(descriptor) == 0 else { throw failure("fsync \(temporary)") }
+            closed = true
+            guard close(descriptor) == 0 else { throw failure("close \(temporary)") }
+            guard rename(temporary, path) == 0 else { throw failure("rename \(temporary) to \(path)") }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try syncDirectory()
+    }
+
+    private func syncDirectory() throws {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open directory \(directory)") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("fsync directory \(directory)") }
+    }
+
+    /// Deletes temporary files left by a crash during a write.
+    func removeStaleTemporaries() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            unlink((directory as NSString).appendingPathComponent(name))
+        }
+    }
+
+    private func failure(_ action: String) -> StorageError {
+        StorageError.unavailable("cannot \(action): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// An exclusive lock on `<store>.lock`, so two processes never share one JSON store.
+final class ProcessLock: Sendable {
+    private let descriptor: Mutex<Int32?>
+
+    init(path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StorageError.unavailable("cannot open lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw StorageError.unavailable(
+                "\(path) is locked by another MachineAuth process; the JSON store serves one instance (use PostgreSQL for several)")
+        }
+        self.descriptor = Mutex(descriptor)
+    }
+
+    func release() {
+        descriptor.withLock { held in
+            guard let open = held else { return }
+            flock(open, LOCK_UN)
+            close(open)
+            held = nil
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import MachineAuthCore
+import Foundation
+
+extension JSONStorage {
+    public func insertAgent(_ agent: Agent) async throws {
+        try await commit { state in
+            guard state.agents[agent.id] == nil else { throw StorageError.conflict("an agent with id \(agent.id) exists") }
+            guard state.agentIDByClientID[agent.clientID] == nil else {
+                throw StorageError.conflict("an agent with client_id \(agent.clientID) exists")
+            }
+            state.agents[agent.id] = agent
+            state.agentIDByClientID[agent.clientID] = agent.id
+        }
+    }
+
+    public func agent(id: String) async throws -> Agent? {
+        read { $0.agents[id] }
+    }
+
+    public func agent(clientID: String) async throws -> Agent? {
+        read { state in state.agentIDByClientID[clientID].flatMap { state.agents[$0] } }
+    }
+
+    public func updateAgent(id: String, _ change: @Sendable (inout Agent) throws -> Void) async throws -> Agent? {
+        try await commit { state -> Agent? in
+            guard var agent = state.agents[id] else { return nil }
+            let oldClientID = agent.clientID
+            try change(&agent)
+            if agent.clientID != oldClientID {
+                guard state.agentIDByClientID[agent.clientID] == nil else {
+                    throw StorageError.conflict("an agent with client_id \(agent.clientID) exists")
+                }
+                state.agentIDByClientID[oldClientID] = nil
+                state.agentIDByClientID[agent.clientID] = id
+            }
+            state.agents[id] = agent
+            return agent
+        }
+    }
+
+    public func deleteAgent(id: String) async throws -> Agent? {
+        try await commit { state -> Agent? in
+            guard let agent = state.agents.removeValue(forKey: id) else { return nil }
+            state.agentIDByClientID[agent.clientID] = nil
+            state.refreshTokens = state.refreshTokens.filter { $0.value.agentID != id }
+            return agent
+        }
+    }
+
+    public func listAgents(_ query: AgentQuery) async throws -> Page<Agent> {
+        let now = Date()
+        let matching = read { state in state.agents.values.filter { query.matches($0, at: now) } }
+        let ordered = matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        return Page.slice(ordered, query.page)
+    }
+
+    public func applyUsage(_ deltas: [String: UsageDelta]) async throws {
+        guard !deltas.isEmpty else { return }
+        try await commit { state in
+            for (id, delta) in deltas {
+                state.agents[id]?.usage.apply(delta)
+            }
+        }
+    }
+}

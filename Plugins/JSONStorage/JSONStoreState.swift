@@ -1,0 +1,90 @@
+import MachineAuthCore
+import Foundation
+
+/// Everything the JSON driver holds, in memory, with the indexes lookups need.
+struct JSONStoreState: Sendable {
+    var agents: [String: Agent] = [:]
+    var agentIDByClientID: [String: String] = [:]
+    var refreshTokens: [String: RefreshTokenRecord] = [:]
+    var revokedTokens: [String: RevokedAccessToken] = [:]
+    var signingKeys: [SigningKeyRecord] = []
+    var auditRecords: [AuditRecord] = []
+    var settings: [String: String] = [:]
+    /// Bumped by every change; the writer persists up to a version.
+    var version = 0
+
+    init() {}
+
+    init(document: JSONStoreDocument) {
+        for agent in document.agents {
+            agents[agent.id] = agent
+            agentIDByClientID[agent.clientID] = agent.id
+        }
+        refreshTokens = Dictionary(document.refreshTokens.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
+        revokedTokens = Dictionary(document.revokedAccessTokens.map { ($0.jti, $0) }, uniquingKeysWith: { $1 })
+        signingKeys = document.signingKeys
+        auditRecords = document.auditRecords
+        settings = document.settings
+    }
+
+    var document: JSONStoreDocument {
+        JSONStoreDocument(
+            agents: agents.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            refreshTokens: refreshTokens.values.sorted { ($0.createdAt, $0.hash) < ($1.createdAt, $1.hash) },
+            revokedAccessTokens: revokedTokens.values.sorted { $0.jti < $1.jti },
+            signingKeys: signingKeys, auditRecords: auditRecords, settings: settings)
+    }
+}
+
+/// The file format: one versioned JSON document.
+struct JSONStoreDocument: Codable, Sendable {
+    static let format = "machineauth-store"
+    static let schemaVersion = 1
+
+    var format = JSONStoreDocument.format
+    var schemaVersion = JSONStoreDocument.schemaVersion
+    var agents: [Agent]
+    var refreshTokens: [RefreshTokenRecord]
+    var revokedAccessTokens: [RevokedAccessToken]
+    var signingKeys: [SigningKeyRecord]
+    var auditRecords: [AuditRecord]
+    var settings: [String: String]
+
+    init(
+        agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
+        signingKeys: [SigningKeyRecord], auditRecords: [AuditRecord], settings: [String: String]
+    ) {
+        self.agents = agents
+        self.refreshTokens = refreshTokens
+        self.revokedAccessTokens = revokedAccessTokens
+        self.signingKeys = signingKeys
+        self.auditRecords = auditRecords
+        self.settings = settings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, agents, settings
+        case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
+        case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys", auditRecords = "audit_records"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        guard format == Self.format else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "not a MachineAuth store (format \"\(format)\")")
+        }
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        guard schemaVersion <= Self.schemaVersion else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .schemaVersion, in: container,
+                debugDescription: "written by a newer MachineAuth (schema \(schemaVersion), this build reads up to \(Self.schemaVersion))")
+        }
+        agents = try container.decodeIfPresent([Agent].self, forKey: .agents) ?? []
+        refreshTokens = try container.decodeIfPresent([RefreshTokenRecord].self, forKey: .refreshTokens) ?? []
+        revokedAccessTokens = try container.decodeIfPresent([RevokedAccessToken].self, forKey: .revokedAccessTokens) ?? []
+        signingKeys = try container.decodeIfPresent([SigningKeyRecord].self, forKey: .signingKeys) ?? []
+        auditRecords = try container.decodeIfPresent([AuditRecord].self, forKey: .auditRecords) ?? []
+        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+    }
+}

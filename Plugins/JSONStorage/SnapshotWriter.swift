@@ -1,0 +1,73 @@
+import Dispatch
+import MachineAuthCore
+import Foundation
+
+/// Persists the store with group commit: callers wait until a version is durable; one
+/// write covers every change made before it started, so concurrent requests share fsyncs.
+actor SnapshotWriter {
+    private let file: DurableFile
+    private let capture: @Sendable () -> JSONStoreState
+    private let queue = DispatchQueue(label: "machineauth.json-storage.writer")
+    private var durableVersion = 0
+    private var waiters: [(version: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var writing = false
+
+    init(file: DurableFile, durableVersion: Int, capture: @escaping @Sendable () -> JSONStoreState) {
+        self.file = file
+        self.durableVersion = durableVersion
+        self.capture = capture
+    }
+
+    /// Returns once everything up to `version` is on disk.
+    func waitUntilDurable(_ version: Int) async throws {
+        if version <= durableVersion { return }
+        try await withCheckedThrowingContinuation { continuation in
+            waiters.append((version, continuation))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiters.isEmpty {
+            let snapshot = capture()
+            let version = snapshot.version
+            let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
+                queue.async { [file] in
+                    continuation.resume(returning: Result { try file.write(Self.encode(snapshot.document)) })
+                }
+            }
+            if case .success = result { durableVersion = max(durableVersion, version) }
+            let done = waiters.filter { $0.version <= version }
+            waiters.removeAll { $0.version <= version }
+            for waiter in done { waiter.continuation.resume(with: result) }
+        }
+        writing = false
+    }
+
+    /// Dates keep milliseconds, so ordering and token cutoffs survive a reload.
+    static let preciseDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    static func encode(_ document: JSONStoreDocument) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(preciseDates))
+        }
+        return try encoder.encode(document)
+    }
+
+    static func decode(_ data: Data) throws -> JSONStoreDocument {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: preciseDates) { return date }
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid date \"\(text)\""))
+        }
+        return try decoder.decode(JSONStoreDocument.self, from: data)
+    }
+}

@@ -1,0 +1,73 @@
+/// Writes a configuration document back as YAML with secrets masked, for `config show`.
+///
+/// Masked: values of keys that name a secret (`password`, `secret`, `*_key`, `token`) and
+/// the password inside URLs (`postgres://user:••••@host/db`).
+public enum ConfigRenderer {
+    public static let mask = "********"
+
+    public static func render(_ node: ConfigNode) -> String {
+        var lines: [String] = []
+        write(node, key: nil, indent: 0, into: &lines)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func isSecretKey(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return ["password", "secret", "token", "private_key", "hash_key", "api_key", "signing_key"].contains { lowered.contains($0) }
+            && !lowered.hasSuffix("_env") && !lowered.hasSuffix("_file") && !lowered.hasSuffix("_ttl")
+    }
+
+    private static func write(_ node: ConfigNode, key: String?, indent: Int, into lines: inout [String]) {
+        let pad = String(repeating: "  ", count: indent)
+        switch node.kind {
+        case .mapping(let entries):
+            if entries.isEmpty {
+                lines.append(pad + (key.map { "\($0): {}" } ?? "{}"))
+                return
+            }
+            var childIndent = indent
+            if let key {
+                lines.append(pad + "\(key):")
+                childIndent += 1
+            }
+            for entry in entries { write(entry.value, key: entry.key, indent: childIndent, into: &lines) }
+        case .sequence(let items):
+            guard !items.isEmpty else {
+                lines.append(pad + "\(key ?? "-"): []")
+                return
+            }
+            if let key { lines.append(pad + "\(key):") }
+            for item in items {
+                var nested: [String] = []
+                write(item, key: nil, indent: 0, into: &nested)
+                let itemPad = pad + (key == nil ? "" : "  ")
+                for (index, line) in nested.enumerated() {
+                    lines.append(itemPad + (index == 0 ? "- " : "  ") + line)
+                }
+            }
+        case .scalar(let text, _):
+            let shown = key.map(isSecretKey) == true && !text.isEmpty ? mask : maskURLPassword(text)
+            lines.append(pad + (key.map { "\($0): " } ?? "") + quote(shown))
+        case .null:
+            lines.append(pad + (key.map { "\($0): null" } ?? "null"))
+        }
+    }
+
+    /// `scheme://user:password@host` → `scheme://user:********@host`.
+    static func maskURLPassword(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") else { return text }
+        let userInfo = text[schemeEnd.upperBound..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return text }
+        return String(text[..<text.index(after: colon)]) + mask + String(text[at...])
+    }
+
+    static func quote(_ text: String) -> String {
+        let plainSafe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:".contains($0) }
+            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
+            && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-")
+        if plainSafe { return text }
+        var quoted = ""
+        JSONValue.writeString(text, to: &quoted)
+        return quoted
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A value written as one YAML scalar and parsed by the type itself, such as a duration or a choice.
+///
+/// The configuration decoder parses these directly, so a bad value becomes one clear error
+/// (naming the expected form) and decoding continues with ``configPlaceholder``.
+public protocol ConfigScalar: Decodable, Sendable {
+    /// Parses the scalar text, or throws a message describing what was expected.
+    static func parse(configText: String) throws(ConfigValueError) -> Self
+    /// A stand-in used after an error so the rest of the file is still checked.
+    static var configPlaceholder: Self { get }
+}
+
+/// Why a scalar could not be parsed; the message is shown to the user as is.
+public struct ConfigValueError: Error, Sendable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
+
+/// A fixed set of string choices, such as a signing algorithm; bad values list the valid ones.
+///
+/// ```swift
+/// enum Mode: String, ConfigChoice { case fast, safe }
+/// ```
+public protocol ConfigChoice: ConfigScalar, CaseIterable, RawRepresentable where RawValue == String {}
+
+extension ConfigChoice {
+    public static func parse(configText: String) throws(ConfigValueError) -> Self {
+        if let exact = Self(rawValue: configText) { return exact }
+        if let loose = allCases.first(where: { $0.rawValue.lowercased() == configText.lowercased() }) { return loose }
+        let valid = allCases.map(\.rawValue).joined(separator: ", ")
+        throw ConfigValueError("invalid value \"\(configText)\"; valid choices: \(valid)")
+    }
+
+    public static var configPlaceholder: Self { allCases.first! }
+}
+
+/// A length of time written as seconds (`3600`) or with a unit (`90s`, `15m`, `1h`, `7d`).
+public struct ConfigDuration: ConfigScalar, Hashable, Comparable, CustomStringConvertible {
+    public var seconds: Int
+
+    public init(seconds: Int) {
+        self.seconds = seconds
+    }
+
+    public static func parse(configText: String) throws(ConfigValueError) -> ConfigDuration {
+        let text = configText.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        if let plain = Int(text), plain >= 0 { return ConfigDuration(seconds: plain) }
+        for (suffix, factor) in units where factor > 0 && text.hasSuffix(suffix) {
+            if let count = Int(text.dropLast(suffix.count)), count >= 0 {
+                return ConfigDuration(seconds: count * factor)
+            }
+        }
+        throw ConfigValueError("invalid duration \"\(configText)\"; write seconds (3600) or a number with s, m, h or d (15m)")
+    }
+
+    public static var configPlaceholder: ConfigDuration { ConfigDuration(seconds: 0) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try Self.parse(configText: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool { lhs.seconds < rhs.seconds }
+
+    public var description: String { "\(seconds)s" }
+}
+
+/// A list written either as a YAML list or as one comma-separated string (handy for `${ALLOWED_ORIGINS}`).
+public struct CommaSeparatedList: Decodable, Sendable, Hashable {
+    public var values: [String]
+
+    public init(_ values: [String]) {
+        self.values = values
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if var list = try? decoder.unkeyedContainer() {
+            var values: [String] = []
+            while !list.isAtEnd { values.append(try list.decode(String.self)) }
+            self.values = values
+        } else {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            self.values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+}

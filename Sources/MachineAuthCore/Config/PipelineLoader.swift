@@ -1,0 +1,71 @@
+/// Loads a pipeline configuration: YAML → interpolation → core sections and stages decoded
+/// with the registry, collecting every problem before failing.
+///
+/// ```swift
+/// let pipeline = try PipelineLoader(registry: .standard).load(.file("config/machineauth.yaml"))
+/// ```
+public struct PipelineLoader: Sendable {
+    /// Top-level sections MachineAuth understands.
+    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers"]
+
+    public var registry: StageRegistry
+
+    public init(registry: StageRegistry) {
+        self.registry = registry
+    }
+
+    /// Loads `source`, reading `${VAR}` values from the process environment and its `.env` file.
+    public func load(_ source: ConfigSource) throws(ConfigError) -> LoadedPipeline {
+        let environment: ConfigEnvironment
+        do {
+            environment = try ConfigEnvironment.load(dotEnvFile: source.dotEnvPath)
+        } catch {
+            throw ConfigError([ConfigDiagnostic(
+                location: SourceLocation(file: source.dotEnvPath ?? ".env", line: 1, column: 1), keyPath: "",
+                message: "cannot read the .env file: \(error)")])
+        }
+        return try load(source, environment: environment)
+    }
+
+    /// Loads `source` with an explicit environment (tests).
+    public func load(_ source: ConfigSource, environment: ConfigEnvironment) throws(ConfigError) -> LoadedPipeline {
+        let raw = try YAMLComposer.compose(source.text, file: source.name)
+        var diagnostics: [ConfigDiagnostic] = []
+        let document = Interpolator(environment: environment).expand(raw, into: &diagnostics)
+        guard let entries = document.entries ?? (document.isNull ? [] : nil) else {
+            throw ConfigError([ConfigDiagnostic(location: document.location, keyPath: "", message: "the configuration must be a mapping of sections")])
+        }
+        for entry in entries where !Self.sections.contains(entry.key) {
+            var message = "unknown section \"\(entry.key)\""
+            if let guess = Suggestion.closest(to: entry.key, in: Self.sections) { message += "; did you mean \"\(guess)\"?" }
+            diagnostics.append(ConfigDiagnostic(
+                location: entry.keyLocation, keyPath: entry.key,
+                message: message + " (valid sections: \(Self.sections.joined(separator: ", ")))"))
+        }
+        var reader = SectionReader(document: document, diagnostics: diagnostics)
+        let server = reader.section("server", ServerSettings.self, validate: ServerSettings.validate)
+        let admin = reader.section("admin", AdminSettings.self, validate: { _ in [] })
+        let tokens = reader.section("tokens", TokenSettings.self, validate: TokenSettings.validate)
+        let security = reader.section("security", SecuritySettings.self, validate: SecuritySettings.validate)
+        let storage = reader.storage(registry)
+        let authenticators = reader.stageList(.authenticator, registry.authenticators)
+        let enrichers = reader.stageList(.enricher, registry.enrichers)
+        let notifiers = reader.stageList(.notifier, registry.notifiers)
+
+        guard reader.diagnostics.isEmpty, let server, let admin, let tokens, let security, let storage else {
+            throw ConfigError(reader.diagnostics.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+        }
+        return LoadedPipeline(
+            source: source.name,
+            settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security),
+            effectiveDocument: document, storage: storage, authenticators: authenticators,
+            enrichers: enrichers, notifiers: notifiers)
+    }
+}
+
+extension ConfigNode {
+    var isNull: Bool {
+        if case .null = kind { return true }
+        return false
+    }
+}

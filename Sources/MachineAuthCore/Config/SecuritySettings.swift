@@ -1,0 +1,47 @@
+/// The `security:` section: the secret-hashing key and brute-force limits.
+public struct SecuritySettings: Decodable, Sendable, Hashable {
+    /// Key for hashing client secrets and API keys (HMAC-SHA-256). Empty: a random key is
+    /// generated on first start and kept in storage. Set it to keep it apart from the data.
+    public var secretHashKey: String
+    /// Failed client authentications allowed per client id and per address within `failureWindow`.
+    public var maxFailedAuthentications: Int
+    public var failureWindow: ConfigDuration
+
+    enum CodingKeys: String, CodingKey {
+        case secretHashKey = "secret_hash_key", maxFailedAuthentications = "max_failed_authentications"
+        case failureWindow = "failure_window"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        secretHashKey = try container.decodeIfPresent(String.self, forKey: .secretHashKey) ?? ""
+        maxFailedAuthentications = try container.decodeIfPresent(Int.self, forKey: .maxFailedAuthentications) ?? 10
+        failureWindow = try container.decodeIfPresent(ConfigDuration.self, forKey: .failureWindow) ?? ConfigDuration(seconds: 60)
+    }
+
+    static func validate(_ settings: SecuritySettings) -> [StageConfigProblem] {
+        var problems: [StageConfigProblem] = []
+        if !settings.secretHashKey.isEmpty, settings.secretHashKey.utf8.count < 32 {
+            problems.append(.init(keyPath: "secret_hash_key", "must be at least 32 characters (or empty to generate one)"))
+        }
+        if settings.maxFailedAuthentications < 1 {
+            problems.append(.init(keyPath: "max_failed_authentications", "must be at least 1"))
+        }
+        return problems
+    }
+}
+
+/// The core (non-stage) sections of the pipeline configuration.
+public struct CoreSettings: Sendable, Hashable {
+    public var server: ServerSettings
+    public var admin: AdminSettings
+    public var tokens: TokenSettings
+    public var security: SecuritySettings
+
+    public init(server: ServerSettings, admin: AdminSettings, tokens: TokenSettings, security: SecuritySettings) {
+        self.server = server
+        self.admin = admin
+        self.tokens = tokens
+        self.security = security
+    }
+}

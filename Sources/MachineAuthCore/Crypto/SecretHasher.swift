@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+
+/// Hashes server-generated secrets (client secrets, API keys, refresh tokens) with a keyed
+/// HMAC-SHA-256 and checks them in constant time.
+///
+/// Such secrets carry ≥256 bits of entropy, so a fast keyed hash is safe and keeps token
+/// issuance bound by signing rather than hashing. Stored form: `hmac-sha256:<base64url>`.
+/// Pre-computed `sha256:<base64url>` hashes (from `machineauth hash-secret`) verify too.
+public struct SecretHasher: Sendable {
+    private let key: SymmetricKey
+
+    public init(key: some DataProtocol) {
+        self.key = SymmetricKey(data: Data(key))
+    }
+
+    /// The stored form of `secret`. Deterministic, so it can serve as a lookup key.
+    public func hash(_ secret: String) -> String {
+        "hmac-sha256:" + Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: key)))
+    }
+
+    /// Whether `secret` matches `stored`, compared in constant time.
+    public func verify(_ secret: String, against stored: String) -> Bool {
+        let candidate: String
+        if stored.hasPrefix("hmac-sha256:") {
+            candidate = hash(secret)
+        } else if stored.hasPrefix("sha256:") {
+            candidate = Self.unkeyedHash(secret)
+        } else {
+            return false
+        }
+        return ConstantTime.equals(Array(candidate.utf8), Array(stored.utf8))
+    }
+
+    /// The unkeyed form, for hashes computed outside the server (`machineauth hash-secret`).
+    public static func unkeyedHash(_ secret: String) -> String {
+        "sha256:" + Base64URL.encode(Data(SHA256.hash(data: Data(secret.utf8))))
+    }
+}
+
+/// Comparisons whose time does not depend on where the inputs differ.
+public enum ConstantTime {
+    public static func equals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
+        for index in 0..<max(lhs.count, rhs.count) {
+            let left = index < lhs.count ? lhs[index] : 0
+            let right = index < rhs.count ? rhs[index] : 0
+            difference |= left ^ right
+        }
+        return difference == 0
+    }
+
+    public static func equals(_ lhs: String, _ rhs: String) -> Bool {
+        equals(Array(lhs.utf8), Array(rhs.utf8))
+    }
+}

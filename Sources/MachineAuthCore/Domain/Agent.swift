@@ -1,0 +1,119 @@
+import Foundation
+
+/// A machine client: it authenticates with its `client_id` and secret and receives access tokens.
+///
+/// This is the stored record; it holds secret *hashes* and is never sent to clients as is
+/// (the HTTP layer renders a view without them).
+public struct Agent: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var description: String
+    public var tags: [String]
+    public var metadata: [String: String]
+    public var clientID: String
+    /// Current secret first; older ones stay valid until their `expiresAt` (rotation grace period).
+    public var secrets: [ClientSecretHash]
+    public var scopes: [String]
+    public var isActive: Bool
+    public var organizationID: String?
+    public var teamID: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var expiresAt: Date?
+    public var usage: AgentUsage
+    /// Rules that make tokens issued before a moment inactive (deactivation, rotation).
+    public var tokenCutoffs: [TokenCutoff]
+    /// Who manages the record: `nil` for the API, `"provision"` for declarative YAML.
+    public var managedBy: String?
+
+    public init(
+        id: String, name: String, description: String = "", tags: [String] = [], metadata: [String: String] = [:],
+        clientID: String, secrets: [ClientSecretHash], scopes: [String], isActive: Bool = true,
+        organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
+        expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.metadata = metadata
+        self.clientID = clientID
+        self.secrets = secrets
+        self.scopes = scopes
+        self.isActive = isActive
+        self.organizationID = organizationID
+        self.teamID = teamID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+        self.expiresAt = expiresAt
+        self.usage = usage
+        self.tokenCutoffs = tokenCutoffs
+        self.managedBy = managedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, tags, metadata, secrets, scopes, usage
+        case clientID = "client_id", isActive = "is_active", organizationID = "organization_id", teamID = "team_id"
+        case createdAt = "created_at", updatedAt = "updated_at", expiresAt = "expires_at"
+        case tokenCutoffs = "token_cutoffs", managedBy = "managed_by"
+    }
+
+    /// `active`, `inactive` (deactivated) or `expired`.
+    public func status(at now: Date) -> AgentStatus {
+        if !isActive { return .inactive }
+        if let expiresAt, expiresAt <= now { return .expired }
+        return .active
+    }
+
+    /// Whether a token issued at `issuedAt` is still honoured for this agent at `now`.
+    public func acceptsToken(issuedAt: Date, at now: Date) -> Bool {
+        guard status(at: now) == .active else { return false }
+        return !tokenCutoffs.contains { $0.revokes(issuedAt: issuedAt, at: now) }
+    }
+}
+
+/// The lifecycle state shown in the API.
+public enum AgentStatus: String, Sendable, Codable, CaseIterable {
+    case active, inactive, expired
+}
+
+/// A keyed hash of one client secret, with the end of its grace period after a rotation.
+public struct ClientSecretHash: Sendable, Hashable, Codable {
+    public var hash: String
+    public var createdAt: Date
+    public var expiresAt: Date?
+
+    public init(hash: String, createdAt: Date, expiresAt: Date? = nil) {
+        self.hash = hash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hash, createdAt = "created_at", expiresAt = "expires_at"
+    }
+
+    public func isUsable(at now: Date) -> Bool {
+        expiresAt.map { now < $0 } ?? true
+    }
+}
+
+/// Tokens issued before `issuedBefore` stop being honoured from `effectiveAt` on.
+public struct TokenCutoff: Sendable, Hashable, Codable {
+    public var issuedBefore: Date
+    public var effectiveAt: Date
+
+    public init(issuedBefore: Date, effectiveAt: Date) {
+        self.issuedBefore = issuedBefore
+        self.effectiveAt = effectiveAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuedBefore = "issued_before", effectiveAt = "effective_at"
+    }
+
+    /// Token `iat` has whole seconds, so a token from the cutoff's own second is revoked too.
+    public func revokes(issuedAt: Date, at now: Date) -> Bool {
+        now >= effectiveAt && issuedAt.timeIntervalSince1970.rounded(.down) <= issuedBefore.timeIntervalSince1970
+    }
+}

@@ -1,0 +1,14 @@
+/// A notifier stage: hears every domain event (agent created, token issued, …).
+///
+/// `notify` is awaited by the request that caused the event, so it must be quick: a
+/// notifier that does slow work (HTTP deliveries) records the event durably and works in
+/// the background.
+public protocol Notifier: Sendable {
+    func notify(_ event: DomainEvent) async
+    /// Flushes buffered work on shutdown.
+    func shutdown() async
+}
+
+extension Notifier {
+    public func shutdown() async {}
+}

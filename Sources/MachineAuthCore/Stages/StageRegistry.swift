@@ -1,0 +1,104 @@
+/// The stages compiled into this binary, looked up by `type:`. A value, not a global:
+/// the executable fills one in a single place, tests build their own.
+///
+/// ```swift
+/// var registry = StageRegistry()
+/// registry.register(JSONStorageFactory.self)
+/// ```
+public struct StageRegistry: Sendable {
+    public private(set) var authenticators: [String: StageBlueprint<any Authenticator, StageContext>] = [:]
+    public private(set) var enrichers: [String: StageBlueprint<any ClaimEnricher, StageContext>] = [:]
+    public private(set) var notifiers: [String: StageBlueprint<any Notifier, StageContext>] = [:]
+    public private(set) var storages: [String: StageBlueprint<any Storage, StorageContext>] = [:]
+    /// URL scheme → storage type.
+    public private(set) var storageSchemes: [String: String] = [:]
+
+    public init() {}
+
+    public mutating func register<F: AuthenticatorFactory>(_ factory: F.Type) {
+        authenticators[F.type] = StageBlueprint(factory, make: F.makeAuthenticator)
+    }
+
+    public mutating func register<F: ClaimEnricherFactory>(_ factory: F.Type) {
+        enrichers[F.type] = StageBlueprint(factory, make: F.makeEnricher)
+    }
+
+    public mutating func register<F: NotifierFactory>(_ factory: F.Type) {
+        notifiers[F.type] = StageBlueprint(factory, make: F.makeNotifier)
+    }
+
+    public mutating func register<F: StorageFactory>(_ factory: F.Type) {
+        storages[F.type] = StageBlueprint(factory, make: F.makeStorage)
+        for scheme in F.urlSchemes { storageSchemes[scheme] = F.type }
+    }
+
+    /// Every registered stage, by kind, for listings.
+    public var catalog: [(kind: StageKind, type: String, summary: String)] {
+        func rows<P, C>(_ kind: StageKind, _ map: [String: StageBlueprint<P, C>]) -> [(StageKind, String, String)] {
+            map.values.sorted { $0.type < $1.type }.map { (kind, $0.type, $0.summary) }
+        }
+        return (rows(.storage, storages) + rows(.authenticator, authenticators) + rows(.enricher, enrichers)
+            + rows(.notifier, notifiers)).map { (kind: $0.0, type: $0.1, summary: $0.2) }
+    }
+}
+
+/// The four kinds of stage, as named in the YAML (`authenticators:`, `enrichers:`, …).
+public enum StageKind: String, Sendable, CaseIterable {
+    case storage, authenticator, enricher, notifier
+
+    /// The YAML section that lists stages of this kind.
+    public var section: String {
+        switch self {
+        case .storage: return "storage"
+        case .authenticator: return "authenticators"
+        case .enricher: return "enrichers"
+        case .notifier: return "notifiers"
+        }
+    }
+}
+
+/// A registered stage type: decodes its options and builds the stage from them.
+public struct StageBlueprint<Product, Context>: Sendable {
+    public let type: String
+    public let summary: String
+    let prepare: @Sendable (ConfigNode, String) -> (PreparedStage<Product, Context>?, [ConfigDiagnostic])
+
+    init<F: StageFactory>(_ factory: F.Type, make: @escaping @Sendable (F.Config, Context) async throws -> Product) {
+        self.type = F.type
+        self.summary = F.summary
+        self.prepare = { node, keyPath in
+            var (config, diagnostics) = ConfigDecoder.decode(F.Config.self, from: node, keyPath: keyPath)
+            guard let config else { return (nil, diagnostics) }
+            for problem in F.validate(config) {
+                diagnostics.append(ConfigDiagnostic(
+                    location: node.location(of: problem.keyPath), keyPath: KeyPath.join(keyPath, problem.keyPath),
+                    message: problem.message))
+            }
+            let prepared = PreparedStage<Product, Context>(type: F.type) { context in try await make(config, context) }
+            return (diagnostics.isEmpty ? prepared : nil, diagnostics)
+        }
+    }
+}
+
+/// A stage whose options decoded cleanly, ready to be built at start-up.
+public struct PreparedStage<Product, Context>: Sendable {
+    public let type: String
+    let build: @Sendable (Context) async throws -> Product
+
+    /// Builds the stage.
+    public func make(_ context: Context) async throws -> Product {
+        try await build(context)
+    }
+}
+
+extension ConfigNode {
+    /// The location of a dotted path below this node (the node itself when not found).
+    func location(of keyPath: String) -> SourceLocation {
+        var node = self
+        for part in keyPath.split(separator: ".") {
+            guard let next = node[String(part)] else { break }
+            node = next
+        }
+        return node.location
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A storage driver stage: everything MachineAuth persists, in one transactional store.
+///
+/// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
+/// memory; every write is durable before it returns. Composed of small stores so each
+/// feature's surface stays readable.
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore {}
+
+/// Opening, closing and watching a store.
+public protocol StorageLifecycle: Sendable {
+    /// A description for logs, without credentials (`json:/var/lib/machineauth.json`).
+    var summary: String { get }
+    /// Loads or connects, creating or migrating the schema. Throws a ``StorageError`` that says what to fix.
+    func open() async throws
+    /// Finishes pending writes and releases the store.
+    func close() async throws
+    /// Checks that the store answers; used by `/health/ready`.
+    func checkHealth() async throws -> AgentCounts
+    /// Changes made by *other* instances sharing the store, so caches can follow them.
+    func changes() -> AsyncStream<StorageChange>
+}
+
+/// A change made elsewhere that in-memory state must follow.
+public enum StorageChange: Sendable, Hashable {
+    case agentChanged(id: String)
+    case accessTokenRevoked(RevokedAccessToken)
+    case signingKeysChanged
+    /// The feed was interrupted: reload everything cached.
+    case resynchronize
+}
+
+/// Agents and their usage counters.
+public protocol AgentStore: Sendable {
+    /// Inserts a new agent; throws ``StorageError/conflict`` if its id or client id exists.
+    func insertAgent(_ agent: Agent) async throws
+    func agent(id: String) async throws -> Agent?
+    func agent(clientID: String) async throws -> Agent?
+    /// Reads, changes and writes one agent atomically; `nil` when it does not exist.
+    func updateAgent(id: String, _ change: @Sendable (inout Agent) throws -> Void) async throws -> Agent?
+    /// Removes an agent and its refresh tokens; returns what was removed.
+    func deleteAgent(id: String) async throws -> Agent?
+    func listAgents(_ query: AgentQuery) async throws -> Page<Agent>
+    /// Adds batched usage counters (agents that no longer exist are skipped).
+    func applyUsage(_ deltas: [String: UsageDelta]) async throws
+}
+
+/// The signing key ring.
+public protocol SigningKeyStore: Sendable {
+    func signingKeys() async throws -> [SigningKeyRecord]
+    /// Stores `candidate` only if there is no active key yet; returns the ring as it now is.
+    /// Makes concurrent first starts agree on one key.
+    func insertFirstSigningKey(_ candidate: SigningKeyRecord) async throws -> [SigningKeyRecord]
+    /// Retires the active key (published until `publishRetiredUntil`), activates `newKey`,
+    /// and drops keys whose publication has ended — in one atomic step.
+    func rotateSigningKey(to newKey: SigningKeyRecord, publishRetiredUntil: Date) async throws -> [SigningKeyRecord]
+}
+
+/// Refresh tokens and the access-token denylist.
+public protocol TokenStore: Sendable {
+    func insertRefreshToken(_ record: RefreshTokenRecord) async throws
+    /// Marks the token used if it was fresh — atomically, so two racing uses cannot both win.
+    func useRefreshToken(hash: String, at time: Date) async throws -> RefreshTokenUse
+    func refreshToken(hash: String) async throws -> RefreshTokenRecord?
+    /// Revokes every token of a family; returns how many were still live.
+    @discardableResult func revokeRefreshFamily(_ familyID: String, at time: Date) async throws -> Int
+    @discardableResult func revokeRefreshTokens(agentID: String, at time: Date) async throws -> Int
+    func revokeAccessToken(_ token: RevokedAccessToken) async throws
+    func revokedAccessTokens() async throws -> [RevokedAccessToken]
+    /// Forgets denylist entries and refresh tokens that expired before `time`.
+    func purgeExpiredTokens(before time: Date) async throws
+}
+
+/// The audit trail.
+public protocol AuditStore: Sendable {
+    func appendAuditRecords(_ records: [AuditRecord]) async throws
+    func auditRecords(_ query: AuditQuery) async throws -> Page<AuditRecord>
+    /// Deletes records older than `time`; returns how many.
+    @discardableResult func deleteAuditRecords(before time: Date) async throws -> Int
+}
+
+/// Small instance-wide values, such as the generated secret-hashing key.
+public protocol SettingsStore: Sendable {
+    func setting(_ name: String) async throws -> String?
+    /// Stores `value` unless the setting exists; returns the stored value either way.
+    func insertSettingIfAbsent(_ name: String, value: String) async throws -> String
+}
+
+/// A storage failure that says what went wrong and what to do.
+public struct StorageError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Code: String, Sendable {
+        case conflict, notFound, unavailable, corrupt, invalid
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public static func conflict(_ message: String) -> StorageError { StorageError(.conflict, message) }
+    public static func unavailable(_ message: String) -> StorageError { StorageError(.unavailable, message) }
+    public static func corrupt(_ message: String) -> StorageError { StorageError(.corrupt, message) }
+
+    public var description: String { message }
+}

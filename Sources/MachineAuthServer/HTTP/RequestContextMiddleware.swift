@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Logging
+import MachineAuthCore
+
+/// Fills in the request id, the real client address and scheme (believing forwarding headers
+/// only from trusted proxies), logs one line per request, and echoes `X-Request-Id`.
+struct RequestContextMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let trustedProxies: [IPAddressRange]
+
+    init(trustedProxies: [String]) {
+        self.trustedProxies = trustedProxies.compactMap(IPAddressRange.init)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let supplied = request.headers[.xRequestID].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
+        context.requestID = supplied ?? RandomToken.hex(bytes: 8)
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        if let peer = context.peerAddress, isTrusted(peer) {
+            context.clientAddress = forwardedClient(request) ?? peer
+            if let proto = request.headers[.xForwardedProto]?.split(separator: ",").first {
+                context.scheme = proto.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+        }
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = ErrorMiddleware.response(for: error, request: request, context: context)
+        }
+        response.headers[.xRequestID] = context.requestID
+        let elapsed = started.duration(to: .now)
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code)",
+            metadata: [
+                "client": .string(context.clientAddress ?? "-"),
+                "ms": .string(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
+            ])
+        return response
+    }
+
+    private func isTrusted(_ address: String) -> Bool {
+        trustedProxies.contains { $0.contains(address) }
+    }
+
+    /// The right-most `X-Forwarded-For` address that is not itself a trusted proxy.
+    private func forwardedClient(_ request: Request) -> String? {
+        guard let header = request.headers[.xForwardedFor] else { return nil }
+        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.reversed().first { !isTrusted($0) } ?? hops.first
+    }
+}

@@ -1,0 +1,40 @@
+/// The embedded default pipeline: a byte-for-byte copy of `config/machineauth.yaml`
+/// (a test keeps the two identical; `scripts/embed-default-config` refreshes it),
+/// so `swift run machineauth` needs no files.
+public enum DefaultConfiguration {
+    public static let yaml = #"""
+    # MachineAuth pipeline configuration — the embedded default (zero setup).
+    #
+    # Every value can come from the environment: ${VAR} or ${VAR:-default}. A .env file beside
+    # this file (or in the working directory for the embedded copy) is read too. Validate a
+    # change with `machineauth config check FILE`; see the effective values with `config show`.
+
+    server:
+      host: "${HOST:-0.0.0.0}"
+      port: "${PORT:-8080}"
+      environment: "${ENV:-development}"          # production refuses the default admin password
+      issuer: "${ISSUER:-}"                        # empty: http://localhost:<port>
+      allowed_origins: "${ALLOWED_ORIGINS:-http://localhost:3000}"
+      require_https: "${REQUIRE_HTTPS:-false}"
+      trusted_proxies: "${TRUSTED_PROXIES:-127.0.0.1,::1}"
+      max_body_bytes: 1048576
+
+    admin:
+      email: "${ADMIN_EMAIL:-admin@example.com}"
+      password: "${ADMIN_PASSWORD:-changeme}"
+      session_ttl: 1h
+
+    tokens:
+      algorithm: "${JWT_SIGNING_ALGORITHM:-RS256}"   # RS256, ES256 or EdDSA
+      key_id: "${JWT_KEY_ID:-key-1}"
+      access_token_ttl: "${JWT_ACCESS_TOKEN_EXPIRY:-3600}"
+      refresh_token_ttl: 30d
+      refresh_tokens_for_client_credentials: true
+
+    security:
+      secret_hash_key: "${SECRET_HASH_KEY:-}"       # empty: generated once and kept in storage
+
+    storage:
+      url: "${DATABASE_URL:-json:machineauth.json}"  # json:PATH or postgres://…
+    """#
+}

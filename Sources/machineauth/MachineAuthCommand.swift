@@ -1,0 +1,13 @@
+import ArgumentParser
+import MachineAuthCore
+
+/// `machineauth`: the MachineAuth server and its operator tools.
+@main
+struct MachineAuthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "machineauth",
+        abstract: "OAuth 2.0 authorization server and auth gateway for AI agents and machines.",
+        version: MachineAuthVersion.current,
+        subcommands: [ServeCommand.self, ConfigCommand.self, StagesCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
