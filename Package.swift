@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -50,6 +53,7 @@ let package = Package(
                 "MachineAuthCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -58,6 +62,9 @@ let package = Package(
             dependencies: [
                 "MachineAuthCore",
                 "JSONStorage",
+                "ClientSecretAuthenticator",
+                "RefreshTokenAuthenticator",
+                "AuditSink",
             ],
             swiftSettings: swiftSettings
         ),
@@ -72,6 +79,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         plugin("JSONStorage"),
+        plugin("ClientSecretAuthenticator"),
+        plugin("RefreshTokenAuthenticator"),
+        plugin("AuditSink"),
         .target(
             name: "MachineAuthTesting",
             dependencies: ["MachineAuthCore"],

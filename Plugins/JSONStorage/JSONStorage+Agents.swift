@@ -54,6 +54,19 @@ extension JSONStorage {
         return Page.slice(ordered, query.page)
     }
 
+    public func agentStatistics() async throws -> AgentStatistics {
+        let now = Date()
+        return read { state in
+            var statistics = AgentStatistics()
+            for agent in state.agents.values { statistics.count(agent, at: now) }
+            return statistics
+        }
+    }
+
+    public func knownScopes() async throws -> [String] {
+        read { state in Set(state.agents.values.flatMap(\.scopes)).sorted() }
+    }
+
     public func applyUsage(_ deltas: [String: UsageDelta]) async throws {
         guard !deltas.isEmpty else { return }
         try await commit { state in

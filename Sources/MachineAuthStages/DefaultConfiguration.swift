@@ -36,5 +36,15 @@ public enum DefaultConfiguration {
 
     storage:
       url: "${DATABASE_URL:-json:machineauth.json}"  # json:PATH or postgres://…
+
+    # Stages run in the order written. Remove one and its behaviour is gone
+    # (no refresh_token stage: no refresh tokens and no refresh grant).
+    authenticators:
+      - type: client_secret            # client_secret_basic and client_secret_post
+      - type: refresh_token            # rotating refresh tokens, replay revokes the grant
+
+    notifiers:
+      - type: audit                    # GET /api/audit-logs
+        retention: 90d
     """#
 }

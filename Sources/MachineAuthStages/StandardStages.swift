@@ -1,11 +1,17 @@
+import AuditSink
+import ClientSecretAuthenticator
 import JSONStorage
 import MachineAuthCore
+import RefreshTokenAuthenticator
 
 extension StageRegistry {
     /// Every stage compiled into the `machineauth` binary. The one place stages are registered.
     public static var standard: StageRegistry {
         var registry = StageRegistry()
         registry.register(JSONStorageFactory.self)
+        registry.register(ClientSecretAuthenticatorFactory.self)
+        registry.register(RefreshTokenAuthenticatorFactory.self)
+        registry.register(AuditSinkFactory.self)
         return registry
     }
 }

@@ -25,12 +25,18 @@ public struct Agent: Sendable, Hashable, Codable {
     public var tokenCutoffs: [TokenCutoff]
     /// Who manages the record: `nil` for the API, `"provision"` for declarative YAML.
     public var managedBy: String?
+    /// Grants this client may use (`client_credentials`, `refresh_token`); others get `unauthorized_client`.
+    public var grantTypes: [String]
+
+    /// Grants an agent may use unless restricted.
+    public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
 
     public init(
         id: String, name: String, description: String = "", tags: [String] = [], metadata: [String: String] = [:],
         clientID: String, secrets: [ClientSecretHash], scopes: [String], isActive: Bool = true,
         organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
-        expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil
+        expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
+        grantTypes: [String] = Agent.defaultGrantTypes
     ) {
         self.id = id
         self.name = name
@@ -49,13 +55,36 @@ public struct Agent: Sendable, Hashable, Codable {
         self.usage = usage
         self.tokenCutoffs = tokenCutoffs
         self.managedBy = managedBy
+        self.grantTypes = grantTypes
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, tags, metadata, secrets, scopes, usage
         case clientID = "client_id", isActive = "is_active", organizationID = "organization_id", teamID = "team_id"
         case createdAt = "created_at", updatedAt = "updated_at", expiresAt = "expires_at"
-        case tokenCutoffs = "token_cutoffs", managedBy = "managed_by"
+        case tokenCutoffs = "token_cutoffs", managedBy = "managed_by", grantTypes = "grant_types"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata) ?? [:]
+        clientID = try container.decode(String.self, forKey: .clientID)
+        secrets = try container.decodeIfPresent([ClientSecretHash].self, forKey: .secrets) ?? []
+        scopes = try container.decodeIfPresent([String].self, forKey: .scopes) ?? []
+        isActive = try container.decodeIfPresent(Bool.self, forKey: .isActive) ?? true
+        organizationID = try container.decodeIfPresent(String.self, forKey: .organizationID)
+        teamID = try container.decodeIfPresent(String.self, forKey: .teamID)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        updatedAt = try container.decodeIfPresent(Date.self, forKey: .updatedAt) ?? createdAt
+        expiresAt = try container.decodeIfPresent(Date.self, forKey: .expiresAt)
+        usage = try container.decodeIfPresent(AgentUsage.self, forKey: .usage) ?? AgentUsage()
+        tokenCutoffs = try container.decodeIfPresent([TokenCutoff].self, forKey: .tokenCutoffs) ?? []
+        managedBy = try container.decodeIfPresent(String.self, forKey: .managedBy)
+        grantTypes = try container.decodeIfPresent([String].self, forKey: .grantTypes) ?? Agent.defaultGrantTypes
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.
@@ -112,8 +141,8 @@ public struct TokenCutoff: Sendable, Hashable, Codable {
         case issuedBefore = "issued_before", effectiveAt = "effective_at"
     }
 
-    /// Token `iat` has whole seconds, so a token from the cutoff's own second is revoked too.
+    /// `issuedAt` is the token's precise issue time (see ``TokenID``).
     public func revokes(issuedAt: Date, at now: Date) -> Bool {
-        now >= effectiveAt && issuedAt.timeIntervalSince1970.rounded(.down) <= issuedBefore.timeIntervalSince1970
+        now >= effectiveAt && issuedAt <= issuedBefore
     }
 }

@@ -41,3 +41,27 @@ public struct AgentCounts: Sendable, Hashable, Codable {
         self.active = active
     }
 }
+
+/// Agent totals by status and usage summed over all agents.
+public struct AgentStatistics: Sendable, Hashable {
+    public var total = 0
+    public var active = 0
+    public var inactive = 0
+    public var expired = 0
+    public var usage = AgentUsage()
+
+    public init() {}
+
+    /// Adds one agent.
+    public mutating func count(_ agent: Agent, at now: Date) {
+        total += 1
+        switch agent.status(at: now) {
+        case .active: active += 1
+        case .inactive: inactive += 1
+        case .expired: expired += 1
+        }
+        usage.tokenCount += agent.usage.tokenCount
+        usage.refreshCount += agent.usage.refreshCount
+        usage.failedAuthCount += agent.usage.failedAuthCount
+    }
+}

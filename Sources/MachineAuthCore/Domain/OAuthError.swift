@@ -16,6 +16,8 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Int?
     /// For `insufficient_scope`: the scope needed (RFC 6750 §3).
     public var scope: String?
+    /// The known client a failed authentication was for (counted by the rate limiter; never sent).
+    public var clientID: String?
 
     /// How the client should authenticate next.
     public enum Challenge: Sendable, Hashable {

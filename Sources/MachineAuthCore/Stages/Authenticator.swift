@@ -34,6 +34,8 @@ public enum CredentialPurpose: String, Sendable, Hashable {
     case refreshGrant
     /// Calling the API with a bearer credential such as an organization API key.
     case apiAccess
+    /// A deactivated agent proving who it is in order to reactivate itself.
+    case reactivation
 }
 
 /// A request's credentials, independent of the HTTP framework.
@@ -46,6 +48,8 @@ public struct CredentialPresentation: Sendable {
     /// Form or JSON body parameters (first value of each).
     public var parameters: [String: String]
     public var remoteAddress: String?
+    /// For a refresh grant: the client that already authenticated in this request, if any.
+    public var authenticatedClient: Agent?
 
     public init(
         purpose: CredentialPurpose, authorization: String?, headers: [String: String] = [:],

@@ -5,10 +5,13 @@
 /// the background.
 public protocol Notifier: Sendable {
     func notify(_ event: DomainEvent) async
+    /// Background work (delivery workers, periodic flushes) until the task is cancelled.
+    func run() async
     /// Flushes buffered work on shutdown.
     func shutdown() async
 }
 
 extension Notifier {
+    public func run() async {}
     public func shutdown() async {}
 }

@@ -41,6 +41,10 @@ public protocol AgentStore: Sendable {
     /// Removes an agent and its refresh tokens; returns what was removed.
     func deleteAgent(id: String) async throws -> Agent?
     func listAgents(_ query: AgentQuery) async throws -> Page<Agent>
+    /// Counts by status and summed usage, for `/api/stats`.
+    func agentStatistics() async throws -> AgentStatistics
+    /// Every scope held by some agent, sorted (for `scopes_supported`).
+    func knownScopes() async throws -> [String]
     /// Adds batched usage counters (agents that no longer exist are skipped).
     func applyUsage(_ deltas: [String: UsageDelta]) async throws
 }

@@ -12,12 +12,19 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let settings = runtime.settings.server
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies))
+    router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies, telemetry: runtime.telemetry))
     router.add(middleware: ErrorMiddleware())
     if settings.requireHTTPS { router.add(middleware: HTTPSPolicyMiddleware()) }
     if !settings.allowedOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(allowedOrigins: settings.allowedOrigins)) }
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
     HealthRoutes(runtime: runtime).register(on: router)
+    OAuthRoutes(runtime: runtime).register(on: router)
+    DiscoveryRoutes(runtime: runtime).register(on: router)
+    AdminAuthRoutes(runtime: runtime).register(on: router)
+    SelfServiceRoutes(runtime: runtime).register(on: router)
+    AgentRoutes(runtime: runtime).register(on: router)
+    AuditRoutes(runtime: runtime).register(on: router)
+    OperationsRoutes(runtime: runtime).register(on: router)
 
     var logger = runtime.logger
     logger[metadataKey: "component"] = "http"

@@ -23,10 +23,3 @@ public enum MachineAuthServer {
         try await group.run()
     }
 }
-
-/// Periodic work of a running server.
-enum BackgroundWork {
-    static func tasks(for runtime: MachineAuthRuntime) -> [@Sendable () async -> Void] {
-        []
-    }
-}

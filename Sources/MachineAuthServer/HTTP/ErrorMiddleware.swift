@@ -22,6 +22,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return oauth(error)
         case let error as APIError:
             return JSONResponse.value(error.body, status: error.status)
+        case let error as RetryingAPIError:
+            return JSONResponse.value(error.error.body, status: error.error.status, headers: [.retryAfter: String(error.retryAfter)])
+        case let error as ValidationError:
+            return JSONResponse.value(APIError.invalidField(error.field, error.message).body, status: .badRequest)
         case let error as HTTPError:
             return http(error, request: request)
         case let error as StorageError:
@@ -81,7 +85,7 @@ enum OAuthChallenge {
             return "Basic realm=\"\(realm)\", charset=\"UTF-8\""
         case .bearer:
             var parts = ["realm=\"\(realm)\""]
-            if error.code != "missing_token" {
+            if error.code != "unauthorized" {
                 parts.append("error=\"\(error.code)\"")
                 parts.append("error_description=\"\(quoted(error.message))\"")
             }

@@ -8,9 +8,11 @@ import MachineAuthCore
 struct RequestContextMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let trustedProxies: [IPAddressRange]
+    let telemetry: Telemetry
 
-    init(trustedProxies: [String]) {
+    init(trustedProxies: [String], telemetry: Telemetry) {
         self.trustedProxies = trustedProxies.compactMap(IPAddressRange.init)
+        self.telemetry = telemetry
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -33,6 +35,8 @@ struct RequestContextMiddleware: RouterMiddleware {
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = started.duration(to: .now)
+        telemetry.request(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: elapsed)
         context.logger.info(
             "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: [

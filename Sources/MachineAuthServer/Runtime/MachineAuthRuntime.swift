@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MachineAuthCore
+import Prometheus
 
 /// Everything a running server needs, built once at start-up from a loaded pipeline: the
 /// opened storage, the built stages in configuration order, the key ring and the services.
@@ -15,21 +16,50 @@ public final class MachineAuthRuntime: Sendable {
     public let logger: Logger
     public let now: @Sendable () -> Date
 
+    public let revocations: RevocationList
+    public let issuer: TokenIssuer
+    public let validator: TokenValidator
+    public let usage: UsageRecorder
+    public let events: EventBus
+    public let agents: AgentService
+    public let adminSessions: AdminSessions
+    /// Failed client authentications, per client id and per address.
+    public let clientFailures: FailureLimiter
+    public let metricsRegistry: PrometheusCollectorRegistry
+    public let telemetry: Telemetry
+
     public var settings: CoreSettings { pipeline.settings }
 
+    /// The first authenticator that can issue refresh tokens (`nil` when none is configured).
+    public var refreshTokenIssuer: (any RefreshTokenIssuer)? {
+        authenticators.lazy.compactMap { $0 as? any RefreshTokenIssuer }.first
+    }
+
     init(
-        pipeline: LoadedPipeline, storage: any Storage, authenticators: [any Authenticator], enrichers: [any ClaimEnricher],
-        notifiers: [any Notifier], keyRing: KeyRing, hasher: SecretHasher, logger: Logger, now: @escaping @Sendable () -> Date
+        pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, keyRing: KeyRing, hasher: SecretHasher,
+        revocations: RevocationList, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
+        let settings = pipeline.settings
         self.pipeline = pipeline
         self.storage = storage
-        self.authenticators = authenticators
-        self.enrichers = enrichers
-        self.notifiers = notifiers
+        self.authenticators = stages.authenticators
+        self.enrichers = stages.enrichers
+        self.notifiers = stages.notifiers
         self.keyRing = keyRing
         self.hasher = hasher
         self.logger = logger
         self.now = now
+        self.revocations = revocations
+        self.issuer = TokenIssuer(keyRing: keyRing, enrichers: stages.enrichers, settings: settings, now: now)
+        self.validator = TokenValidator(keyRing: keyRing, revocations: revocations, agents: storage, settings: settings, now: now)
+        self.usage = UsageRecorder(store: storage)
+        self.events = EventBus(notifiers: stages.notifiers)
+        self.agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, now: now)
+        self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
+        self.clientFailures = FailureLimiter(
+            limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
+        self.metricsRegistry = PrometheusCollectorRegistry()
+        self.telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metricsRegistry))
     }
 
     /// Opens storage, checks production safety, builds every stage and loads the key ring.
@@ -48,17 +78,14 @@ public final class MachineAuthRuntime: Sendable {
         do {
             let hasher = try await makeHasher(settings.security, storage: storage)
             let context = StageContext(storage: storage, hasher: hasher, settings: settings, logger: logger, now: now)
-            var authenticators: [any Authenticator] = []
-            for stage in pipeline.authenticators { authenticators.append(try await stage.make(context)) }
-            var enrichers: [any ClaimEnricher] = []
-            for stage in pipeline.enrichers { enrichers.append(try await stage.make(context)) }
-            var notifiers: [any Notifier] = []
-            for stage in pipeline.notifiers { notifiers.append(try await stage.make(context)) }
+            let stages = try await BuiltStages.build(pipeline, context: context)
             let keyRing = KeyRing(store: storage, settings: settings.tokens)
             try await keyRing.load(now: now())
+            let revocations = RevocationList()
+            try await revocations.load(from: storage)
             return MachineAuthRuntime(
-                pipeline: pipeline, storage: storage, authenticators: authenticators, enrichers: enrichers,
-                notifiers: notifiers, keyRing: keyRing, hasher: hasher, logger: logger, now: now)
+                pipeline: pipeline, storage: storage, stages: stages, keyRing: keyRing, hasher: hasher,
+                revocations: revocations, logger: logger, now: now)
         } catch {
             try? await storage.close()
             throw error
@@ -73,14 +100,34 @@ public final class MachineAuthRuntime: Sendable {
         return SecretHasher(key: Data(stored.utf8))
     }
 
-    /// Flushes notifiers and closes storage.
+    /// Flushes usage counters and notifiers, then closes storage.
     public func stop() async {
+        do {
+            try await usage.flush()
+        } catch {
+            logger.error("flushing usage counters failed", metadata: ["error": "\(error)"])
+        }
         for notifier in notifiers { await notifier.shutdown() }
         do {
             try await storage.close()
         } catch {
             logger.error("closing storage failed", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// The stages of a pipeline, built in configuration order.
+struct BuiltStages: Sendable {
+    var authenticators: [any Authenticator] = []
+    var enrichers: [any ClaimEnricher] = []
+    var notifiers: [any Notifier] = []
+
+    static func build(_ pipeline: LoadedPipeline, context: StageContext) async throws -> BuiltStages {
+        var stages = BuiltStages()
+        for stage in pipeline.authenticators { stages.authenticators.append(try await stage.make(context)) }
+        for stage in pipeline.enrichers { stages.enrichers.append(try await stage.make(context)) }
+        for stage in pipeline.notifiers { stages.notifiers.append(try await stage.make(context)) }
+        return stages
     }
 }
 

@@ -1,0 +1,59 @@
+import Foundation
+import MachineAuthCore
+
+/// Authenticates an agent by client id and secret. The secret is checked against every
+/// usable stored hash (the current one and any still in a rotation grace period) in constant time.
+public struct ClientSecretAuthenticator: Authenticator {
+    let config: ClientSecretAuthenticatorFactory.Config
+    let agents: any AgentStore
+    let hasher: SecretHasher
+    let now: @Sendable () -> Date
+
+    public init(config: ClientSecretAuthenticatorFactory.Config, agents: any AgentStore, hasher: SecretHasher, now: @escaping @Sendable () -> Date) {
+        self.config = config
+        self.agents = agents
+        self.hasher = hasher
+        self.now = now
+    }
+
+    public var capabilities: AuthenticatorCapabilities {
+        AuthenticatorCapabilities(
+            purposes: [.clientAuthentication, .reactivation], grantTypes: ["client_credentials"],
+            clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []))
+    }
+
+    public func authenticate(_ presentation: CredentialPresentation) async throws -> Principal? {
+        guard presentation.purpose == .clientAuthentication || presentation.purpose == .reactivation else { return nil }
+        guard let credentials = try ClientCredentials.extract(from: presentation, config: config) else { return nil }
+        let challenge: OAuthError.Challenge? = credentials.method == "client_secret_basic" ? .basic : nil
+        let failure = OAuthError.invalidClient("client authentication failed", challenge: challenge)
+        guard let agent = try await agents.agent(clientID: credentials.clientID) else {
+            _ = hasher.verify(credentials.secret, against: "hmac-sha256:")
+            throw failure
+        }
+        let time = now()
+        let matches = agent.secrets.filter { $0.isUsable(at: time) }.reduce(false) { found, stored in
+            hasher.verify(credentials.secret, against: stored.hash) || found
+        }
+        guard matches else { throw failure.with(clientID: agent.clientID) }
+        switch agent.status(at: time) {
+        case .inactive where presentation.purpose == .reactivation:
+            return .agent(AgentPrincipal(agent: agent, method: credentials.method))
+        case .active:
+            return .agent(AgentPrincipal(agent: agent, method: credentials.method))
+        case .inactive:
+            throw OAuthError.invalidClient("the client is deactivated", challenge: challenge).with(clientID: agent.clientID)
+        case .expired:
+            throw OAuthError.invalidClient("the client has expired", challenge: challenge).with(clientID: agent.clientID)
+        }
+    }
+}
+
+extension OAuthError {
+    /// Remembers which known client failed, so the server can count the failure against it.
+    func with(clientID: String) -> OAuthError {
+        var copy = self
+        copy.clientID = clientID
+        return copy
+    }
+}

@@ -1,0 +1,67 @@
+/// A request field with an invalid value; the API answers 400 naming the field.
+public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Checks shared by the API and declarative provisioning.
+public enum FieldRules {
+    /// RFC 6749 §3.3 scope-token characters.
+    public static func isScopeToken(_ scope: String) -> Bool {
+        !scope.isEmpty && scope.unicodeScalars.allSatisfy { $0.value == 0x21 || (0x23...0x5B).contains($0.value) || (0x5D...0x7E).contains($0.value) }
+    }
+
+    public static func name(_ value: String, field: String = "name") throws(ValidationError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ValidationError(field, "must not be empty") }
+        guard trimmed.count <= 255 else { throw ValidationError(field, "must be at most 255 characters") }
+        return trimmed
+    }
+
+    public static func scopes(_ values: [String], field: String = "scopes") throws(ValidationError) -> [String] {
+        guard values.count <= 200 else { throw ValidationError(field, "at most 200 scopes") }
+        for scope in values where !isScopeToken(scope) {
+            throw ValidationError(field, "\"\(scope)\" is not a valid scope (printable ASCII without spaces, quotes or backslashes)")
+        }
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    public static func tags(_ values: [String]) throws(ValidationError) -> [String] {
+        guard values.count <= 50 else { throw ValidationError("tags", "at most 50 tags") }
+        for tag in values where tag.isEmpty || tag.count > 64 {
+            throw ValidationError("tags", "each tag must have 1 to 64 characters")
+        }
+        return values
+    }
+
+    public static func metadata(_ values: [String: String]) throws(ValidationError) -> [String: String] {
+        guard values.count <= 64 else { throw ValidationError("metadata", "at most 64 entries") }
+        for (key, value) in values {
+            guard !key.isEmpty, key.count <= 64 else { throw ValidationError("metadata", "keys must have 1 to 64 characters") }
+            guard value.count <= 1024 else { throw ValidationError("metadata", "value of \"\(key)\" is longer than 1024 characters") }
+        }
+        return values
+    }
+
+    public static func description(_ value: String) throws(ValidationError) -> String {
+        guard value.count <= 2000 else { throw ValidationError("description", "must be at most 2000 characters") }
+        return value
+    }
+
+    public static let grantTypes: Set<String> = ["client_credentials", "refresh_token"]
+
+    public static func grantTypes(_ values: [String]) throws(ValidationError) -> [String] {
+        for grant in values where !Self.grantTypes.contains(grant) {
+            throw ValidationError("grant_types", "\"\(grant)\" is not supported (valid: \(Self.grantTypes.sorted().joined(separator: ", ")))")
+        }
+        return values
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The fields of a new agent, before validation.
+public struct AgentDraft: Sendable {
+    public var name: String
+    public var description: String = ""
+    public var tags: [String] = []
+    public var scopes: [String] = []
+    public var metadata: [String: String] = [:]
+    public var expiresAt: Date?
+    public var organizationID: String?
+    public var teamID: String?
+    public var grantTypes: [String]?
+    public var managedBy: String?
+    /// A pre-computed secret hash (declarative provisioning); otherwise a secret is generated.
+    public var secretHash: String?
+
+    public init(name: String) {
+        self.name = name
+    }
+}
+
+/// Changes to an agent; `nil` leaves a field as it is.
+public struct AgentChanges: Sendable {
+    public var name: String?
+    public var description: String?
+    public var tags: [String]?
+    public var scopes: [String]?
+    public var metadata: [String: String]?
+    /// `.some(nil)` removes the expiry.
+    public var expiresAt: Date??
+    public var grantTypes: [String]?
+    public var teamID: String??
+
+    public init() {}
+}
+
+/// Who does something and from where, for events and audit records.
+public struct Attribution: Sendable {
+    public var actor: EventActor
+    public var origin: RequestOrigin
+
+    public init(actor: EventActor, origin: RequestOrigin = RequestOrigin()) {
+        self.actor = actor
+        self.origin = origin
+    }
+
+    public static let system = Attribution(actor: .system)
+}
+
+/// A newly created agent with its secret, which is shown this once and never stored.
+public struct CreatedAgent: Sendable {
+    public var agent: Agent
+    public var clientSecret: String?
+}

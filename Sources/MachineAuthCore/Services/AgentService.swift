@@ -1,0 +1,132 @@
+import Foundation
+
+/// Creates and changes agents: validates input, generates credentials, keeps tokens in
+/// step with the agent's state (rotation, deactivation, deletion), and publishes events.
+public struct AgentService: Sendable {
+    let storage: any Storage
+    let hasher: SecretHasher
+    let events: EventBus
+    let settings: CoreSettings
+    let now: @Sendable () -> Date
+
+    public init(storage: any Storage, hasher: SecretHasher, events: EventBus, settings: CoreSettings, now: @escaping @Sendable () -> Date) {
+        self.storage = storage
+        self.hasher = hasher
+        self.events = events
+        self.settings = settings
+        self.now = now
+    }
+
+    /// A new client secret: 256 random bits.
+    public static func generateSecret() -> String { RandomToken.make(prefix: "cs_", bytes: 32) }
+
+    public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
+        let time = now()
+        if let expiresAt = draft.expiresAt, expiresAt <= time { throw ValidationError("expires_at", "must be in the future") }
+        let secret = draft.secretHash == nil ? Self.generateSecret() : nil
+        let agent = Agent(
+            id: RandomToken.uuid(), name: try FieldRules.name(draft.name), description: try FieldRules.description(draft.description),
+            tags: try FieldRules.tags(draft.tags), metadata: try FieldRules.metadata(draft.metadata),
+            clientID: RandomToken.hex(prefix: "cid_", bytes: 12),
+            secrets: [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)],
+            scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
+            createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
+            grantTypes: try draft.grantTypes.map(FieldRules.grantTypes) ?? Agent.defaultGrantTypes)
+        try await storage.insertAgent(agent)
+        await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
+        return CreatedAgent(agent: agent, clientSecret: secret)
+    }
+
+    public func update(id: String, _ changes: AgentChanges, by attribution: Attribution) async throws -> Agent? {
+        let time = now()
+        let name = try changes.name.map { try FieldRules.name($0) }
+        let description = try changes.description.map { try FieldRules.description($0) }
+        let tags = try changes.tags.map { try FieldRules.tags($0) }
+        let scopes = try changes.scopes.map { try FieldRules.scopes($0) }
+        let metadata = try changes.metadata.map { try FieldRules.metadata($0) }
+        let grants = try changes.grantTypes.map { try FieldRules.grantTypes($0) }
+        if case .some(.some(let expiry)) = changes.expiresAt, expiry <= time {
+            throw ValidationError("expires_at", "must be in the future")
+        }
+        guard let agent = try await storage.updateAgent(id: id, { agent in
+            if let name { agent.name = name }
+            if let description { agent.description = description }
+            if let tags { agent.tags = tags }
+            if let scopes { agent.scopes = scopes }
+            if let metadata { agent.metadata = metadata }
+            if let grants { agent.grantTypes = grants }
+            if let expiresAt = changes.expiresAt { agent.expiresAt = expiresAt }
+            if let teamID = changes.teamID { agent.teamID = teamID }
+            agent.updatedAt = time
+        }) else { return nil }
+        await publish("agent.updated", agent, attribution)
+        return agent
+    }
+
+    /// Issues a new secret. The old one keeps working for `gracePeriod` seconds (0: stops at
+    /// once), and so do tokens issued before the rotation; refresh tokens are revoked.
+    public func rotate(id: String, gracePeriod: Int, by attribution: Attribution) async throws -> (Agent, String)? {
+        guard gracePeriod >= 0, gracePeriod <= 30 * 86400 else {
+            throw ValidationError("grace_period_seconds", "must be between 0 and 2592000 (30 days)")
+        }
+        let time = now()
+        let secret = Self.generateSecret()
+        let hash = hasher.hash(secret)
+        let graceEnd = time.addingTimeInterval(TimeInterval(gracePeriod))
+        let horizon = tokenHorizon(time)
+        guard let agent = try await storage.updateAgent(id: id, { agent in
+            var kept = agent.secrets.filter { $0.expiresAt != nil && $0.isUsable(at: time) }
+            if gracePeriod > 0, let current = agent.secrets.first(where: { $0.expiresAt == nil }) {
+                kept.append(ClientSecretHash(hash: current.hash, createdAt: current.createdAt, expiresAt: graceEnd))
+            }
+            agent.secrets = [ClientSecretHash(hash: hash, createdAt: time)] + kept
+            agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: graceEnd)]
+            agent.updatedAt = time
+        }) else { return nil }
+        try await storage.revokeRefreshTokens(agentID: id, at: time)
+        await publish("agent.rotated", agent, attribution, data: ["grace_period_seconds": .int(gracePeriod)])
+        return (agent, secret)
+    }
+
+    /// Deactivates the agent: its tokens stop working at once, even after a later reactivation.
+    public func deactivate(id: String, by attribution: Attribution) async throws -> Agent? {
+        let time = now()
+        let horizon = tokenHorizon(time)
+        guard let agent = try await storage.updateAgent(id: id, { agent in
+            agent.isActive = false
+            agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]
+            agent.updatedAt = time
+        }) else { return nil }
+        try await storage.revokeRefreshTokens(agentID: id, at: time)
+        await publish("agent.deactivated", agent, attribution)
+        return agent
+    }
+
+    public func reactivate(id: String, by attribution: Attribution) async throws -> Agent? {
+        let time = now()
+        guard let agent = try await storage.updateAgent(id: id, { agent in
+            agent.isActive = true
+            agent.updatedAt = time
+        }) else { return nil }
+        await publish("agent.reactivated", agent, attribution)
+        return agent
+    }
+
+    /// Deletes the agent; its tokens stop working at once.
+    public func delete(id: String, by attribution: Attribution) async throws -> Agent? {
+        guard let agent = try await storage.deleteAgent(id: id) else { return nil }
+        await publish("agent.deleted", agent, attribution, data: ["name": .string(agent.name)])
+        return agent
+    }
+
+    /// Cut-offs older than the longest token lifetime can no longer matter.
+    private func tokenHorizon(_ time: Date) -> Date {
+        time.addingTimeInterval(-TimeInterval(settings.tokens.accessTokenTTL.seconds + settings.tokens.clockSkew.seconds))
+    }
+
+    private func publish(_ type: String, _ agent: Agent, _ attribution: Attribution, data: [String: JSONValue] = [:]) async {
+        await events.publish(DomainEvent(
+            type: type, time: now(), actor: attribution.actor, target: .agent(agent.id), organizationID: agent.organizationID,
+            teamID: agent.teamID, data: data, origin: attribution.origin))
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// A freshly signed access token and what it grants.
+public struct IssuedAccessToken: Sendable {
+    public var token: String
+    public var jti: String
+    public var scopes: [String]
+    public var audience: [String]
+    public var issuedAt: Date
+    public var expiresAt: Date
+    public var claims: [String: JSONValue]
+
+    /// Seconds until expiry, for `expires_in`.
+    public var expiresIn: Int { Int(expiresAt.timeIntervalSince(issuedAt)) }
+}
+
+/// An access token that passed every check: signature, issuer, lifetime, denylist, agent state.
+public struct ValidatedAccessToken: Sendable {
+    public var claims: [String: JSONValue]
+    public var agent: Agent
+    public var jti: String
+    public var scopes: [String]
+    public var audience: [String]
+    public var issuedAt: Date
+    public var expiresAt: Date
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Signs RFC 9068 access tokens: registered claims first, then every enricher in
+/// configuration order, then the active key of the ring.
+public struct TokenIssuer: Sendable {
+    let keyRing: KeyRing
+    let enrichers: [any ClaimEnricher]
+    let settings: CoreSettings
+    let now: @Sendable () -> Date
+
+    public init(keyRing: KeyRing, enrichers: [any ClaimEnricher], settings: CoreSettings, now: @escaping @Sendable () -> Date) {
+        self.keyRing = keyRing
+        self.enrichers = enrichers
+        self.settings = settings
+        self.now = now
+    }
+
+    public func issue(for agent: Agent, scopes: [String], audience: [String], grantType: String) async throws -> IssuedAccessToken {
+        let preciseTime = now()
+        let issuedAt = Date(timeIntervalSince1970: preciseTime.timeIntervalSince1970.rounded(.down))
+        let expiresAt = issuedAt.addingTimeInterval(TimeInterval(settings.tokens.accessTokenTTL.seconds))
+        let jti = TokenID.make(at: preciseTime)
+        var registered: [String: JSONValue] = [
+            "iss": .string(settings.server.issuer),
+            "sub": .string(agent.clientID),
+            "aud": audience.count == 1 ? .string(audience[0]) : .array(audience.map(JSONValue.string)),
+            "exp": .int(Int(expiresAt.timeIntervalSince1970)),
+            "iat": .int(Int(issuedAt.timeIntervalSince1970)),
+            "nbf": .int(Int(issuedAt.timeIntervalSince1970)),
+            "jti": .string(jti),
+            "client_id": .string(agent.clientID),
+            "agent_id": .string(agent.id),
+        ]
+        if !scopes.isEmpty { registered["scope"] = .string(scopes.joined(separator: " ")) }
+        var claims = TokenClaims(registered: registered)
+        let request = TokenRequest(agent: agent, scopes: scopes, audience: audience, grantType: grantType)
+        for enricher in enrichers {
+            try await enricher.enrich(&claims, for: request)
+        }
+        let token = try JWS.sign(header: ["typ": "at+jwt"], claims: claims.values, with: try keyRing.signingKey)
+        return IssuedAccessToken(
+            token: token, jti: jti, scopes: scopes, audience: audience, issuedAt: issuedAt, expiresAt: expiresAt, claims: claims.values)
+    }
+}

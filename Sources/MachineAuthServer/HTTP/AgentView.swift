@@ -1,0 +1,32 @@
+import Foundation
+import MachineAuthCore
+
+/// The API representation of an agent: every field except secret hashes and internal
+/// revocation bookkeeping, with usage counters (including not yet flushed ones).
+enum AgentView {
+    static func render(_ agent: Agent, usage pending: UsageDelta?, now: Date) -> JSONValue {
+        var usage = agent.usage
+        if let pending { usage.apply(pending) }
+        var view: [String: JSONValue] = [
+            "id": .string(agent.id), "name": .string(agent.name), "description": .string(agent.description),
+            "tags": .array(agent.tags.map(JSONValue.string)), "metadata": .object(agent.metadata.mapValues(JSONValue.string)),
+            "client_id": .string(agent.clientID), "scopes": .array(agent.scopes.map(JSONValue.string)),
+            "grant_types": .array(agent.grantTypes.map(JSONValue.string)),
+            "status": .string(agent.status(at: now).rawValue), "is_active": .bool(agent.isActive),
+            "organization_id": agent.organizationID.map(JSONValue.string) ?? .null, "team_id": agent.teamID.map(JSONValue.string) ?? .null,
+            "created_at": timestamp(agent.createdAt), "updated_at": timestamp(agent.updatedAt),
+            "expires_at": agent.expiresAt.map(timestamp) ?? .null,
+            "token_count": .int(usage.tokenCount), "refresh_count": .int(usage.refreshCount),
+            "failed_auth_count": .int(usage.failedAuthCount),
+            "last_token_at": usage.lastTokenAt.map(timestamp) ?? .null,
+            "last_activity_at": usage.lastActivityAt.map(timestamp) ?? .null,
+        ]
+        if let managedBy = agent.managedBy { view["managed_by"] = .string(managedBy) }
+        return .object(view)
+    }
+
+    /// RFC 3339 UTC with seconds.
+    static func timestamp(_ date: Date) -> JSONValue {
+        .string(date.formatted(.iso8601))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import MachineAuthCore
+
+/// The admin agents API: list, create, read, update, delete, rotate, deactivate, reactivate.
+/// Administrators see every agent; an organization API key only its organization's.
+struct AgentRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+    static let secretNotice = "Save this client_secret - it will not be shown again!"
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/agents") { request, context in try await list(request, context: context) }
+        router.post("/api/agents") { request, context in try await create(request, context: context, organizationID: nil) }
+        router.get("/api/agents/{id}") { request, context in
+            let (_, agent) = try await visibleAgent(request, context: context)
+            return JSONResponse.value(["agent": view(agent)])
+        }
+        router.patch("/api/agents/{id}") { request, context in try await update(request, context: context) }
+        router.put("/api/agents/{id}") { request, context in try await update(request, context: context) }
+        router.delete("/api/agents/{id}") { request, context in
+            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            _ = try await runtime.agents.delete(id: agent.id, by: attribution(scope, request, context))
+            return JSONResponse.value(["message": "agent deleted", "id": .string(agent.id)])
+        }
+        router.post("/api/agents/{id}/rotate") { request, context in
+            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            return try await rotate(agent, request: request, context: context, attribution: attribution(scope, request, context))
+        }
+        router.post("/api/agents/{id}/deactivate") { request, context in
+            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let updated = try await runtime.agents.deactivate(id: agent.id, by: attribution(scope, request, context))
+            return try respond(updated, message: "agent deactivated; its tokens no longer work")
+        }
+        router.post("/api/agents/{id}/reactivate") { request, context in
+            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let updated = try await runtime.agents.reactivate(id: agent.id, by: attribution(scope, request, context))
+            return try respond(updated, message: "agent reactivated")
+        }
+    }
+
+    func view(_ agent: Agent) -> JSONValue {
+        AgentView.render(agent, usage: runtime.usage.unflushed(agent.id), now: runtime.now())
+    }
+
+    func scope(_ request: Request, _ context: AppRequestContext) async throws -> AccessScope {
+        try AccessScope.of(try await Authentication(runtime: runtime).requireCaller(request, context: context))
+    }
+
+    func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
+        Attribution(actor: scope.attributionActor, origin: context.origin(request))
+    }
+
+    /// The agent named by `{id}` when the caller may see it; 404 otherwise (never 403, so ids do not leak).
+    func visibleAgent(_ request: Request, context: AppRequestContext, write: Bool = false) async throws -> (AccessScope, Agent) {
+        let scope = try await scope(request, context)
+        if write { try scope.requireWrite() }
+        let id = try context.parameters.require("id")
+        guard let agent = try await runtime.storage.agent(id: id), scope.sees(organization: agent.organizationID) else {
+            throw APIError.notFound("agent")
+        }
+        return (scope, agent)
+    }
+
+    func respond(_ agent: Agent?, message: String) throws -> Response {
+        guard let agent else { throw APIError.notFound("agent") }
+        return JSONResponse.value(["agent": view(agent), "message": .string(message)])
+    }
+
+    private func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try await scope(request, context)
+        let query = QueryParameters(request: request)
+        var filter = AgentQuery(search: query.string("q"), page: try query.page())
+        if let status = query.string("status") {
+            guard let parsed = AgentStatus(rawValue: status) else {
+                throw APIError.invalidField("status", "must be one of active, inactive, expired")
+            }
+            filter.status = parsed
+        }
+        filter.organizationID = query.string("organization_id") ?? query.string("org_id")
+        filter.teamID = query.string("team_id")
+        filter.scope = query.string("scope")
+        if let organizations = scope.organizations {
+            if let wanted = filter.organizationID, !organizations.contains(wanted) {
+                return JSONResponse.value(["agents": [], "pagination": Page<Agent>(items: [], total: 0, request: filter.page).pagination])
+            }
+            filter.organizationID = filter.organizationID ?? organizations.first
+        }
+        let page = try await runtime.storage.listAgents(filter)
+        return JSONResponse.value(["agents": .array(page.items.map(view)), "pagination": page.pagination])
+    }
+
+    /// Creates an agent; `organizationID` is set by the organization-scoped route.
+    func create(_ request: Request, context: AppRequestContext, organizationID: String?) async throws -> Response {
+        let scope = try await scope(request, context)
+        try scope.requireWrite()
+        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        var draft = AgentDraft(name: try body.string("name", required: true) ?? "")
+        draft.description = try body.string("description") ?? ""
+        draft.tags = try body.strings("tags") ?? []
+        draft.scopes = try body.strings("scopes") ?? []
+        draft.metadata = try body.stringMap("metadata") ?? [:]
+        draft.grantTypes = try body.strings("grant_types")
+        draft.expiresAt = try body.expiry(now: runtime.now()) ?? nil
+        draft.organizationID = try organizationID ?? body.string("organization_id")
+        draft.teamID = try body.string("team_id")
+        if case .apiKey(let key) = scope.caller {
+            if let requested = draft.organizationID, requested != key.organizationID { throw APIError.notFound("organization") }
+            draft.organizationID = key.organizationID
+        }
+        let created = try await runtime.agents.create(draft, by: attribution(scope, request, context))
+        return JSONResponse.value(
+            [
+                "agent": view(created.agent), "client_id": .string(created.agent.clientID),
+                "client_secret": created.clientSecret.map(JSONValue.string) ?? .null, "message": .string(Self.secretNotice),
+            ], status: .created, headers: .noStore)
+    }
+
+    private func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        var changes = AgentChanges()
+        changes.name = try body.string("name")
+        changes.description = try body.string("description")
+        changes.tags = try body.strings("tags")
+        changes.scopes = try body.strings("scopes")
+        changes.metadata = try body.stringMap("metadata")
+        changes.grantTypes = try body.strings("grant_types")
+        changes.expiresAt = try body.expiry(now: runtime.now())
+        let updated = try await runtime.agents.update(id: agent.id, changes, by: attribution(scope, request, context))
+        return try respond(updated, message: "agent updated")
+    }
+
+    /// Rotates the secret; `grace_period_seconds` keeps the old one working for a while.
+    func rotate(_ agent: Agent, request: Request, context: AppRequestContext, attribution: Attribution) async throws -> Response {
+        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
+        let grace = try body.int("grace_period_seconds") ?? 0
+        guard let (updated, secret) = try await runtime.agents.rotate(id: agent.id, gracePeriod: grace, by: attribution) else {
+            throw APIError.notFound("agent")
+        }
+        var response: [String: JSONValue] = [
+            "agent": view(updated), "client_id": .string(updated.clientID), "client_secret": .string(secret),
+            "grace_period_seconds": .int(grace), "message": .string(Self.secretNotice),
+        ]
+        if grace > 0 {
+            response["previous_secret_expires_at"] = AgentView.timestamp(runtime.now().addingTimeInterval(TimeInterval(grace)))
+        }
+        return JSONResponse.value(.object(response), headers: .noStore)
+    }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+import MachineAuthCore
+
+/// `GET /api/audit-logs`: filters `agent_id`, `action` (`token.*` for a prefix), `actor`,
+/// `from`, `to`, with `page` and `limit`. An API key sees its organization's records only.
+struct AuditRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/audit-logs") { request, context in
+            let scope = try AccessScope.of(try await Authentication(runtime: runtime).requireCaller(request, context: context))
+            let query = QueryParameters(request: request)
+            var filter = AuditQuery(
+                agentID: query.string("agent_id"), action: query.string("action"), actorID: query.string("actor"),
+                from: try query.date("from"), to: try query.date("to"), page: try query.page())
+            if let organizations = scope.organizations { filter.organizationID = organizations.first }
+            let page = try await runtime.storage.auditRecords(filter)
+            return try JSONResponse.make(AuditPage(audit_logs: page.items, pagination: page.pagination))
+        }
+    }
+
+    struct AuditPage: Encodable {
+        var audit_logs: [AuditRecord]
+        var pagination: JSONValue
+    }
+}

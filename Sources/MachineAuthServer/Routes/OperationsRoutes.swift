@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import MachineAuthCore
+
+/// `GET /metrics` (Prometheus), `GET /api/stats` (the dashboard's summary), and the signing
+/// key ring: `GET /api/keys`, `POST /api/keys/rotate`.
+struct OperationsRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: runtime.metricsRegistry.emitToString())))
+        }
+        router.get("/api/stats") { request, context in
+            _ = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
+            let stats = try await runtime.storage.agentStatistics()
+            return JSONResponse.value([
+                "agents": [
+                    "total": .int(stats.total), "active": .int(stats.active), "inactive": .int(stats.inactive),
+                    "expired": .int(stats.expired),
+                ],
+                "tokens": [
+                    "issued": .int(stats.usage.tokenCount), "refreshed": .int(stats.usage.refreshCount),
+                    "failed_authentications": .int(stats.usage.failedAuthCount), "revoked_active": .int(runtime.revocations.count),
+                ],
+                "signing": ["algorithm": .string(runtime.settings.tokens.algorithm.rawValue), "key_id": .string(try runtime.keyRing.signingKey.kid)],
+                "storage": .string(runtime.pipeline.storage.type),
+                "version": .string(MachineAuthVersion.current),
+            ])
+        }
+        router.get("/api/keys") { request, context in
+            _ = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
+            return JSONResponse.value(try await keyList())
+        }
+        router.post("/api/keys/rotate") { request, context in
+            let session = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
+            guard session.role == "owner" else { throw APIError.forbidden("only the instance owner can rotate signing keys") }
+            let kid = try await runtime.keyRing.rotate(now: runtime.now())
+            await runtime.events.publish(DomainEvent(
+                type: "keys.rotated", time: runtime.now(), actor: .admin(session.email), data: ["kid": .string(kid)],
+                origin: context.origin(request)))
+            var list = try await keyList()
+            if case .object(var fields) = list {
+                fields["active_kid"] = .string(kid)
+                list = .object(fields)
+            }
+            return JSONResponse.value(list)
+        }
+    }
+
+    private func keyList() async throws -> JSONValue {
+        let records = try await runtime.storage.signingKeys()
+        return ["keys": .array(records.map { record in
+            [
+                "kid": .string(record.kid), "algorithm": .string(record.algorithm.rawValue),
+                "status": .string(record.isActive ? "active" : "retired"), "created_at": AgentView.timestamp(record.createdAt),
+                "retired_at": record.retiredAt.map(AgentView.timestamp) ?? .null,
+                "published_until": record.publishUntil.map(AgentView.timestamp) ?? .null,
+            ]
+        })]
+    }
+}

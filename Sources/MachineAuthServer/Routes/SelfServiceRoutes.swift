@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import MachineAuthCore
+
+/// `/api/agents/me…`: an agent managing itself with its own access token; reactivation
+/// authenticates with client credentials, since its tokens died with the deactivation.
+struct SelfServiceRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+    var agentRoutes: AgentRoutes { AgentRoutes(runtime: runtime) }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/agents/me") { request, context in
+            let token = try await me(request, context)
+            return JSONResponse.value(["agent": agentRoutes.view(token.agent)])
+        }
+        router.get("/api/agents/me/usage") { request, context in
+            let token = try await me(request, context)
+            var usage = token.agent.usage
+            if let pending = runtime.usage.unflushed(token.agent.id) { usage.apply(pending) }
+            return JSONResponse.value([
+                "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
+                "token_count": .int(usage.tokenCount), "refresh_count": .int(usage.refreshCount),
+                "failed_auth_count": .int(usage.failedAuthCount),
+                "last_token_at": usage.lastTokenAt.map(AgentView.timestamp) ?? .null,
+                "last_activity_at": usage.lastActivityAt.map(AgentView.timestamp) ?? .null,
+            ])
+        }
+        router.post("/api/agents/me/rotate") { request, context in
+            let token = try await me(request, context)
+            return try await agentRoutes.rotate(token.agent, request: request, context: context, attribution: attribution(token, request, context))
+        }
+        router.post("/api/agents/me/deactivate") { request, context in
+            let token = try await me(request, context)
+            let updated = try await runtime.agents.deactivate(id: token.agent.id, by: attribution(token, request, context))
+            return try agentRoutes.respond(updated, message: "agent deactivated; reactivate with POST /api/agents/me/reactivate and client credentials")
+        }
+        router.post("/api/agents/me/reactivate") { request, context in try await reactivate(request, context: context) }
+        router.delete("/api/agents/me") { request, context in try await delete(request, context: context) }
+        router.delete("/api/agents/me/delete") { request, context in try await delete(request, context: context) }
+    }
+
+    private func me(_ request: Request, _ context: AppRequestContext) async throws -> ValidatedAccessToken {
+        try await Authentication(runtime: runtime).requireAgent(request, context: context)
+    }
+
+    private func attribution(_ token: ValidatedAccessToken, _ request: Request, _ context: AppRequestContext) -> Attribution {
+        Attribution(actor: .agent(token.agent.id), origin: context.origin(request))
+    }
+
+    private func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try await me(request, context)
+        _ = try await runtime.agents.delete(id: token.agent.id, by: attribution(token, request, context))
+        return JSONResponse.value(["message": "agent deleted", "id": .string(token.agent.id)])
+    }
+
+    private func reactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
+        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .reactivation)
+        var principal: AgentPrincipal?
+        for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(.reactivation) {
+            if case .agent(let found) = try await authenticator.authenticate(presentation) {
+                principal = found
+                break
+            }
+        }
+        guard let agent = principal?.agent else {
+            throw OAuthError.invalidClient("authenticate with the agent's client credentials", challenge: .basic)
+        }
+        let updated = try await runtime.agents.reactivate(
+            id: agent.id, by: Attribution(actor: .agent(agent.id), origin: context.origin(request)))
+        return try agentRoutes.respond(updated, message: "agent reactivated; request new tokens")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import MachineAuthCore
+
+/// Periodic work of a running server: usage flushes, expiry purges, metrics gauges, notifier
+/// workers, and following changes made by other instances.
+enum BackgroundWork {
+    static func tasks(for runtime: MachineAuthRuntime) -> [@Sendable () async -> Void] {
+        var tasks: [@Sendable () async -> Void] = [
+            { await every(2, runtime) { try await runtime.usage.flush() } },
+            { await every(600, runtime, runFirst: true) { try await purgeExpired(runtime) } },
+            { await every(15, runtime, runFirst: true) { try await refreshGauges(runtime) } },
+            { await every(300, runtime) { try await runtime.keyRing.reload(now: runtime.now()) } },
+            { await followChanges(runtime) },
+        ]
+        for notifier in runtime.notifiers { tasks.append { await notifier.run() } }
+        return tasks
+    }
+
+    /// Runs `body` every `seconds` until cancelled; failures are logged and retried next time.
+    static func every(
+        _ seconds: Int, _ runtime: MachineAuthRuntime, runFirst: Bool = false, _ body: @Sendable () async throws -> Void
+    ) async {
+        var first = runFirst
+        while !Task.isCancelled {
+            if !first { try? await Task.sleep(for: .seconds(seconds)) }
+            first = false
+            guard !Task.isCancelled else { return }
+            do {
+                try await body()
+            } catch {
+                runtime.logger.warning("background task failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    static func purgeExpired(_ runtime: MachineAuthRuntime) async throws {
+        let horizon = runtime.now().addingTimeInterval(-TimeInterval(runtime.settings.tokens.clockSkew.seconds))
+        runtime.revocations.purge(before: horizon)
+        try await runtime.storage.purgeExpiredTokens(before: horizon)
+    }
+
+    static func refreshGauges(_ runtime: MachineAuthRuntime) async throws {
+        let counts = try await runtime.storage.checkHealth()
+        runtime.telemetry.agentsTotal.record(counts.total)
+        runtime.telemetry.agentsActive.record(counts.active)
+    }
+
+    /// Applies changes made by other instances to this instance's caches.
+    static func followChanges(_ runtime: MachineAuthRuntime) async {
+        for await change in runtime.storage.changes() {
+            do {
+                switch change {
+                case .accessTokenRevoked(let token): runtime.revocations.insert(token)
+                case .signingKeysChanged: try await runtime.keyRing.reload(now: runtime.now())
+                case .agentChanged: break
+                case .resynchronize:
+                    try await runtime.revocations.load(from: runtime.storage)
+                    try await runtime.keyRing.reload(now: runtime.now())
+                }
+            } catch {
+                runtime.logger.warning("applying a storage change failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
