@@ -84,7 +84,7 @@ let package = Package(
         plugin("AuditSink"),
         .target(
             name: "MachineAuthTesting",
-            dependencies: ["MachineAuthCore"],
+            dependencies: ["MachineAuthCore", "MachineAuthServer", "MachineAuthStages"],
             path: "Tests/MachineAuthTesting",
             swiftSettings: swiftSettings
         ),
@@ -104,6 +104,16 @@ let package = Package(
         .testTarget(
             name: "JSONStorageTests",
             dependencies: ["JSONStorage", "MachineAuthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StagePluginTests",
+            dependencies: ["ClientSecretAuthenticator", "RefreshTokenAuthenticator", "AuditSink", "JSONStorage", "MachineAuthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["MachineAuthTesting"],
             swiftSettings: swiftSettings
         ),
     ]

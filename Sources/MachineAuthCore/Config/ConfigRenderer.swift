@@ -54,7 +54,7 @@ public enum ConfigRenderer {
     }
 
     /// `scheme://user:password@host` → `scheme://user:********@host`.
-    static func maskURLPassword(_ text: String) -> String {
+    public static func maskURLPassword(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].firstIndex(of: "@") else { return text }
         let userInfo = text[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return text }

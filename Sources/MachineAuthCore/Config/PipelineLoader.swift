@@ -53,13 +53,23 @@ public struct PipelineLoader: Sendable {
         let notifiers = reader.stageList(.notifier, registry.notifiers)
 
         guard reader.diagnostics.isEmpty, let server, let admin, let tokens, let security, let storage else {
-            throw ConfigError(reader.diagnostics.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+            throw ConfigError(Self.firstPerLocation(reader.diagnostics))
         }
         return LoadedPipeline(
             source: source.name,
             settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security),
             effectiveDocument: document, storage: storage, authenticators: authenticators,
             enrichers: enrichers, notifiers: notifiers)
+    }
+}
+
+extension PipelineLoader {
+    /// Diagnostics in file order, one per position: a value that failed interpolation is not
+    /// reported again by the decoder.
+    static func firstPerLocation(_ diagnostics: [ConfigDiagnostic]) -> [ConfigDiagnostic] {
+        var seen = Set<SourceLocation>()
+        return diagnostics.filter { seen.insert($0.location).inserted }
+            .sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
     }
 }
 

@@ -15,6 +15,7 @@ struct SectionReader {
         let (value, problems) = ConfigDecoder.decode(T.self, from: sectionNode, keyPath: name)
         diagnostics += problems
         guard let value else { return nil }
+        guard problems.isEmpty else { return value }
         for problem in validate(value) {
             diagnostics.append(ConfigDiagnostic(
                 location: sectionNode.location(of: problem.keyPath), keyPath: KeyPath.join(name, problem.keyPath),

@@ -32,6 +32,20 @@ public struct StageRegistry: Sendable {
         for scheme in F.urlSchemes { storageSchemes[scheme] = F.type }
     }
 
+    /// Registers a notifier without options built by a closure (test doubles, embedding apps).
+    public mutating func registerNotifier(
+        type: String, summary: String = "", make: @escaping @Sendable (StageContext) async throws -> any Notifier
+    ) {
+        notifiers[type] = StageBlueprint(type: type, summary: summary, make: make)
+    }
+
+    /// Registers an enricher without options built by a closure.
+    public mutating func registerEnricher(
+        type: String, summary: String = "", make: @escaping @Sendable (StageContext) async throws -> any ClaimEnricher
+    ) {
+        enrichers[type] = StageBlueprint(type: type, summary: summary, make: make)
+    }
+
     /// Every registered stage, by kind, for listings.
     public var catalog: [(kind: StageKind, type: String, summary: String)] {
         func rows<P, C>(_ kind: StageKind, _ map: [String: StageBlueprint<P, C>]) -> [(StageKind, String, String)] {
@@ -68,7 +82,7 @@ public struct StageBlueprint<Product, Context>: Sendable {
         self.summary = F.summary
         self.prepare = { node, keyPath in
             var (config, diagnostics) = ConfigDecoder.decode(F.Config.self, from: node, keyPath: keyPath)
-            guard let config else { return (nil, diagnostics) }
+            guard let config, diagnostics.isEmpty else { return (nil, diagnostics) }
             for problem in F.validate(config) {
                 diagnostics.append(ConfigDiagnostic(
                     location: node.location(of: problem.keyPath), keyPath: KeyPath.join(keyPath, problem.keyPath),
@@ -78,6 +92,27 @@ public struct StageBlueprint<Product, Context>: Sendable {
             return (diagnostics.isEmpty ? prepared : nil, diagnostics)
         }
     }
+}
+
+extension StageBlueprint {
+    /// A stage without options (its YAML entry may hold only `type`).
+    init(type: String, summary: String, make: @escaping @Sendable (Context) async throws -> Product) {
+        self.type = type
+        self.summary = summary
+        self.prepare = { node, keyPath in
+            let (_, diagnostics) = ConfigDecoder.decode(NoOptions.self, from: node, keyPath: keyPath)
+            return (diagnostics.isEmpty ? PreparedStage(type: type, build: make) : nil, diagnostics)
+        }
+    }
+}
+
+/// The options of a stage that takes none: any key is reported as unknown.
+struct NoOptions: Decodable {
+    init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: NoKeys.self)
+    }
+
+    enum NoKeys: CodingKey {}
 }
 
 /// A stage whose options decoded cleanly, ready to be built at start-up.

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import MachineAuthCore
@@ -14,7 +15,9 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies, telemetry: runtime.telemetry))
     router.add(middleware: ErrorMiddleware())
-    if settings.requireHTTPS { router.add(middleware: HTTPSPolicyMiddleware()) }
+    if settings.requireHTTPS {
+        router.add(middleware: HTTPSPolicyMiddleware(fallbackHost: URL(string: settings.issuer)?.host ?? "localhost"))
+    }
     if !settings.allowedOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(allowedOrigins: settings.allowedOrigins)) }
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
     HealthRoutes(runtime: runtime).register(on: router)

@@ -5,12 +5,15 @@ import MachineAuthCore
 /// whose bodies may already carry credentials). Health checks stay reachable for probes.
 struct HTTPSPolicyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// Host to redirect to when the request names none: the issuer's.
+    let fallbackHost: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.scheme != "https", !request.uri.path.hasPrefix("/health") else {
             return try await next(request, context)
         }
-        if request.method == .get || request.method == .head, let host = request.head.authority {
+        if request.method == .get || request.method == .head {
+            let host = request.head.authority ?? fallbackHost
             return Response(status: .permanentRedirect, headers: [.location: "https://\(host)\(request.uri.string)"])
         }
         throw APIError(.forbidden, code: "https_required", "this server only accepts HTTPS requests")

@@ -1,0 +1,109 @@
+import Foundation
+import MachineAuthCore
+import MachineAuthStages
+import MachineAuthTesting
+import Testing
+
+@Suite("Pipeline loading")
+struct PipelineLoaderTests {
+    @Test("the embedded default equals config/machineauth.yaml")
+    func embeddedMatchesFile() throws {
+        let file = try String(contentsOfFile: Self.projectFile("config/machineauth.yaml"), encoding: .utf8)
+        #expect(file == DefaultConfiguration.yaml + "\n", "run scripts/embed-default-config after editing config/machineauth.yaml")
+    }
+
+    @Test("every configuration file in config/ loads with the real registry")
+    func everySampleLoads() throws {
+        let files = try Self.configFiles()
+        #expect(!files.isEmpty)
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let result = ConfigFixtures.load(text, registry: .standard, environment: ["DATABASE_URL": ""], file: file)
+            if case .failure(let error) = result { Issue.record("\(file): \(error)") }
+        }
+    }
+
+    @Test("a typo in a stage type names file:line and lists the registered types")
+    func unknownStageType() {
+        let problems = ConfigFixtures.problems("authenticators:\n  - type: client_secrt\n", registry: .standard)
+        #expect(problems.count == 1)
+        #expect(problems[0].location.line == 2)
+        #expect(problems[0].keyPath == "authenticators[0].type")
+        #expect(problems[0].message.contains("did you mean \"client_secret\""))
+        #expect(problems[0].message.contains("registered authenticator types: client_secret, refresh_token"))
+    }
+
+    @Test("unknown sections, missing types, bad storage schemes and YAML syntax errors")
+    func structuralErrors() {
+        #expect(ConfigFixtures.problems("servre: {}\n", registry: .standard).first?.message.contains("did you mean \"server\"") == true)
+        #expect(ConfigFixtures.problems("notifiers:\n  - retention: 1d\n", registry: .standard).first?.message.contains("missing required key \"type\"") == true)
+        #expect(ConfigFixtures.problems("storage: { url: \"mysql://x\" }\n", registry: .standard).first?.message.contains("unknown storage URL scheme") == true)
+        #expect(ConfigFixtures.problems("notifiers: audit\n", registry: .standard).first?.message.contains("expected a list of stages") == true)
+        let syntax = ConfigFixtures.problems("server:\n  port: [1, 2\n", registry: .standard)
+        #expect(syntax.count == 1)
+        #expect(syntax[0].message.hasPrefix("invalid YAML"))
+    }
+
+    @Test("errors from several sections and stages are all reported, in line order")
+    func collectsAcrossSections() {
+        let problems = ConfigFixtures.problems(
+            """
+            server:
+              port: big
+            tokens:
+              algorithm: HS256
+            authenticators:
+              - type: nope
+              - type: refresh_token
+                ttl: 5s
+            notifiers:
+              - type: audit
+                retention: forever
+            """, registry: .standard)
+        #expect(problems.map(\.location.line) == [2, 4, 6, 8, 11])
+    }
+
+    @Test("registry lookups by type and URL scheme")
+    func registry() {
+        let registry = StageRegistry.standard
+        #expect(registry.storages["json"] != nil)
+        #expect(registry.storageSchemes["json"] == "json")
+        #expect(registry.authenticators.keys.sorted() == ["client_secret", "refresh_token"])
+        #expect(registry.notifiers["audit"] != nil)
+        #expect(registry.catalog.contains { $0.kind == .storage && $0.type == "json" })
+    }
+
+    @Test("config show masks secrets and URL passwords")
+    func renderMasks() throws {
+        let pipeline = try ConfigFixtures.load(
+            "admin: { password: \"hunter2-hunter2\" }\nstorage: { url: \"json:db.json\" }\nsecurity: { secret_hash_key: \"0123456789abcdef0123456789abcdef\" }\n",
+            registry: .standard
+        ).get()
+        let text = ConfigRenderer.render(pipeline.effectiveDocument)
+        #expect(!text.contains("hunter2"))
+        #expect(!text.contains("0123456789abcdef"))
+        #expect(text.contains("password: \"********\"") || text.contains("password: ********"))
+        #expect(ConfigRenderer.maskURLPassword("postgres://u:secret@db/x") == "postgres://u:********@db/x")
+    }
+
+    static func projectFile(_ relative: String) -> String {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+        }
+        return url.appendingPathComponent(relative).path
+    }
+
+    static func configFiles() throws -> [String] {
+        let root = projectFile("config")
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var files: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            if name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.contains("provision/") {
+                files.append((root as NSString).appendingPathComponent(name))
+            }
+        }
+        return files.sorted()
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MachineAuthCore
+import Testing
+
+@Suite("JWS signing and verification")
+struct TokenCryptoTests {
+    @Test("each algorithm signs and verifies, and the JWK has the right shape", arguments: SigningAlgorithm.allCases)
+    func roundTrip(algorithm: SigningAlgorithm) throws {
+        let key = try SigningKey.generate(algorithm, kid: "k1")
+        let token = try JWS.sign(header: ["typ": "at+jwt"], claims: ["sub": "x", "n": 1], with: key)
+        let parsed = try JWS.parse(token)
+        #expect(parsed.header["alg"]?.stringValue == algorithm.rawValue)
+        #expect(parsed.header["kid"]?.stringValue == "k1")
+        #expect(parsed.claims["sub"]?.stringValue == "x")
+        #expect(key.verificationKey.verify(parsed.signature, for: parsed.signingInput))
+        let jwk = key.verificationKey.jwk
+        switch algorithm {
+        case .rs256: #expect(jwk["kty"] == "RSA" && jwk["n"] != nil && jwk["e"] == "AQAB")
+        case .es256: #expect(jwk["kty"] == "EC" && jwk["crv"] == "P-256" && jwk["x"] != nil && jwk["y"] != nil)
+        case .edDSA: #expect(jwk["kty"] == "OKP" && jwk["crv"] == "Ed25519" && jwk["x"] != nil)
+        }
+    }
+
+    @Test("a stored key restores to the same public key", arguments: SigningAlgorithm.allCases)
+    func storedKeyRestores(algorithm: SigningAlgorithm) throws {
+        let key = try SigningKey.generate(algorithm, kid: "k")
+        let restored = try SigningKey(record: key.record(createdAt: Date()))
+        #expect(restored.verificationKey.jwk == key.verificationKey.jwk)
+    }
+
+    @Test("tampered payloads and signatures from another key fail")
+    func tampering() throws {
+        let key = try SigningKey.generate(.es256, kid: "k")
+        let other = try SigningKey.generate(.es256, kid: "k")
+        let token = try JWS.sign(header: [:], claims: ["scope": "read"], with: key)
+        let parts = token.split(separator: ".").map(String.init)
+        let forged = parts[0] + "." + Base64URL.encode(Data("{\"scope\":\"admin\"}".utf8)) + "." + parts[2]
+        let parsed = try JWS.parse(forged)
+        #expect(!key.verificationKey.verify(parsed.signature, for: parsed.signingInput))
+        let genuine = try JWS.parse(token)
+        #expect(!other.verificationKey.verify(genuine.signature, for: genuine.signingInput))
+    }
+
+    @Test("malformed tokens are rejected, never crash", arguments: ["", "a.b", "a.b.c.d", "!!!.e30.e30", "e30.bm90anNvbg.e30", String(repeating: "a", count: 20_000)])
+    func malformed(token: String) {
+        #expect(throws: TokenRejection.self) { try JWS.parse(token) }
+    }
+
+    @Test("secret hashes verify in both stored forms and reject others")
+    func secretHashing() {
+        let hasher = SecretHasher(key: Data("k".utf8))
+        let stored = hasher.hash("cs_abc")
+        #expect(stored.hasPrefix("hmac-sha256:"))
+        #expect(hasher.verify("cs_abc", against: stored))
+        #expect(!hasher.verify("cs_abd", against: stored))
+        #expect(!SecretHasher(key: Data("other".utf8)).verify("cs_abc", against: stored))
+        #expect(hasher.verify("cs_abc", against: SecretHasher.unkeyedHash("cs_abc")))
+        #expect(!hasher.verify("cs_abc", against: "plain:cs_abc"))
+    }
+
+    @Test("passwords hash slowly and verify")
+    func passwords() throws {
+        let stored = try PasswordHasher.hash("correct horse battery", rounds: 210_000)
+        #expect(PasswordHasher.verify("correct horse battery", against: stored))
+        #expect(!PasswordHasher.verify("wrong", against: stored))
+    }
+
+    @Test("token ids carry millisecond issue times")
+    func tokenIDs() {
+        let time = Date(timeIntervalSince1970: 1_700_000_000.123)
+        let jti = TokenID.make(at: time)
+        #expect(abs(TokenID.issueTime(of: jti)!.timeIntervalSince1970 - 1_700_000_000.123) < 0.001)
+        #expect(TokenID.issueTime(of: "no-time") == nil)
+    }
+
+    @Test("IP ranges", arguments: [
+        ("10.0.0.0/8", "10.2.3.4", true), ("10.0.0.0/8", "11.0.0.1", false), ("127.0.0.1", "127.0.0.1", true),
+        ("::1", "::1", true), ("fd00::/8", "fd12::1", true), ("192.168.0.0/16", "::ffff:192.168.1.1", true),
+        ("10.0.0.0/8", "not-an-ip", false),
+    ])
+    func ipRanges(range: String, address: String, expected: Bool) {
+        #expect(IPAddressRange(range)?.contains(address) == expected)
+    }
+
+    @Test("registered claims cannot be set by enrichers")
+    func reservedClaims() {
+        var claims = TokenClaims(registered: ["sub": "x"])
+        #expect(throws: ClaimError.self) { try claims.set("exp", 1) }
+        #expect(throws: ClaimError.self) { try claims.remove("sub") }
+        #expect(throws: Never.self) { try claims.set("org_id", "o") }
+        #expect(claims["org_id"] == "o")
+    }
+}
