@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// The built `machineauth` binary, started as a child process on a free port.
+///
+/// ```swift
+/// let server = try await ServerProcess.start(environment: ["DATABASE_URL": "json:/tmp/x.json"])
+/// defer { server.terminate() }
+/// ```
+public final class ServerProcess: Sendable {
+    public let process: Process
+    public let port: Int
+    private let output: OutputBuffer
+
+    /// The binary: `$MACHINEAUTH_BINARY`, else `.build/debug/machineauth` of this checkout.
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["MACHINEAUTH_BINARY"] { return path }
+        return projectRoot + "/.build/debug/machineauth"
+    }
+
+    public static var projectRoot: String {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    init(process: Process, port: Int, output: OutputBuffer) {
+        self.process = process
+        self.port = port
+        self.output = output
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var log: String { output.text }
+
+    /// Starts the server (port 0 unless `PORT` is given) and waits for its start-up line.
+    public static func start(
+        arguments: [String] = [], environment: [String: String] = [:], directory: String? = nil, timeout: Double = 30
+    ) async throws -> ServerProcess {
+        let output = OutputBuffer()
+        let process = try run(arguments: arguments, environment: ["PORT": "0", "HOST": "127.0.0.1"].merging(environment) { $1 },
+                              directory: directory, output: output)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let port = output.listeningPort { return ServerProcess(process: process, port: port, output: output) }
+            if !process.isRunning { throw ProcessFailure(message: "server exited with \(process.terminationStatus):\n\(output.text)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw ProcessFailure(message: "server did not start within \(timeout)s:\n\(output.text)")
+    }
+
+    /// Runs the binary to completion (CLI commands) and returns its exit status and output.
+    public static func runToCompletion(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> (status: Int32, output: String) {
+        let output = OutputBuffer()
+        let process = try run(arguments: arguments, environment: environment, directory: directory, output: output)
+        process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.05)
+        return (process.terminationStatus, output.text)
+    }
+
+    static func run(arguments: [String], environment: [String: String], directory: String?, output: OutputBuffer) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for key in ["PORT", "DATABASE_URL", "ADMIN_PASSWORD", "ENV", "MACHINEAUTH_CONFIG"] { merged[key] = nil }
+        process.environment = merged.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+        return process
+    }
+
+    /// Sends a signal and waits for the process to exit; returns its status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM, timeout: Double = 15) async throws -> Int32 {
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ProcessFailure(message: "server did not stop within \(timeout)s")
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        return process.terminationStatus
+    }
+
+    public func terminate() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A failure starting or stopping the server process, with its output.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Collects a child process's output.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex("")
+
+    func append(_ text: String) { storage.withLock { $0 += text } }
+    var text: String { storage.withLock { $0 } }
+
+    /// The port from the start-up line (`listening on HOST:PORT`).
+    var listeningPort: Int? {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("MachineAuth ") && $0.contains(" listening on ") }),
+            let range = line.range(of: "listening on ")
+        else { return nil }
+        let text = line
+        let rest = text[range.upperBound...]
+        guard let colon = rest.lastIndex(of: ":", before: rest.firstIndex(of: " ") ?? rest.endIndex) else { return nil }
+        return Int(rest[rest.index(after: colon)...].prefix { $0.isNumber })
+    }
+}
+
+extension Substring {
+    func lastIndex(of character: Character, before end: Index) -> Index? {
+        self[startIndex..<end].lastIndex(of: character)
+    }
+}

@@ -1,0 +1,38 @@
+import AuditSink
+import Foundation
+import Logging
+import MachineAuthCore
+import MachineAuthStages
+import MachineAuthTesting
+import Testing
+
+@Suite("audit stage")
+struct AuditSinkTests {
+    @Test("is registered and validates retention and flush interval")
+    func registry() {
+        #expect(StageRegistry.standard.notifiers["audit"] != nil)
+        let problems = ConfigFixtures.problems("notifiers:\n  - type: audit\n    retention: 5m\n    flush_interval: 2m\n", registry: .standard)
+        #expect(problems.count == 2)
+    }
+
+    @Test("events become audit records with actor, target, outcome and origin; retention deletes old ones")
+    func records() async throws {
+        let environment = try await StageEnvironment.make()
+        defer { Task { await environment.close() } }
+        let sink = AuditSink(store: environment.storage, config: .init(retention: ConfigDuration(seconds: 3600)), logger: Logger(label: "t"),
+                             now: environment.clock.source)
+        await sink.notify(DomainEvent(
+            type: "agent.created", time: environment.clock.now.addingTimeInterval(-7200), actor: .admin("root@example.com"),
+            target: .agent("a1"), origin: RequestOrigin(ipAddress: "10.0.0.1", userAgent: "curl", requestID: "r1")))
+        await sink.notify(DomainEvent(type: "token.failed", time: environment.clock.now, actor: .anonymous, outcome: .failure))
+        await sink.shutdown()
+        let page = try await environment.storage.auditRecords(AuditQuery())
+        #expect(page.total == 2)
+        let created = try #require(page.items.first { $0.action == "agent.created" })
+        #expect(created.actorType == "admin" && created.actorID == "root@example.com" && created.agentID == "a1")
+        #expect(created.ipAddress == "10.0.0.1" && created.userAgent == "curl" && created.requestID == "r1")
+        #expect(page.items.contains { $0.outcome == "failure" })
+        await sink.purge()
+        #expect(try await environment.storage.auditRecords(AuditQuery()).items.map(\.action) == ["token.failed"])
+    }
+}
