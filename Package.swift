@@ -66,6 +66,9 @@ let package = Package(
                 "ClientSecretAuthenticator",
                 "RefreshTokenAuthenticator",
                 "AuditSink",
+                "APIKeyAuthenticator",
+                "OrgTeamEnricher",
+                "CustomClaimsEnricher",
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,6 +86,9 @@ let package = Package(
         plugin("ClientSecretAuthenticator"),
         plugin("RefreshTokenAuthenticator"),
         plugin("AuditSink"),
+        plugin("APIKeyAuthenticator"),
+        plugin("OrgTeamEnricher"),
+        plugin("CustomClaimsEnricher"),
         .target(
             name: "MachineAuthTesting",
             dependencies: ["MachineAuthCore", "MachineAuthServer", "MachineAuthStages"],
@@ -109,7 +115,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StagePluginTests",
-            dependencies: ["ClientSecretAuthenticator", "RefreshTokenAuthenticator", "AuditSink", "JSONStorage", "MachineAuthTesting"],
+            dependencies: [
+                "ClientSecretAuthenticator", "RefreshTokenAuthenticator", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
+                "CustomClaimsEnricher", "JSONStorage", "MachineAuthTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

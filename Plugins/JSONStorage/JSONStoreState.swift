@@ -10,6 +10,11 @@ struct JSONStoreState: Sendable {
     var signingKeys: [SigningKeyRecord] = []
     var auditRecords: [AuditRecord] = []
     var settings: [String: String] = [:]
+    var organizations: [String: Organization] = [:]
+    var teams: [String: Team] = [:]
+    var apiKeys: [String: APIKey] = [:]
+    var apiKeyIDByHash: [String: String] = [:]
+    var users: [String: AdminUser] = [:]
     /// Bumped by every change; the writer persists up to a version.
     var version = 0
 
@@ -25,6 +30,11 @@ struct JSONStoreState: Sendable {
         signingKeys = document.signingKeys
         auditRecords = document.auditRecords
         settings = document.settings
+        organizations = Dictionary(document.organizations.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        teams = Dictionary(document.teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        apiKeys = Dictionary(document.apiKeys.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        apiKeyIDByHash = Dictionary(document.apiKeys.map { ($0.hash, $0.id) }, uniquingKeysWith: { $1 })
+        users = Dictionary(document.users.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
     }
 
     var document: JSONStoreDocument {
@@ -32,7 +42,11 @@ struct JSONStoreState: Sendable {
             agents: agents.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             refreshTokens: refreshTokens.values.sorted { ($0.createdAt, $0.hash) < ($1.createdAt, $1.hash) },
             revokedAccessTokens: revokedTokens.values.sorted { $0.jti < $1.jti },
-            signingKeys: signingKeys, auditRecords: auditRecords, settings: settings)
+            signingKeys: signingKeys, auditRecords: auditRecords, settings: settings,
+            organizations: organizations.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            teams: teams.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            apiKeys: apiKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            users: users.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
     }
 }
 
@@ -49,11 +63,20 @@ struct JSONStoreDocument: Codable, Sendable {
     var signingKeys: [SigningKeyRecord]
     var auditRecords: [AuditRecord]
     var settings: [String: String]
+    var organizations: [Organization]
+    var teams: [Team]
+    var apiKeys: [APIKey]
+    var users: [AdminUser]
 
     init(
         agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
-        signingKeys: [SigningKeyRecord], auditRecords: [AuditRecord], settings: [String: String]
+        signingKeys: [SigningKeyRecord], auditRecords: [AuditRecord], settings: [String: String],
+        organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser]
     ) {
+        self.organizations = organizations
+        self.teams = teams
+        self.apiKeys = apiKeys
+        self.users = users
         self.agents = agents
         self.refreshTokens = refreshTokens
         self.revokedAccessTokens = revokedAccessTokens
@@ -66,6 +89,7 @@ struct JSONStoreDocument: Codable, Sendable {
         case format, agents, settings
         case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
         case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys", auditRecords = "audit_records"
+        case organizations, teams, apiKeys = "api_keys", users
     }
 
     init(from decoder: any Decoder) throws {
@@ -86,5 +110,9 @@ struct JSONStoreDocument: Codable, Sendable {
         signingKeys = try container.decodeIfPresent([SigningKeyRecord].self, forKey: .signingKeys) ?? []
         auditRecords = try container.decodeIfPresent([AuditRecord].self, forKey: .auditRecords) ?? []
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        organizations = try container.decodeIfPresent([Organization].self, forKey: .organizations) ?? []
+        teams = try container.decodeIfPresent([Team].self, forKey: .teams) ?? []
+        apiKeys = try container.decodeIfPresent([APIKey].self, forKey: .apiKeys) ?? []
+        users = try container.decodeIfPresent([AdminUser].self, forKey: .users) ?? []
     }
 }

@@ -42,6 +42,10 @@ public enum DefaultConfiguration {
     authenticators:
       - type: client_secret            # client_secret_basic and client_secret_post
       - type: refresh_token            # rotating refresh tokens, replay revokes the grant
+      - type: api_key                  # organization API keys (sk_…) for the API and token validation
+
+    enrichers:
+      - type: org_team                 # org_id, team_id and org_slug claims
 
     notifiers:
       - type: audit                    # GET /api/audit-logs

@@ -1,7 +1,10 @@
+import APIKeyAuthenticator
 import AuditSink
 import ClientSecretAuthenticator
+import CustomClaimsEnricher
 import JSONStorage
 import MachineAuthCore
+import OrgTeamEnricher
 import RefreshTokenAuthenticator
 
 extension StageRegistry {
@@ -11,6 +14,9 @@ extension StageRegistry {
         registry.register(JSONStorageFactory.self)
         registry.register(ClientSecretAuthenticatorFactory.self)
         registry.register(RefreshTokenAuthenticatorFactory.self)
+        registry.register(APIKeyAuthenticatorFactory.self)
+        registry.register(OrgTeamEnricherFactory.self)
+        registry.register(CustomClaimsEnricherFactory.self)
         registry.register(AuditSinkFactory.self)
         return registry
     }

@@ -30,7 +30,7 @@ struct PipelineLoaderTests {
         #expect(problems[0].location.line == 2)
         #expect(problems[0].keyPath == "authenticators[0].type")
         #expect(problems[0].message.contains("did you mean \"client_secret\""))
-        #expect(problems[0].message.contains("registered authenticator types: client_secret, refresh_token"))
+        #expect(problems[0].message.contains("registered authenticator types: api_key, client_secret, refresh_token"))
     }
 
     @Test("unknown sections, missing types, bad storage schemes and YAML syntax errors")
@@ -68,7 +68,8 @@ struct PipelineLoaderTests {
         let registry = StageRegistry.standard
         #expect(registry.storages["json"] != nil)
         #expect(registry.storageSchemes["json"] == "json")
-        #expect(registry.authenticators.keys.sorted() == ["client_secret", "refresh_token"])
+        #expect(registry.authenticators.keys.sorted() == ["api_key", "client_secret", "refresh_token"])
+        #expect(registry.enrichers.keys.sorted() == ["custom_claims", "org_team"])
         #expect(registry.notifiers["audit"] != nil)
         #expect(registry.catalog.contains { $0.kind == .storage && $0.type == "json" })
     }

@@ -12,7 +12,8 @@ public struct RuntimeFixture: Sendable {
 
     /// The test pipeline: the given authenticators, audit and a `recording` notifier.
     public static func yaml(
-        algorithm: String = "RS256", extra: String = "", authenticators: [String] = ["client_secret", "refresh_token"]
+        algorithm: String = "RS256", extra: String = "", authenticators: [String] = ["client_secret", "refresh_token", "api_key"],
+        enrichers: String = "  - type: org_team"
     ) -> String {
         """
         server:
@@ -29,6 +30,8 @@ public struct RuntimeFixture: Sendable {
           max_failed_authentications: 5
         authenticators:
         \(authenticators.map { "  - type: \($0)" }.joined(separator: "\n"))
+        enrichers:
+        \(enrichers)
         notifiers:
           - type: audit
           - type: recording

@@ -9,10 +9,13 @@ public struct AdminSettings: Decodable, Sendable, Hashable {
     /// Failed logins allowed per address and per e-mail within `loginWindow`.
     public var maxFailedLogins: Int
     public var loginWindow: ConfigDuration
+    /// Whether `POST /api/auth/signup` may create administrators and organizations. Default false.
+    public var allowSignup: Bool
 
     enum CodingKeys: String, CodingKey {
         case email, password
         case sessionTTL = "session_ttl", maxFailedLogins = "max_failed_logins", loginWindow = "login_window"
+        case allowSignup = "allow_signup"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,6 +25,7 @@ public struct AdminSettings: Decodable, Sendable, Hashable {
         sessionTTL = try container.decodeIfPresent(ConfigDuration.self, forKey: .sessionTTL) ?? ConfigDuration(seconds: 3600)
         maxFailedLogins = try container.decodeIfPresent(Int.self, forKey: .maxFailedLogins) ?? 5
         loginWindow = try container.decodeIfPresent(ConfigDuration.self, forKey: .loginWindow) ?? ConfigDuration(seconds: 900)
+        allowSignup = try container.decodeIfPresent(Bool.self, forKey: .allowSignup) ?? false
     }
 
     /// Why the admin password is unsafe, or `nil` when it is acceptable.

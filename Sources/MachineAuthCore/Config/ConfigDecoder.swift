@@ -83,6 +83,9 @@ struct ConfigNodeDecoder: Decoder {
         if let scalarType = T.self as? any ConfigScalar.Type {
             return try decodeScalar(scalarType) as! T
         }
+        if T.self == JSONValue.self {
+            return Self.jsonValue(node) as! T
+        }
         let firstMapping = ledger.mappings.count
         do {
             let value = try T(from: self)
@@ -119,6 +122,25 @@ struct ConfigNodeDecoder: Decoder {
         } catch {
             record(error.message)
             return S.configPlaceholder
+        }
+    }
+
+    /// A YAML value as JSON: unquoted `true`/`false` and numbers keep their type, quoted text stays text.
+    static func jsonValue(_ node: ConfigNode) -> JSONValue {
+        switch node.kind {
+        case .null: return .null
+        case .scalar(let text, let quoted):
+            if quoted { return .string(text) }
+            switch text.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: break
+            }
+            if let integer = Int(text) { return .int(integer) }
+            if let number = Double(text), text.contains(".") { return .double(number) }
+            return .string(text)
+        case .sequence(let items): return .array(items.map(jsonValue))
+        case .mapping(let entries): return .object(Dictionary(entries.map { ($0.key, jsonValue($0.value)) }, uniquingKeysWith: { $1 }))
         }
     }
 

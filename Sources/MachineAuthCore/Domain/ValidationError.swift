@@ -65,3 +65,30 @@ public enum FieldRules {
         return values
     }
 }
+
+extension FieldRules {
+    /// A lowercase DNS label (RFC 1123): `a-z`, `0-9`, `-`, 1–63 characters, no leading or trailing `-`.
+    public static func slug(_ value: String) throws(ValidationError) -> String {
+        let scalars = Array(value.unicodeScalars)
+        let allowed = scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard !scalars.isEmpty, scalars.count <= 63, allowed, scalars.first != "-", scalars.last != "-" else {
+            throw ValidationError("slug", "must be a lowercase DNS label: a-z, 0-9 and -, 1 to 63 characters, not starting or ending with -")
+        }
+        return value
+    }
+
+    public static func email(_ value: String, field: String = "email") throws(ValidationError) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "@")
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), trimmed.count <= 254, !trimmed.contains(" ") else {
+            throw ValidationError(field, "must be an e-mail address")
+        }
+        return trimmed
+    }
+
+    public static func password(_ value: String) throws(ValidationError) -> String {
+        guard value.count >= 12 else { throw ValidationError("password", "must be at least 12 characters") }
+        guard value.count <= 1024 else { throw ValidationError("password", "must be at most 1024 characters") }
+        return value
+    }
+}

@@ -21,8 +21,12 @@ public struct AdminSessions: Sendable {
         self.now = now
     }
 
-    /// Checks the credentials; throws ``AdminLoginError`` when refused or rate limited.
-    public func login(email: String, password: String, from address: String?) throws -> AdminSession {
+    /// The user id of the configured instance owner.
+    public static let ownerID = "owner"
+
+    /// Checks the credentials — the configured owner, else an administrator account from
+    /// `users` — and throws ``AdminLoginError`` when refused or rate limited.
+    public func login(email: String, password: String, from address: String?, users: any TenantStore) async throws -> AdminSession {
         let time = now()
         let keys = ["address:\(address ?? "-")", "email:\(email.lowercased())"]
         if let wait = keys.compactMap({ limiter.retryAfter($0, at: time) }).max() {
@@ -30,25 +34,29 @@ public struct AdminSessions: Sendable {
         }
         let emailMatches = ConstantTime.equals(email.lowercased(), settings.admin.email.lowercased())
         let passwordMatches = ConstantTime.equals(password, settings.admin.password)
-        guard emailMatches && passwordMatches else {
-            for key in keys { limiter.recordFailure(key, at: time) }
-            throw AdminLoginError.invalidCredentials
+        if emailMatches && passwordMatches {
+            return try issue(email: settings.admin.email, role: AdminRole.owner.rawValue, userID: Self.ownerID)
         }
-        return try issue(email: settings.admin.email, role: "owner", userID: "owner")
+        if !emailMatches, let user = try await users.user(email: email), PasswordHasher.verify(password, against: user.passwordHash) {
+            return try issue(email: user.email, role: user.role.rawValue, userID: user.id, organizationID: user.organizationIDs.first)
+        }
+        for key in keys { limiter.recordFailure(key, at: time) }
+        throw AdminLoginError.invalidCredentials
     }
 
-    /// Signs a session token for an administrator.
-    public func issue(email: String, role: String, userID: String) throws -> AdminSession {
+    /// Signs a session token for an administrator; `organizationID` is the organization they work in.
+    public func issue(email: String, role: String, userID: String, organizationID: String? = nil) throws -> AdminSession {
         let issued = Int(now().timeIntervalSince1970)
         let expires = issued + settings.admin.sessionTTL.seconds
         let jti = TokenID.make(at: now())
-        let claims: [String: JSONValue] = [
+        var claims: [String: JSONValue] = [
             "iss": .string(settings.server.issuer), "aud": .string(Self.audience), "sub": .string(email),
             "role": .string(role), "uid": .string(userID), "iat": .int(issued), "exp": .int(expires), "jti": .string(jti),
         ]
+        if let organizationID { claims["org"] = .string(organizationID) }
         let token = try JWS.sign(header: ["typ": .string(Self.tokenType)], claims: claims, with: try keyRing.signingKey)
         return AdminSession(token: token, email: email, role: role, userID: userID, jti: jti,
-                            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)))
+                            expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)), organizationID: organizationID)
     }
 
     /// Returns the session of a valid admin token, or `nil` when `token` is not an admin token at all.
@@ -64,7 +72,7 @@ public struct AdminSessions: Sendable {
         guard !revocations.contains(jti) else { throw TokenRejection(.revoked, "the admin session was signed out") }
         return AdminSession(
             token: token, email: email, role: claims["role"]?.stringValue ?? "viewer", userID: claims["uid"]?.stringValue ?? email,
-            jti: jti, expiresAt: expiresAt)
+            jti: jti, expiresAt: expiresAt, organizationID: claims["org"]?.stringValue)
     }
 }
 
@@ -77,6 +85,10 @@ public struct AdminSession: Sendable, Hashable {
     public var userID: String
     public var jti: String
     public var expiresAt: Date
+    /// The organization the administrator currently works in (`POST /api/auth/switch-org`).
+    public var organizationID: String?
+
+    public var isOwner: Bool { role == AdminRole.owner.rawValue && userID == AdminSessions.ownerID }
 }
 
 /// Why a sign-in was refused.

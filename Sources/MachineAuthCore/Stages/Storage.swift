@@ -5,7 +5,7 @@ import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: Sendable {
@@ -109,4 +109,37 @@ public struct StorageError: Error, Sendable, CustomStringConvertible, Equatable 
     public static func corrupt(_ message: String) -> StorageError { StorageError(.corrupt, message) }
 
     public var description: String { message }
+}
+
+/// Organizations, teams, API keys and administrator accounts.
+public protocol TenantStore: Sendable {
+    /// Inserts; a taken slug is ``StorageError/conflict``.
+    func insertOrganization(_ organization: Organization) async throws
+    func organization(id: String) async throws -> Organization?
+    func organization(slug: String) async throws -> Organization?
+    func updateOrganization(id: String, _ change: @Sendable (inout Organization) throws -> Void) async throws -> Organization?
+    /// Organizations, all or only `ids`, ordered by name.
+    func listOrganizations(ids: Set<String>?, page: PageRequest) async throws -> Page<Organization>
+    /// Deletes the organization with its teams, agents (and their refresh tokens) and API keys,
+    /// atomically; returns the deleted agents.
+    func deleteOrganization(id: String) async throws -> [Agent]?
+
+    func insertTeam(_ team: Team) async throws
+    func team(id: String) async throws -> Team?
+    func updateTeam(id: String, _ change: @Sendable (inout Team) throws -> Void) async throws -> Team?
+    func listTeams(organizationID: String) async throws -> [Team]
+    /// Deletes the team; its agents stay in the organization without a team.
+    func deleteTeam(id: String) async throws -> Team?
+
+    func insertAPIKey(_ key: APIKey) async throws
+    func apiKey(hash: String) async throws -> APIKey?
+    func listAPIKeys(organizationID: String) async throws -> [APIKey]
+    func updateAPIKey(id: String, _ change: @Sendable (inout APIKey) throws -> Void) async throws -> APIKey?
+
+    func insertUser(_ user: AdminUser) async throws
+    func user(id: String) async throws -> AdminUser?
+    func user(email: String) async throws -> AdminUser?
+    func updateUser(id: String, _ change: @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser?
+    func deleteUser(id: String) async throws -> AdminUser?
+    func listUsers() async throws -> [AdminUser]
 }

@@ -26,6 +26,8 @@ public func buildApplication(
     AdminAuthRoutes(runtime: runtime).register(on: router)
     SelfServiceRoutes(runtime: runtime).register(on: router)
     AgentRoutes(runtime: runtime).register(on: router)
+    OrganizationRoutes(runtime: runtime).register(on: router)
+    UserRoutes(runtime: runtime).register(on: router)
     AuditRoutes(runtime: runtime).register(on: router)
     OperationsRoutes(runtime: runtime).register(on: router)
 

@@ -9,7 +9,7 @@ struct AgentRoutes: Sendable {
     static let secretNotice = "Save this client_secret - it will not be shown again!"
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/api/agents") { request, context in try await list(request, context: context) }
+        router.get("/api/agents") { request, context in try await list(request, context: context, organizationID: nil) }
         router.post("/api/agents") { request, context in try await create(request, context: context, organizationID: nil) }
         router.get("/api/agents/{id}") { request, context in
             let (_, agent) = try await visibleAgent(request, context: context)
@@ -43,7 +43,7 @@ struct AgentRoutes: Sendable {
     }
 
     func scope(_ request: Request, _ context: AppRequestContext) async throws -> AccessScope {
-        try AccessScope.of(try await Authentication(runtime: runtime).requireCaller(request, context: context))
+        try await Authentication(runtime: runtime).scope(request, context: context)
     }
 
     func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
@@ -66,7 +66,8 @@ struct AgentRoutes: Sendable {
         return JSONResponse.value(["agent": view(agent), "message": .string(message)])
     }
 
-    private func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// Lists agents; `organizationID` is set by the organization-scoped route.
+    func list(_ request: Request, context: AppRequestContext, organizationID: String?) async throws -> Response {
         let scope = try await scope(request, context)
         let query = QueryParameters(request: request)
         var filter = AgentQuery(search: query.string("q"), page: try query.page())
@@ -76,14 +77,14 @@ struct AgentRoutes: Sendable {
             }
             filter.status = parsed
         }
-        filter.organizationID = query.string("organization_id") ?? query.string("org_id")
+        filter.organizationID = organizationID ?? query.string("organization_id") ?? query.string("org_id") ?? scope.currentOrganization
         filter.teamID = query.string("team_id")
         filter.scope = query.string("scope")
-        if let organizations = scope.organizations {
-            if let wanted = filter.organizationID, !organizations.contains(wanted) {
+        if scope.organizations != nil {
+            guard let wanted = filter.organizationID, scope.sees(organization: wanted) else {
+                if organizationID != nil { throw APIError.notFound("organization") }
                 return JSONResponse.value(["agents": [], "pagination": Page<Agent>(items: [], total: 0, request: filter.page).pagination])
             }
-            filter.organizationID = filter.organizationID ?? organizations.first
         }
         let page = try await runtime.storage.listAgents(filter)
         return JSONResponse.value(["agents": .array(page.items.map(view)), "pagination": page.pagination])
@@ -102,11 +103,9 @@ struct AgentRoutes: Sendable {
         draft.grantTypes = try body.strings("grant_types")
         draft.expiresAt = try body.expiry(now: runtime.now()) ?? nil
         draft.organizationID = try organizationID ?? body.string("organization_id")
+        if draft.organizationID == nil, scope.organizations != nil { draft.organizationID = scope.currentOrganization }
         draft.teamID = try body.string("team_id")
-        if case .apiKey(let key) = scope.caller {
-            if let requested = draft.organizationID, requested != key.organizationID { throw APIError.notFound("organization") }
-            draft.organizationID = key.organizationID
-        }
+        try await checkPlacement(organizationID: draft.organizationID, teamID: draft.teamID, scope: scope)
         let created = try await runtime.agents.create(draft, by: attribution(scope, request, context))
         return JSONResponse.value(
             [
@@ -126,8 +125,29 @@ struct AgentRoutes: Sendable {
         changes.metadata = try body.stringMap("metadata")
         changes.grantTypes = try body.strings("grant_types")
         changes.expiresAt = try body.expiry(now: runtime.now())
+        if body.has("team_id") {
+            let teamID = try body.string("team_id")
+            try await checkPlacement(organizationID: agent.organizationID, teamID: teamID, scope: scope)
+            changes.teamID = .some(teamID)
+        }
         let updated = try await runtime.agents.update(id: agent.id, changes, by: attribution(scope, request, context))
         return try respond(updated, message: "agent updated")
+    }
+
+    /// The organization must be visible to the caller (404 otherwise); the team must belong to it.
+    func checkPlacement(organizationID: String?, teamID: String?, scope: AccessScope) async throws {
+        if let organizationID {
+            guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
+                throw APIError.notFound("organization")
+            }
+        } else if scope.organizations != nil {
+            throw APIError.invalidField("organization_id", "is required for an organization administrator or API key")
+        }
+        if let teamID {
+            guard let team = try await runtime.storage.team(id: teamID), team.organizationID == organizationID else {
+                throw APIError.invalidField("team_id", "must be a team of the agent's organization")
+            }
+        }
     }
 
     /// Rotates the secret; `grace_period_seconds` keeps the old one working for a while.

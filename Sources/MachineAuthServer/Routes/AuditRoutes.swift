@@ -8,12 +8,15 @@ struct AuditRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/audit-logs") { request, context in
-            let scope = try AccessScope.of(try await Authentication(runtime: runtime).requireCaller(request, context: context))
+            let scope = try await Authentication(runtime: runtime).scope(request, context: context)
             let query = QueryParameters(request: request)
             var filter = AuditQuery(
                 agentID: query.string("agent_id"), action: query.string("action"), actorID: query.string("actor"),
                 from: try query.date("from"), to: try query.date("to"), page: try query.page())
-            if let organizations = scope.organizations { filter.organizationID = organizations.first }
+            filter.organizationID = query.string("organization_id") ?? scope.currentOrganization
+            if scope.organizations != nil {
+                guard let wanted = filter.organizationID, scope.sees(organization: wanted) else { throw APIError.notFound("organization") }
+            }
             let page = try await runtime.storage.auditRecords(filter)
             return try JSONResponse.make(AuditPage(audit_logs: page.items, pagination: page.pagination))
         }

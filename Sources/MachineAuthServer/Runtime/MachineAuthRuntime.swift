@@ -22,6 +22,7 @@ public final class MachineAuthRuntime: Sendable {
     public let usage: UsageRecorder
     public let events: EventBus
     public let agents: AgentService
+    public let tenants: TenantService
     public let adminSessions: AdminSessions
     /// Failed client authentications, per client id and per address.
     public let clientFailures: FailureLimiter
@@ -55,6 +56,7 @@ public final class MachineAuthRuntime: Sendable {
         self.usage = UsageRecorder(store: storage)
         self.events = EventBus(notifiers: stages.notifiers)
         self.agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, now: now)
+        self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
         self.clientFailures = FailureLimiter(
             limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
