@@ -38,9 +38,9 @@ public enum CustomClaimsEnricherFactory: ClaimEnricherFactory {
         }
     }
 
-    /// `omit` the claim (default), set it to `null`, or `fail` the token request.
+    /// `omit` the claim (default), `set_null` (JSON null), or `fail` the token request.
     public enum MissingValuePolicy: String, ConfigChoice {
-        case omit, null, fail
+        case omit, setNull = "set_null", fail
     }
 
     /// Claims added when `when` matches.

@@ -42,7 +42,7 @@ public struct CustomClaimsEnricher: ClaimEnricher {
     private func missing(_ name: String, because reason: String, in claims: inout TokenClaims) throws {
         switch config.missingMetadata {
         case .omit: return
-        case .null: try claims.set(name, .null)
+        case .setNull: try claims.set(name, .null)
         case .fail: throw OAuthError.unauthorizedClient("this client lacks \(reason) required for the \(name) claim")
         }
     }

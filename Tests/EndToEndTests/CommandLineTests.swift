@@ -36,6 +36,20 @@ struct CommandLineTests {
         #expect(result.output.contains("********"))
     }
 
+    @Test("keys rotate adds a key and keeps the old one published; keys list shows both")
+    func keys() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = ["DATABASE_URL": "json:\(directory.file("keys.json"))"]
+        #expect(try ServerProcess.runToCompletion(["keys", "list"], environment: environment).status == 0)
+        let rotated = try ServerProcess.runToCompletion(["keys", "rotate"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.output)")
+        #expect(rotated.output.contains("rotated: new signing key key-"))
+        let listed = try ServerProcess.runToCompletion(["keys", "list"], environment: environment)
+        #expect(listed.output.contains("key-1\tRS256") && listed.output.contains("retired, published until"))
+        #expect(listed.output.split(separator: "\n").count == 2)
+    }
+
     @Test("serve --config uses the given file")
     func serveWithConfig() async throws {
         let directory = try TemporaryDirectory()

@@ -23,6 +23,9 @@ struct ServerProcessTests {
         let secret = created["client_secret"]?.stringValue ?? ""
         let token = try await http.send("POST", "/oauth/token", form: "grant_type=client_credentials&client_id=\(clientID)&client_secret=\(secret)")
         #expect(token.status == 200)
+        let revoked = try await http.send("POST", "/oauth/token", form: "grant_type=client_credentials&client_id=\(clientID)&client_secret=\(secret)")
+        let revokedToken = revoked["access_token"]?.stringValue ?? ""
+        #expect(try await http.send("POST", "/oauth/revoke", token: admin, form: "token=\(revokedToken)").status == 200)
         #expect(try await server.stop() == 0)
         #expect(server.log.contains("MachineAuth stopped"))
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("machineauth.json"))
@@ -32,7 +35,11 @@ struct ServerProcessTests {
         defer { again.terminate() }
         let reopened = HTTP(base: again.baseURL)
         let list = try await reopened.send("GET", "/api/agents", token: try await reopened.adminToken())
-        #expect(list["agents"]?.arrayValue?.first?.objectValue?["token_count"] == 1, "usage flushed on shutdown")
+        #expect(list["agents"]?.arrayValue?.first?.objectValue?["token_count"] == 2, "usage flushed on shutdown")
+        let introspected = try await reopened.send("POST", "/oauth/introspect", token: try await reopened.adminToken(), form: "token=\(revokedToken)")
+        #expect(introspected.body == ["active": false], "a revocation survives a restart")
+        let stillGood = try await reopened.send("POST", "/oauth/introspect", token: try await reopened.adminToken(), form: "token=\(token["access_token"]?.stringValue ?? "")")
+        #expect(stillGood["active"] == true)
         let retry = try await reopened.send("POST", "/oauth/token", form: "grant_type=client_credentials&client_id=\(clientID)&client_secret=\(secret)")
         #expect(retry.status == 200, "the signing key and the agent survived the restart")
         try await again.stop()

@@ -5,8 +5,8 @@ import MachineAuthCore
 enum OAuthCaller: Sendable {
     /// An agent authenticated with its client credentials: its own tokens.
     case client(Agent)
-    /// An administrator: every token.
-    case admin(AdminSession)
+    /// An administrator: every token of the organizations it may see (`nil`: all).
+    case admin(AdminSession, organizations: Set<String>?)
     /// An organization API key: tokens of that organization's agents.
     case apiKey(APIKeyPrincipal)
     /// A token introspecting itself (when `allow_self_introspection` is on): tokens of the same agent.
@@ -16,7 +16,7 @@ enum OAuthCaller: Sendable {
     func owns(_ agent: Agent) -> Bool {
         switch self {
         case .client(let client), .selfToken(let client): return client.id == agent.id
-        case .admin: return true
+        case .admin(_, let organizations): return organizations.map { agent.organizationID.map($0.contains) ?? false } ?? true
         case .apiKey(let key): return agent.organizationID == key.organizationID
         }
     }
@@ -24,7 +24,7 @@ enum OAuthCaller: Sendable {
     var actor: EventActor {
         switch self {
         case .client(let agent), .selfToken(let agent): return .agent(agent.id)
-        case .admin(let session): return .admin(session.email)
+        case .admin(let session, _): return .admin(session.email)
         case .apiKey(let key): return .apiKey(key.keyID)
         }
     }
@@ -44,7 +44,8 @@ enum OAuthCaller: Sendable {
             throw OAuthError.invalidClient("caller authentication failed: \(error.message)")
         }
         switch caller {
-        case .admin(let session): return .admin(session)
+        case .admin(let session):
+            return .admin(session, organizations: try await AccessScope.resolve(.admin(session), storage: runtime.storage).organizations)
         case .apiKey(let key): return .apiKey(key)
         case .agent(let token) where allowSelf: return .selfToken(token.agent)
         case .agent:
