@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -69,6 +71,7 @@ let package = Package(
                 "APIKeyAuthenticator",
                 "OrgTeamEnricher",
                 "CustomClaimsEnricher",
+                "PostgresStorage",
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,9 +92,15 @@ let package = Package(
         plugin("APIKeyAuthenticator"),
         plugin("OrgTeamEnricher"),
         plugin("CustomClaimsEnricher"),
+        plugin("PostgresStorage", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .target(
             name: "MachineAuthTesting",
-            dependencies: ["MachineAuthCore", "MachineAuthServer", "MachineAuthStages"],
+            dependencies: [
+                "MachineAuthCore", "MachineAuthServer", "MachineAuthStages", "JSONStorage", "PostgresStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/MachineAuthTesting",
             swiftSettings: swiftSettings
         ),
@@ -106,6 +115,11 @@ let package = Package(
                 "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageConformanceTests",
+            dependencies: ["JSONStorage", "PostgresStorage", "MachineAuthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import CustomClaimsEnricher
 import JSONStorage
 import MachineAuthCore
 import OrgTeamEnricher
+import PostgresStorage
 import RefreshTokenAuthenticator
 
 extension StageRegistry {
@@ -12,6 +13,7 @@ extension StageRegistry {
     public static var standard: StageRegistry {
         var registry = StageRegistry()
         registry.register(JSONStorageFactory.self)
+        registry.register(PostgresStorageFactory.self)
         registry.register(ClientSecretAuthenticatorFactory.self)
         registry.register(RefreshTokenAuthenticatorFactory.self)
         registry.register(APIKeyAuthenticatorFactory.self)
