@@ -21,7 +21,7 @@ extension JSONStorage {
         read { state in state.agentIDByClientID[clientID].flatMap { state.agents[$0] } }
     }
 
-    public func updateAgent(id: String, _ change: @Sendable (inout Agent) throws -> Void) async throws -> Agent? {
+    public func updateAgent(id: String, _ change: @escaping @Sendable (inout Agent) throws -> Void) async throws -> Agent? {
         try await commit { state -> Agent? in
             guard var agent = state.agents[id] else { return nil }
             let oldClientID = agent.clientID

@@ -20,7 +20,7 @@ extension JSONStorage {
         read { state in state.organizations.values.first { $0.slug == slug } }
     }
 
-    public func updateOrganization(id: String, _ change: @Sendable (inout Organization) throws -> Void) async throws -> Organization? {
+    public func updateOrganization(id: String, _ change: @escaping @Sendable (inout Organization) throws -> Void) async throws -> Organization? {
         try await commit { state -> Organization? in
             guard var organization = state.organizations[id] else { return nil }
             try change(&organization)
@@ -71,7 +71,7 @@ extension JSONStorage {
         read { $0.teams[id] }
     }
 
-    public func updateTeam(id: String, _ change: @Sendable (inout Team) throws -> Void) async throws -> Team? {
+    public func updateTeam(id: String, _ change: @escaping @Sendable (inout Team) throws -> Void) async throws -> Team? {
         try await commit { state -> Team? in
             guard var team = state.teams[id] else { return nil }
             try change(&team)
@@ -109,7 +109,7 @@ extension JSONStorage {
         read { state in state.apiKeys.values.filter { $0.organizationID == organizationID }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
     }
 
-    public func updateAPIKey(id: String, _ change: @Sendable (inout APIKey) throws -> Void) async throws -> APIKey? {
+    public func updateAPIKey(id: String, _ change: @escaping @Sendable (inout APIKey) throws -> Void) async throws -> APIKey? {
         try await commit { state -> APIKey? in
             guard var key = state.apiKeys[id] else { return nil }
             let hash = key.hash
@@ -137,7 +137,7 @@ extension JSONStorage {
         read { state in state.users.values.first { $0.email.lowercased() == email.lowercased() } }
     }
 
-    public func updateUser(id: String, _ change: @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser? {
+    public func updateUser(id: String, _ change: @escaping @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser? {
         try await commit { state -> AdminUser? in
             guard var user = state.users[id] else { return nil }
             try change(&user)

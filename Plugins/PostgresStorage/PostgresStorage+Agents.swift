@@ -48,7 +48,7 @@ extension PostgresStorage {
     }
 
     public func insertAgent(_ agent: Agent) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection in try await write(agent, on: connection, insert: true) }
         }
     }
@@ -56,7 +56,7 @@ extension PostgresStorage {
     /// Served from the cache when fresh: validation paths must not wait on the database.
     public func agent(id: String) async throws -> Agent? {
         if let cached = cache.agent(id) { return cached }
-        let found = try await mapped {
+        let found = try await mapped { [self] in
             try await agents(from: try await client.query("SELECT \(unescaped: Self.agentColumns) WHERE a.id = \(id)", logger: logger)).first
         }
         if let found { cache.store(agent: found) }
@@ -65,13 +65,13 @@ extension PostgresStorage {
 
     /// Always read from the database: credential checks must see a rotation at once.
     public func agent(clientID: String) async throws -> Agent? {
-        try await mapped {
+        try await mapped { [self] in
             try await agents(from: try await client.query("SELECT \(unescaped: Self.agentColumns) WHERE a.client_id = \(clientID)", logger: logger)).first
         }
     }
 
-    public func updateAgent(id: String, _ change: @Sendable (inout Agent) throws -> Void) async throws -> Agent? {
-        let updated = try await mapped {
+    public func updateAgent(id: String, _ change: @escaping @Sendable (inout Agent) throws -> Void) async throws -> Agent? {
+        let updated = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> Agent? in
                 let rows = try await connection.query(
                     "SELECT \(unescaped: Self.agentColumns) WHERE a.id = \(id) FOR UPDATE OF a", logger: logger)
@@ -86,7 +86,7 @@ extension PostgresStorage {
     }
 
     public func deleteAgent(id: String) async throws -> Agent? {
-        let deleted = try await mapped {
+        let deleted = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> Agent? in
                 let rows = try await connection.query("SELECT \(unescaped: Self.agentColumns) WHERE a.id = \(id) FOR UPDATE OF a", logger: logger)
                 guard let agent = try await agents(from: rows).first else { return nil }
@@ -114,9 +114,10 @@ extension PostgresStorage {
         if let organization = query.organizationID { filter.add("a.organization_id = $", organization) }
         if let team = query.teamID { filter.add("a.team_id = $", team) }
         if let scope = query.scope { filter.add("$ = ANY(a.scopes)", scope) }
-        return try await mapped {
-            let total = try await count(filter.query("SELECT count(*)::bigint FROM agents a"))
-            let rows = try await client.query(filter.query(
+        let frozen = filter
+        return try await mapped { [self] in
+            let total = try await count(frozen.query("SELECT count(*)::bigint FROM agents a"))
+            let rows = try await client.query(frozen.query(
                 "SELECT \(Self.agentColumns)", suffix: "ORDER BY a.created_at DESC, a.id DESC LIMIT \(query.page.limit) OFFSET \(query.page.offset)"),
                 logger: logger)
             return Page(items: try await agents(from: rows), total: total, request: query.page)
@@ -129,7 +130,7 @@ extension PostgresStorage {
     }
 
     public func agentStatistics() async throws -> AgentStatistics {
-        try await mapped {
+        try await mapped { [self] in
             let rows = try await client.query(
                 """
                 SELECT count(*)::bigint,
@@ -153,7 +154,7 @@ extension PostgresStorage {
     }
 
     public func knownScopes() async throws -> [String] {
-        try await mapped {
+        try await mapped { [self] in
             var scopes: [String] = []
             for try await scope in try await client.query("SELECT DISTINCT unnest(scopes) FROM agents ORDER BY 1", logger: logger).decode(String.self) {
                 scopes.append(scope)
@@ -173,7 +174,7 @@ extension PostgresStorage {
         let failures = entries.map(\.value.failures)
         let lastTokens = entries.map { $0.value.lastTokenAt ?? epoch }
         let lastActivities = entries.map { $0.value.lastActivityAt ?? epoch }
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 """
                 UPDATE agent_usage u SET

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresStorage {
     public func appendAuditRecords(_ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await mapped {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 for record in records {
                     try await connection.query(
@@ -35,9 +35,10 @@ extension PostgresStorage {
         if let organization = query.organizationID { filter.add("organization_id = $", organization) }
         if let from = query.from { filter.add("time >= $::timestamptz", from.formatted(RecordCoding.dates)) }
         if let to = query.to { filter.add("time <= $::timestamptz", to.formatted(RecordCoding.dates)) }
-        return try await mapped {
-            let total = try await count(filter.query("SELECT count(*)::bigint FROM audit_records"))
-            let rows = try await client.query(filter.query(
+        let frozen = filter
+        return try await mapped { [self] in
+            let total = try await count(frozen.query("SELECT count(*)::bigint FROM audit_records"))
+            let rows = try await client.query(frozen.query(
                 "SELECT record::text FROM audit_records", suffix: "ORDER BY time DESC, id DESC LIMIT \(query.page.limit) OFFSET \(query.page.offset)"),
                 logger: logger)
             var records: [AuditRecord] = []
@@ -47,13 +48,13 @@ extension PostgresStorage {
     }
 
     public func deleteAuditRecords(before time: Date) async throws -> Int {
-        try await mapped {
+        try await mapped { [self] in
             try await count("WITH removed AS (DELETE FROM audit_records WHERE time < \(time) RETURNING 1) SELECT count(*)::bigint FROM removed")
         }
     }
 
     public func setting(_ name: String) async throws -> String? {
-        try await mapped {
+        try await mapped { [self] in
             for try await value in try await client.query("SELECT value FROM settings WHERE name = \(name)", logger: logger).decode(String.self) {
                 return value
             }
@@ -62,7 +63,7 @@ extension PostgresStorage {
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query("INSERT INTO settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING", logger: logger)
             guard let stored = try await setting(name) else { throw StorageError.unavailable("setting \(name) vanished") }
             return stored

@@ -27,11 +27,11 @@ extension PostgresStorage {
     }
 
     public func signingKeys() async throws -> [SigningKeyRecord] {
-        try await mapped { try await client.withConnection { try await signingKeys(on: $0) } }
+        try await mapped { [self] in try await client.withConnection { try await signingKeys(on: $0) } }
     }
 
     public func insertFirstSigningKey(_ candidate: SigningKeyRecord) async throws -> [SigningKeyRecord] {
-        try await mapped {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.keyRingLock))", logger: logger)
                 let existing = try await signingKeys(on: connection)
@@ -44,7 +44,7 @@ extension PostgresStorage {
     }
 
     public func rotateSigningKey(to newKey: SigningKeyRecord, publishRetiredUntil: Date) async throws -> [SigningKeyRecord] {
-        try await mapped {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.keyRingLock))", logger: logger)
                 let now = newKey.createdAt

@@ -19,7 +19,7 @@ extension PostgresStorage {
     // MARK: Organizations
 
     public func insertOrganization(_ organization: Organization) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 "INSERT INTO organizations (id, slug, name, record) VALUES (\(organization.id), \(organization.slug), \(organization.name), \(try RecordCoding.encode(organization))::jsonb)",
                 logger: logger)
@@ -28,17 +28,17 @@ extension PostgresStorage {
 
     public func organization(id: String) async throws -> Organization? {
         if let cached = cache.organization(id) { return cached }
-        let found = try await mapped { try await records(Organization.self, "SELECT record::text FROM organizations WHERE id = \(id)").first }
+        let found = try await mapped { [self] in try await records(Organization.self, "SELECT record::text FROM organizations WHERE id = \(id)").first }
         if let found { cache.store(organization: found) }
         return found
     }
 
     public func organization(slug: String) async throws -> Organization? {
-        try await mapped { try await records(Organization.self, "SELECT record::text FROM organizations WHERE slug = \(slug)").first }
+        try await mapped { [self] in try await records(Organization.self, "SELECT record::text FROM organizations WHERE slug = \(slug)").first }
     }
 
-    public func updateOrganization(id: String, _ change: @Sendable (inout Organization) throws -> Void) async throws -> Organization? {
-        let updated = try await mapped {
+    public func updateOrganization(id: String, _ change: @escaping @Sendable (inout Organization) throws -> Void) async throws -> Organization? {
+        let updated = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> Organization? in
                 guard var organization = try await records(Organization.self, "SELECT record::text FROM organizations WHERE id = \(id) FOR UPDATE", on: connection).first else {
                     return nil
@@ -56,7 +56,7 @@ extension PostgresStorage {
     }
 
     public func listOrganizations(ids: Set<String>?, page: PageRequest) async throws -> Page<Organization> {
-        try await mapped {
+        try await mapped { [self] in
             let allowed = ids.map { Array($0) }
             let total = try await count("SELECT count(*)::bigint FROM organizations WHERE \(allowed == nil) OR id = ANY(\(allowed ?? []))")
             let items = try await records(Organization.self, """
@@ -70,7 +70,7 @@ extension PostgresStorage {
     /// Removes the organization, its agents (usage and refresh tokens cascade), teams and API keys,
     /// and its memberships, in one transaction.
     public func deleteOrganization(id: String) async throws -> [Agent]? {
-        let removed = try await mapped {
+        let removed = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> [Agent]? in
                 let exists = try await connection.query("SELECT 1 FROM organizations WHERE id = \(id) FOR UPDATE", logger: logger)
                 var found = false
@@ -100,7 +100,7 @@ extension PostgresStorage {
     // MARK: Teams
 
     public func insertTeam(_ team: Team) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 "INSERT INTO teams (id, organization_id, name, record) VALUES (\(team.id), \(team.organizationID), \(team.name), \(try RecordCoding.encode(team))::jsonb)",
                 logger: logger)
@@ -108,11 +108,11 @@ extension PostgresStorage {
     }
 
     public func team(id: String) async throws -> Team? {
-        try await mapped { try await records(Team.self, "SELECT record::text FROM teams WHERE id = \(id)").first }
+        try await mapped { [self] in try await records(Team.self, "SELECT record::text FROM teams WHERE id = \(id)").first }
     }
 
-    public func updateTeam(id: String, _ change: @Sendable (inout Team) throws -> Void) async throws -> Team? {
-        try await mapped {
+    public func updateTeam(id: String, _ change: @escaping @Sendable (inout Team) throws -> Void) async throws -> Team? {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> Team? in
                 guard var team = try await records(Team.self, "SELECT record::text FROM teams WHERE id = \(id) FOR UPDATE", on: connection).first else { return nil }
                 try change(&team)
@@ -123,12 +123,12 @@ extension PostgresStorage {
     }
 
     public func listTeams(organizationID: String) async throws -> [Team] {
-        try await mapped { try await records(Team.self, "SELECT record::text FROM teams WHERE organization_id = \(organizationID) ORDER BY name, id") }
+        try await mapped { [self] in try await records(Team.self, "SELECT record::text FROM teams WHERE organization_id = \(organizationID) ORDER BY name, id") }
     }
 
     /// Deletes the team and takes its agents out of it, in one transaction.
     public func deleteTeam(id: String) async throws -> Team? {
-        let (team, agentIDs) = try await mapped {
+        let (team, agentIDs) = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> (Team?, [String]) in
                 guard let team = try await records(Team.self, "SELECT record::text FROM teams WHERE id = \(id) FOR UPDATE", on: connection).first else {
                     return (nil, [])
@@ -150,7 +150,7 @@ extension PostgresStorage {
     // MARK: API keys
 
     public func insertAPIKey(_ key: APIKey) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 "INSERT INTO api_keys (id, hash, organization_id, created_at, record) VALUES (\(key.id), \(key.hash), \(key.organizationID), \(key.createdAt), \(try RecordCoding.encode(key))::jsonb)",
                 logger: logger)
@@ -160,17 +160,17 @@ extension PostgresStorage {
     /// Served from the cache when fresh; revocations are announced to every instance.
     public func apiKey(hash: String) async throws -> APIKey? {
         if let cached = cache.apiKey(hash: hash) { return cached }
-        let found = try await mapped { try await records(APIKey.self, "SELECT record::text FROM api_keys WHERE hash = \(hash)").first }
+        let found = try await mapped { [self] in try await records(APIKey.self, "SELECT record::text FROM api_keys WHERE hash = \(hash)").first }
         if let found { cache.store(apiKey: found) }
         return found
     }
 
     public func listAPIKeys(organizationID: String) async throws -> [APIKey] {
-        try await mapped { try await records(APIKey.self, "SELECT record::text FROM api_keys WHERE organization_id = \(organizationID) ORDER BY created_at, id") }
+        try await mapped { [self] in try await records(APIKey.self, "SELECT record::text FROM api_keys WHERE organization_id = \(organizationID) ORDER BY created_at, id") }
     }
 
-    public func updateAPIKey(id: String, _ change: @Sendable (inout APIKey) throws -> Void) async throws -> APIKey? {
-        let updated = try await mapped {
+    public func updateAPIKey(id: String, _ change: @escaping @Sendable (inout APIKey) throws -> Void) async throws -> APIKey? {
+        let updated = try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> APIKey? in
                 guard var key = try await records(APIKey.self, "SELECT record::text FROM api_keys WHERE id = \(id) FOR UPDATE", on: connection).first else { return nil }
                 let hash = key.hash
@@ -188,22 +188,22 @@ extension PostgresStorage {
     // MARK: Administrators
 
     public func insertUser(_ user: AdminUser) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 "INSERT INTO admin_users (id, email, record) VALUES (\(user.id), \(user.email), \(try RecordCoding.encode(user))::jsonb)", logger: logger)
         }
     }
 
     public func user(id: String) async throws -> AdminUser? {
-        try await mapped { try await records(AdminUser.self, "SELECT record::text FROM admin_users WHERE id = \(id)").first }
+        try await mapped { [self] in try await records(AdminUser.self, "SELECT record::text FROM admin_users WHERE id = \(id)").first }
     }
 
     public func user(email: String) async throws -> AdminUser? {
-        try await mapped { try await records(AdminUser.self, "SELECT record::text FROM admin_users WHERE lower(email) = lower(\(email))").first }
+        try await mapped { [self] in try await records(AdminUser.self, "SELECT record::text FROM admin_users WHERE lower(email) = lower(\(email))").first }
     }
 
-    public func updateUser(id: String, _ change: @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser? {
-        try await mapped {
+    public func updateUser(id: String, _ change: @escaping @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser? {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection -> AdminUser? in
                 guard var user = try await records(AdminUser.self, "SELECT record::text FROM admin_users WHERE id = \(id) FOR UPDATE", on: connection).first else { return nil }
                 try change(&user)
@@ -215,10 +215,10 @@ extension PostgresStorage {
     }
 
     public func deleteUser(id: String) async throws -> AdminUser? {
-        try await mapped { try await records(AdminUser.self, "DELETE FROM admin_users WHERE id = \(id) RETURNING record::text").first }
+        try await mapped { [self] in try await records(AdminUser.self, "DELETE FROM admin_users WHERE id = \(id) RETURNING record::text").first }
     }
 
     public func listUsers() async throws -> [AdminUser] {
-        try await mapped { try await records(AdminUser.self, "SELECT record::text FROM admin_users ORDER BY lower(email), id") }
+        try await mapped { [self] in try await records(AdminUser.self, "SELECT record::text FROM admin_users ORDER BY lower(email), id") }
     }
 }

@@ -19,7 +19,7 @@ extension PostgresStorage {
     }
 
     public func insertRefreshToken(_ record: RefreshTokenRecord) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query(
                 """
                 INSERT INTO refresh_tokens (\(unescaped: Self.refreshColumns))
@@ -31,7 +31,7 @@ extension PostgresStorage {
 
     /// One statement marks the token used only if it is still fresh, so racing uses cannot both win.
     public func useRefreshToken(hash: String, at time: Date) async throws -> RefreshTokenUse {
-        try await mapped {
+        try await mapped { [self] in
             let claimed = try await refreshTokens(from: try await client.query(
                 """
                 UPDATE refresh_tokens SET used_at = \(time)
@@ -45,26 +45,26 @@ extension PostgresStorage {
     }
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord? {
-        try await mapped {
+        try await mapped { [self] in
             try await refreshTokens(from: try await client.query(
                 "SELECT \(unescaped: Self.refreshColumns) FROM refresh_tokens WHERE hash = \(hash)", logger: logger)).first
         }
     }
 
     public func revokeRefreshFamily(_ familyID: String, at time: Date) async throws -> Int {
-        try await mapped {
+        try await mapped { [self] in
             try await count("WITH revoked AS (UPDATE refresh_tokens SET revoked_at = \(time) WHERE family_id = \(familyID) AND revoked_at IS NULL RETURNING 1) SELECT count(*)::bigint FROM revoked")
         }
     }
 
     public func revokeRefreshTokens(agentID: String, at time: Date) async throws -> Int {
-        try await mapped {
+        try await mapped { [self] in
             try await count("WITH revoked AS (UPDATE refresh_tokens SET revoked_at = \(time) WHERE agent_id = \(agentID) AND revoked_at IS NULL RETURNING 1) SELECT count(*)::bigint FROM revoked")
         }
     }
 
     public func revokeAccessToken(_ token: RevokedAccessToken) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     "INSERT INTO revoked_access_tokens (jti, expires_at, agent_id) VALUES (\(token.jti), \(token.expiresAt), \(token.agentID)) ON CONFLICT (jti) DO NOTHING",
@@ -75,7 +75,7 @@ extension PostgresStorage {
     }
 
     public func revokedAccessTokens() async throws -> [RevokedAccessToken] {
-        try await mapped {
+        try await mapped { [self] in
             var tokens: [RevokedAccessToken] = []
             let rows = try await client.query("SELECT jti, expires_at, agent_id FROM revoked_access_tokens WHERE expires_at > now()", logger: logger)
             for try await (jti, expires, agent) in rows.decode((String, Date, String?).self) {
@@ -86,7 +86,7 @@ extension PostgresStorage {
     }
 
     public func purgeExpiredTokens(before time: Date) async throws {
-        try await mapped {
+        try await mapped { [self] in
             try await client.query("DELETE FROM revoked_access_tokens WHERE expires_at < \(time)", logger: logger)
             try await client.query("DELETE FROM refresh_tokens WHERE expires_at < \(time)", logger: logger)
         }

@@ -15,6 +15,8 @@ public final class PostgresStorage: Storage {
     let client: PostgresClient
     let logger: Logger
     let startupTimeout: Int
+    /// Longest wait for one storage operation, including getting a connection.
+    let operationTimeout: Int
     let cache = RecordCache()
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let feed: AsyncStream<StorageChange>
@@ -24,6 +26,7 @@ public final class PostgresStorage: Storage {
         self.url = url
         self.logger = logger
         self.startupTimeout = startupTimeout
+        self.operationTimeout = max(2, connectTimeout)
         let tls: PostgresClient.Configuration.TLS
         switch url.sslmode {
         case .disable: tls = .disable
@@ -43,8 +46,9 @@ public final class PostgresStorage: Storage {
     public func open() async throws {
         let client = self.client
         tasks.withLock { $0.append(Task { await client.run() }) }
+        try await Task.sleep(for: .milliseconds(20))
         try await waitForDatabase()
-        let applied = try await mapped { try await PostgresMigrations.apply(client, logger: logger) }
+        let applied = try await mapped { [self] in try await PostgresMigrations.apply(client, logger: logger) }
         if !applied.isEmpty { logger.notice("applied database migrations \(applied.map(String.init).joined(separator: ", "))") }
         tasks.withLock { $0.append(Task { [weak self] in await self?.listen() }) }
     }
@@ -80,7 +84,7 @@ public final class PostgresStorage: Storage {
     }
 
     public func checkHealth() async throws -> AgentCounts {
-        try await mapped {
+        try await mapped { [self] in
             let rows = try await client.query(
                 "SELECT count(*)::bigint, (count(*) FILTER (WHERE is_active AND (expires_at IS NULL OR expires_at > now())))::bigint FROM agents",
                 logger: logger)
@@ -93,10 +97,24 @@ public final class PostgresStorage: Storage {
         feed
     }
 
-    /// Runs `body`, turning database failures into ``StorageError``s that say what happened.
-    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body` within the operation timeout, turning database failures into
+    /// ``StorageError``s that say what happened. (The pool would otherwise wait forever for a
+    /// connection while the database is down.)
+    func mapped<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = operationTimeout
         do {
-            return try await body()
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StorageError.unavailable("the database did not answer within \(timeout)s")
+                }
+                return value
+            }
         } catch {
             throw Self.storageError(error)
         }

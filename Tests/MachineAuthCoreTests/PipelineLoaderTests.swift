@@ -18,7 +18,11 @@ struct PipelineLoaderTests {
         #expect(!files.isEmpty)
         for file in files {
             let text = try String(contentsOfFile: file, encoding: .utf8)
-            let result = ConfigFixtures.load(text, registry: .standard, environment: ["DATABASE_URL": ""], file: file)
+            let environment = [
+                "DATABASE_URL": "postgres://machineauth:secret@db.internal:5432/machineauth?sslmode=require", "ISSUER": "https://auth.example.com",
+                "ADMIN_EMAIL": "ops@example.com", "ADMIN_PASSWORD": "a-long-admin-password", "SECRET_HASH_KEY": String(repeating: "k", count: 40),
+            ]
+            let result = ConfigFixtures.load(text, registry: .standard, environment: environment, file: file)
             if case .failure(let error) = result { Issue.record("\(file): \(error)") }
         }
     }

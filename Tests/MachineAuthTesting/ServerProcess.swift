@@ -62,6 +62,25 @@ public final class ServerProcess: Sendable {
         return (process.terminationStatus, output.text)
     }
 
+    /// Runs a command (a script) to completion with `posix_spawn` and `waitpid`; output goes
+    /// through a file. (Foundation's `Process` hangs here once the command leaves a daemon —
+    /// PostgreSQL — running that inherited its descriptors.)
+    public static func shell(_ command: [String]) throws -> (status: Int32, output: String) {
+        let outputPath = NSTemporaryDirectory() + "machineauth-shell-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let script = "exec \(quoted) > '\(outputPath)' 2>&1 < /dev/null"
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", script].map { (text: String) in strdup(text) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ)
+        guard spawned == 0 else { throw ProcessFailure(message: "cannot run \(command): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitCode, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
     static func run(arguments: [String], environment: [String: String], directory: String?, output: OutputBuffer) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -37,7 +37,7 @@ public protocol AgentStore: Sendable {
     func agent(id: String) async throws -> Agent?
     func agent(clientID: String) async throws -> Agent?
     /// Reads, changes and writes one agent atomically; `nil` when it does not exist.
-    func updateAgent(id: String, _ change: @Sendable (inout Agent) throws -> Void) async throws -> Agent?
+    func updateAgent(id: String, _ change: @escaping @Sendable (inout Agent) throws -> Void) async throws -> Agent?
     /// Removes an agent and its refresh tokens; returns what was removed.
     func deleteAgent(id: String) async throws -> Agent?
     func listAgents(_ query: AgentQuery) async throws -> Page<Agent>
@@ -117,7 +117,7 @@ public protocol TenantStore: Sendable {
     func insertOrganization(_ organization: Organization) async throws
     func organization(id: String) async throws -> Organization?
     func organization(slug: String) async throws -> Organization?
-    func updateOrganization(id: String, _ change: @Sendable (inout Organization) throws -> Void) async throws -> Organization?
+    func updateOrganization(id: String, _ change: @escaping @Sendable (inout Organization) throws -> Void) async throws -> Organization?
     /// Organizations, all or only `ids`, ordered by name.
     func listOrganizations(ids: Set<String>?, page: PageRequest) async throws -> Page<Organization>
     /// Deletes the organization with its teams, agents (and their refresh tokens) and API keys,
@@ -126,7 +126,7 @@ public protocol TenantStore: Sendable {
 
     func insertTeam(_ team: Team) async throws
     func team(id: String) async throws -> Team?
-    func updateTeam(id: String, _ change: @Sendable (inout Team) throws -> Void) async throws -> Team?
+    func updateTeam(id: String, _ change: @escaping @Sendable (inout Team) throws -> Void) async throws -> Team?
     func listTeams(organizationID: String) async throws -> [Team]
     /// Deletes the team; its agents stay in the organization without a team.
     func deleteTeam(id: String) async throws -> Team?
@@ -134,12 +134,12 @@ public protocol TenantStore: Sendable {
     func insertAPIKey(_ key: APIKey) async throws
     func apiKey(hash: String) async throws -> APIKey?
     func listAPIKeys(organizationID: String) async throws -> [APIKey]
-    func updateAPIKey(id: String, _ change: @Sendable (inout APIKey) throws -> Void) async throws -> APIKey?
+    func updateAPIKey(id: String, _ change: @escaping @Sendable (inout APIKey) throws -> Void) async throws -> APIKey?
 
     func insertUser(_ user: AdminUser) async throws
     func user(id: String) async throws -> AdminUser?
     func user(email: String) async throws -> AdminUser?
-    func updateUser(id: String, _ change: @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser?
+    func updateUser(id: String, _ change: @escaping @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser?
     func deleteUser(id: String) async throws -> AdminUser?
     func listUsers() async throws -> [AdminUser]
 }
