@@ -37,7 +37,9 @@ public final class PostgresStorage: Storage {
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
         configuration.options.maximumConnections = poolSize + 1
         configuration.options.connectTimeout = .seconds(connectTimeout)
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        var driverLogger = logger
+        driverLogger.logLevel = max(logger.logLevel, .warning)
+        client = PostgresClient(configuration: configuration, backgroundLogger: driverLogger)
         (feed, feedContinuation) = AsyncStream.makeStream(of: StorageChange.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
@@ -59,7 +61,7 @@ public final class PostgresStorage: Storage {
         var attempt = 0
         while true {
             do {
-                try await client.query("SELECT 1", logger: logger)
+                try await mapped { [self] in try await client.query("SELECT 1", logger: logger) }
                 return
             } catch {
                 attempt += 1
