@@ -49,8 +49,14 @@ public final class PostgresStorage: Storage {
         let client = self.client
         tasks.withLock { $0.append(Task { await client.run() }) }
         try await Task.sleep(for: .milliseconds(20))
-        try await waitForDatabase()
-        let applied = try await mapped { [self] in try await PostgresMigrations.apply(client, logger: logger) }
+        let applied: [Int]
+        do {
+            try await waitForDatabase()
+            applied = try await mapped { [self] in try await PostgresMigrations.apply(client, logger: logger) }
+        } catch {
+            try? await close()
+            throw error
+        }
         if !applied.isEmpty { logger.notice("applied database migrations \(applied.map(String.init).joined(separator: ", "))") }
         tasks.withLock { $0.append(Task { [weak self] in await self?.listen() }) }
     }
