@@ -28,7 +28,7 @@ class Server:
         environment = {k: v for k, v in os.environ.items() if k not in ("PORT", "DATABASE_URL", "ENV")}
         port = free_port()
         environment.update({"PORT": str(port), "HOST": "127.0.0.1", "ADMIN_PASSWORD": ADMIN_PASSWORD,
-                            "ISSUER": f"http://127.0.0.1:{port}"})
+                            "ISSUER": f"http://127.0.0.1:{port}", "MACHINEAUTH_CONFIG": ""})
         environment.update(env or {})
         self.log_path = os.path.join(self.directory, "server.log")
         self.log = open(self.log_path, "w+")

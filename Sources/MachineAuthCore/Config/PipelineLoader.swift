@@ -6,7 +6,7 @@
 /// ```
 public struct PipelineLoader: Sendable {
     /// Top-level sections MachineAuth understands.
-    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers"]
+    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers", "gateway"]
 
     public var registry: StageRegistry
 
@@ -47,17 +47,18 @@ public struct PipelineLoader: Sendable {
         let admin = reader.section("admin", AdminSettings.self, validate: { _ in [] })
         let tokens = reader.section("tokens", TokenSettings.self, validate: TokenSettings.validate)
         let security = reader.section("security", SecuritySettings.self, validate: SecuritySettings.validate)
+        let gateway = reader.section("gateway", GatewaySettings.self, validate: GatewaySettings.validate)
         let storage = reader.storage(registry)
         let authenticators = reader.stageList(.authenticator, registry.authenticators)
         let enrichers = reader.stageList(.enricher, registry.enrichers)
         let notifiers = reader.stageList(.notifier, registry.notifiers)
 
-        guard reader.diagnostics.isEmpty, let server, let admin, let tokens, let security, let storage else {
+        guard reader.diagnostics.isEmpty, let server, let admin, let tokens, let security, let gateway, let storage else {
             throw ConfigError(Self.firstPerLocation(reader.diagnostics))
         }
         return LoadedPipeline(
             source: source.name,
-            settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security),
+            settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security, gateway: gateway),
             effectiveDocument: document, storage: storage, authenticators: authenticators,
             enrichers: enrichers, notifiers: notifiers)
     }

@@ -37,11 +37,13 @@ public struct CoreSettings: Sendable, Hashable {
     public var admin: AdminSettings
     public var tokens: TokenSettings
     public var security: SecuritySettings
+    public var gateway: GatewaySettings
 
-    public init(server: ServerSettings, admin: AdminSettings, tokens: TokenSettings, security: SecuritySettings) {
+    public init(server: ServerSettings, admin: AdminSettings, tokens: TokenSettings, security: SecuritySettings, gateway: GatewaySettings) {
         self.server = server
         self.admin = admin
         self.tokens = tokens
         self.security = security
+        self.gateway = gateway
     }
 }

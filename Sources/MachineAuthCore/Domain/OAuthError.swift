@@ -18,6 +18,8 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public var scope: String?
     /// The known client a failed authentication was for (counted by the rate limiter; never sent).
     public var clientID: String?
+    /// RFC 9728 `resource_metadata` for the Bearer challenge, so clients can discover the authorization server.
+    public var resourceMetadata: String?
 
     /// How the client should authenticate next.
     public enum Challenge: Sendable, Hashable {
@@ -74,6 +76,11 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static func insufficientScope(_ message: String, scope: String) -> OAuthError {
         OAuthError(code: "insufficient_scope", message: message, status: 403, challenge: .bearer, scope: scope)
+    }
+
+    /// A valid caller that this resource does not admit (gateway rules).
+    public static func accessDenied(_ message: String) -> OAuthError {
+        OAuthError(code: "access_denied", message: message, status: 403)
     }
 
     public static func slowDown(retryAfter: Int) -> OAuthError {

@@ -43,6 +43,12 @@ public struct Telemetry: Sendable {
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
+    /// Counts a forward-auth decision by outcome and status.
+    public func gatewayDecision(allowed: Bool, status: Int) {
+        Counter(label: "machineauth_gateway_decisions_total", dimensions: [("decision", allowed ? "allow" : "deny"), ("status", String(status))],
+                factory: factory).increment()
+    }
+
     /// Counts a webhook delivery attempt by outcome.
     public func webhookDelivery(_ outcome: String) {
         Counter(label: "machineauth_webhook_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()

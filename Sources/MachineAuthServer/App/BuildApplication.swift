@@ -30,6 +30,7 @@ public func buildApplication(
     UserRoutes(runtime: runtime).register(on: router)
     AuditRoutes(runtime: runtime).register(on: router)
     OperationsRoutes(runtime: runtime).register(on: router)
+    GatewayRoutes(runtime: runtime).register(on: router)
 
     var logger = runtime.logger
     logger[metadataKey: "component"] = "http"

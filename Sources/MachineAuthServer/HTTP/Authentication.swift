@@ -36,6 +36,11 @@ struct Authentication: Sendable {
     /// The caller, or `nil` when the request carries no bearer credential. Invalid credentials throw 401.
     func caller(_ request: Request, context: AppRequestContext) async throws -> Caller? {
         guard let credential = bearer(request) else { return nil }
+        return try await caller(request, context: context, credential: credential)
+    }
+
+    /// The caller a given credential stands for.
+    func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller? {
         if credential.hasPrefix("sk_") {
             let presentation = CredentialPresentation(
                 purpose: .apiAccess, authorization: "Bearer \(credential)", remoteAddress: context.clientAddress)

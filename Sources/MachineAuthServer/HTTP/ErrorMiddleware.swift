@@ -90,6 +90,7 @@ enum OAuthChallenge {
                 parts.append("error_description=\"\(quoted(error.message))\"")
             }
             if let scope = error.scope { parts.append("scope=\"\(quoted(scope))\"") }
+            if let metadata = error.resourceMetadata { parts.append("resource_metadata=\"\(quoted(metadata))\"") }
             return "Bearer " + parts.joined(separator: ", ")
         }
     }

@@ -2,14 +2,15 @@ import Hummingbird
 import MachineAuthCore
 
 /// With `REQUIRE_HTTPS`, plain-HTTP requests are redirected (GET, HEAD) or refused (others,
-/// whose bodies may already carry credentials). Health checks stay reachable for probes.
+/// whose bodies may already carry credentials). Health checks (probes) and gateway checks
+/// (proxy-to-server hops inside the network) stay reachable.
 struct HTTPSPolicyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     /// Host to redirect to when the request names none: the issuer's.
     let fallbackHost: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard context.scheme != "https", !request.uri.path.hasPrefix("/health") else {
+        guard context.scheme != "https", !request.uri.path.hasPrefix("/health"), !request.uri.path.hasPrefix("/gateway/") else {
             return try await next(request, context)
         }
         if request.method == .get || request.method == .head {

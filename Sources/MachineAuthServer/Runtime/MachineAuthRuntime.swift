@@ -23,6 +23,7 @@ public final class MachineAuthRuntime: Sendable {
     public let events: EventBus
     public let agents: AgentService
     public let tenants: TenantService
+    public let gateway: GatewayEngine
     public let adminSessions: AdminSessions
     /// Failed client authentications, per client id and per address.
     public let clientFailures: FailureLimiter
@@ -52,11 +53,13 @@ public final class MachineAuthRuntime: Sendable {
         self.now = now
         self.revocations = revocations
         self.issuer = TokenIssuer(keyRing: keyRing, enrichers: stages.enrichers, settings: settings, now: now)
-        self.validator = TokenValidator(keyRing: keyRing, revocations: revocations, agents: storage, settings: settings, now: now)
+        let validator = TokenValidator(keyRing: keyRing, revocations: revocations, agents: storage, settings: settings, now: now)
+        self.validator = validator
         self.usage = UsageRecorder(store: storage)
         self.events = EventBus(notifiers: stages.notifiers)
         self.agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, now: now)
         self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
+        self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, authenticators: stages.authenticators, tenants: storage)
         self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
         self.clientFailures = FailureLimiter(
             limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))

@@ -1,0 +1,183 @@
+import Foundation
+
+/// A request as a forward-auth proxy describes it.
+public struct GatewayRequest: Sendable {
+    public var method: String
+    public var host: String
+    /// Raw path (normalized by the engine before matching).
+    public var path: String
+    public var scheme: String
+    /// The bearer token or API key presented, if any.
+    public var credential: String?
+
+    public init(method: String, host: String, path: String, scheme: String, credential: String?) {
+        self.method = method
+        self.host = host
+        self.path = path
+        self.scheme = scheme
+        self.credential = credential
+    }
+}
+
+/// Allow with identity headers for the upstream, or deny with an RFC 6750 error.
+public enum GatewayDecision: Sendable {
+    case allow(headers: [(name: String, value: String)], rule: GatewayRule?)
+    case deny(OAuthError)
+}
+
+/// Decides forward-auth requests from the configured rules without touching the disk:
+/// signatures with cached keys, the in-memory denylist, agent and key state from the
+/// storage caches. The first matching rule wins.
+public struct GatewayEngine: Sendable {
+    let settings: GatewaySettings
+    let validator: TokenValidator
+    let authenticators: [any Authenticator]
+    let tenants: any TenantStore
+
+    public init(settings: GatewaySettings, validator: TokenValidator, authenticators: [any Authenticator], tenants: any TenantStore) {
+        self.settings = settings
+        self.validator = validator
+        self.authenticators = authenticators
+        self.tenants = tenants
+    }
+
+    public func decide(_ request: GatewayRequest) async -> GatewayDecision {
+        let path = PathPattern.normalize(request.path)
+        let rule = settings.rule(method: request.method, host: request.host, path: path)
+        let metadata = resourceMetadataURL(host: request.host)
+        func deny(_ error: OAuthError) -> GatewayDecision {
+            var error = error
+            error.resourceMetadata = metadata
+            return .deny(error)
+        }
+        if rule == nil, settings.unmatched == .deny {
+            return deny(.accessDenied("no gateway rule allows \(request.method) \(path)"))
+        }
+        if rule?.allowAnonymous == true {
+            guard let credential = request.credential, let caller = try? await authenticate(credential) else {
+                return .allow(headers: settings.identityHeaders.keys.sorted().map { ($0, "") }, rule: rule)
+            }
+            return .allow(headers: headers(for: caller), rule: rule)
+        }
+        guard let credential = request.credential, !credential.isEmpty else {
+            return deny(.invalidToken("a bearer token is required"))
+        }
+        let caller: Caller
+        do {
+            caller = try await authenticate(credential)
+        } catch let error as OAuthError {
+            return deny(error)
+        } catch let rejection as TokenRejection {
+            return deny(.invalidToken(rejection.message))
+        } catch {
+            return deny(OAuthError(code: "temporarily_unavailable", message: "the token cannot be checked right now", status: 503))
+        }
+        guard let rule else { return .allow(headers: headers(for: caller), rule: nil) }
+        switch caller {
+        case .apiKey(let key):
+            guard rule.allowAPIKeys, rule.requireScopes.isEmpty, rule.allowedAudiences.isEmpty else {
+                return deny(.accessDenied("API keys are not accepted here; use an access token"))
+            }
+            guard await organizationAllowed(key.organizationID, rule) else { return deny(.accessDenied("this organization may not access this resource")) }
+        case .token(let token):
+            if !rule.allowedAudiences.isEmpty, !token.audience.contains(where: rule.allowedAudiences.contains) {
+                return deny(.invalidToken("the token is not meant for this resource"))
+            }
+            guard await organizationAllowed(token.agent.organizationID, rule) else {
+                return deny(.accessDenied("this agent's organization may not access this resource"))
+            }
+            guard rule.scopesSatisfied(by: token.scopes) else {
+                let needed = rule.requireScopes.joined(separator: " ")
+                let message = rule.scopesMatch == .all ? "the token lacks a required scope: \(needed)" : "the token needs one of: \(needed)"
+                return deny(.insufficientScope(message, scope: needed))
+            }
+        }
+        return .allow(headers: headers(for: caller), rule: rule)
+    }
+
+    enum Caller {
+        case token(ValidatedAccessToken)
+        case apiKey(APIKeyPrincipal)
+    }
+
+    private func authenticate(_ credential: String) async throws -> Caller {
+        if credential.hasPrefix("sk_") {
+            let presentation = CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(credential)")
+            for authenticator in authenticators where authenticator.capabilities.purposes.contains(.apiAccess) {
+                if case .apiKey(let key) = try await authenticator.authenticate(presentation) { return .apiKey(key) }
+            }
+            throw OAuthError.invalidToken("API keys are not accepted by this server")
+        }
+        return .token(try await validator.validate(credential))
+    }
+
+    private func organizationAllowed(_ organizationID: String?, _ rule: GatewayRule) async -> Bool {
+        guard !rule.allowedOrgs.isEmpty else { return true }
+        guard let organizationID else { return false }
+        if rule.allowedOrgs.contains(organizationID) { return true }
+        guard let slug = try? await tenants.organization(id: organizationID)?.slug else { return false }
+        return rule.allowedOrgs.contains(slug)
+    }
+
+    /// Every configured identity header, empty when the caller has no such value: proxies then
+    /// always overwrite what a client sent (Caddy 2.6 would otherwise forward a literal placeholder).
+    private func headers(for caller: Caller) -> [(name: String, value: String)] {
+        settings.identityHeaders.sorted { $0.key < $1.key }.map { header, source in
+            (header, value(source, caller) ?? "")
+        }
+    }
+
+    private func value(_ source: String, _ caller: Caller) -> String? {
+        switch caller {
+        case .apiKey(let key):
+            switch source {
+            case "client_id", "sub": return "api-key:\(key.keyID)"
+            case "api_key_id": return key.keyID
+            case "org_id": return key.organizationID
+            case "agent_name": return key.name
+            default: return nil
+            }
+        case .token(let token):
+            let agent = token.agent
+            switch source {
+            case "client_id": return agent.clientID
+            case "sub": return token.claims["sub"]?.stringValue
+            case "agent_id": return agent.id
+            case "agent_name": return agent.name
+            case "org_id": return agent.organizationID
+            case "team_id": return agent.teamID
+            case "org_slug": return token.claims["org_slug"]?.stringValue
+            case "scopes": return token.scopes.joined(separator: " ")
+            case "scopes_csv": return token.scopes.joined(separator: ",")
+            default:
+                if source.hasPrefix("metadata:") { return agent.metadata[String(source.dropFirst(9))] }
+                if source.hasPrefix("claim:") {
+                    switch token.claims[String(source.dropFirst(6))] {
+                    case .string(let text)?: return text
+                    case .int(let number)?: return String(number)
+                    case .bool(let flag)?: return flag ? "true" : "false"
+                    case .array(let items)?: return items.compactMap(\.stringValue).joined(separator: ",")
+                    default: return nil
+                    }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The configured protected resource served on `host`.
+    public func protectedResource(host: String) -> ProtectedResource? {
+        let name = HostPattern.normalize(host)
+        return settings.protectedResources.first { $0.hosts.contains(name) } ?? (settings.protectedResources.count == 1 ? settings.protectedResources[0] : nil)
+    }
+
+    /// RFC 9728 §3.1: the well-known path inserted between the resource's host and path.
+    public func resourceMetadataURL(host: String) -> String? {
+        guard let resource = protectedResource(host: host), let schemeEnd = resource.resource.range(of: "://") else { return nil }
+        let afterScheme = resource.resource[schemeEnd.upperBound...]
+        let authority = afterScheme.prefix { $0 != "/" }
+        var path = String(afterScheme.dropFirst(authority.count))
+        if path == "/" { path = "" }
+        return resource.resource[..<schemeEnd.upperBound] + authority + "/.well-known/oauth-protected-resource" + path
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A path glob: `*` matches within one segment, `**` any number of segments (also none),
+/// `?` one character. `/v1/reports/**` matches `/v1/reports` and everything below it.
+public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+    let segments: [String]
+
+    public init(_ text: String) throws(ConfigValueError) {
+        guard text.hasPrefix("/") else { throw ConfigValueError("a path pattern starts with /, such as /v1/** (got \"\(text)\")") }
+        self.text = text
+        segments = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    public var description: String { text }
+
+    /// Whether the (already normalized) `path` matches.
+    public func matches(_ path: String) -> Bool {
+        Self.match(segments[...], path.split(separator: "/", omittingEmptySubsequences: true)[...])
+    }
+
+    private static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<Substring>) -> Bool {
+        guard let head = pattern.first else { return path.isEmpty }
+        if head == "**" {
+            let rest = pattern.dropFirst()
+            for start in path.indices where match(rest, path[start...]) { return true }
+            return match(rest, path[path.endIndex...])
+        }
+        guard let segment = path.first, Wildcard.matches(head, segment) else { return false }
+        return match(pattern.dropFirst(), path.dropFirst())
+    }
+
+    /// Percent-decodes and resolves `.`/`..` segments and repeated slashes, the way proxies
+    /// route, so `/public/../admin` is matched as `/admin`. The query string is dropped.
+    public static func normalize(_ raw: String) -> String {
+        let pathOnly = String(raw.prefix { $0 != "?" && $0 != "#" })
+        let decoded = pathOnly.removingPercentEncoding ?? pathOnly
+        var output: [Substring] = []
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..": _ = output.popLast()
+            default: output.append(segment)
+            }
+        }
+        return "/" + output.joined(separator: "/")
+    }
+}
+
+/// A host glob: `*` matches within one label (`*.example.com`); ports are ignored.
+public struct HostPattern: Sendable, Hashable {
+    public let text: String
+    let labels: [String]
+
+    public init(_ text: String) throws(ConfigValueError) {
+        guard !text.isEmpty, !text.contains("/") else { throw ConfigValueError("a host pattern is a name such as api.example.com or *.example.com") }
+        self.text = text.lowercased()
+        labels = self.text.split(separator: ".").map(String.init)
+    }
+
+    public func matches(_ host: String) -> Bool {
+        let name = Self.normalize(host)
+        let parts = name.split(separator: ".")
+        return parts.count == labels.count && zip(labels, parts).allSatisfy { Wildcard.matches($0, $1) }
+    }
+
+    /// Lower-cased, without a port or a trailing dot.
+    public static func normalize(_ host: String) -> String {
+        var name = host.lowercased()
+        if name.hasPrefix("[") { return name }
+        if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
+        if name.hasSuffix(".") { name.removeLast() }
+        return name
+    }
+}
+
+/// `*` and `?` within one segment or label.
+enum Wildcard {
+    static func matches(_ pattern: String, _ text: Substring) -> Bool {
+        matches(Array(pattern.unicodeScalars)[...], Array(text.unicodeScalars)[...])
+    }
+
+    private static func matches(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let first = pattern.first else { return text.isEmpty }
+        switch first {
+        case "*":
+            let rest = pattern.dropFirst()
+            for start in text.indices where matches(rest, text[start...]) { return true }
+            return matches(rest, text[text.endIndex...])
+        case "?":
+            return !text.isEmpty && matches(pattern.dropFirst(), text.dropFirst())
+        default:
+            return text.first == first && matches(pattern.dropFirst(), text.dropFirst())
+        }
+    }
+}
+
+extension PathPattern: ConfigScalar {
+    public static func parse(configText: String) throws(ConfigValueError) -> PathPattern { try PathPattern(configText) }
+    public static var configPlaceholder: PathPattern { try! PathPattern("/**") }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try PathPattern(text) } catch { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message)) }
+    }
+}
+
+extension HostPattern: ConfigScalar {
+    public static func parse(configText: String) throws(ConfigValueError) -> HostPattern { try HostPattern(configText) }
+    public static var configPlaceholder: HostPattern { try! HostPattern("*") }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try HostPattern(text) } catch { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message)) }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MachineAuthCore
+
+/// Token validation for reverse proxies:
+/// - `/gateway/check` (any method; also `/gateway/check/<path>`) answers forward-auth
+///   subrequests from nginx `auth_request`, Caddy `forward_auth`, Traefik ForwardAuth and
+///   Envoy `ext_authz`: 200 with identity headers, or 401/403 with an RFC 6750 challenge. Never a redirect.
+/// - `GET`/`POST /api/verify` checks a bearer token or API key and describes it.
+/// - `GET /.well-known/oauth-protected-resource` serves RFC 9728 metadata.
+struct GatewayRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+
+    func register(on router: Router<AppRequestContext>) {
+        for method in Self.methods {
+            router.on("/gateway/check", method: method) { request, context in try await check(request, context, suffix: nil) }
+            router.on("/gateway/check/**", method: method) { request, context in
+                try await check(request, context, suffix: "/" + context.parameters.getCatchAll().joined(separator: "/"))
+            }
+        }
+        router.get("/api/verify") { request, context in try await verify(request, context) }
+        router.post("/api/verify") { request, context in try await verify(request, context) }
+        router.get("/.well-known/oauth-protected-resource") { request, _ in try protectedResource(request) }
+        router.get("/.well-known/oauth-protected-resource/**") { request, _ in try protectedResource(request) }
+    }
+
+    /// The original request, from whichever dialect the proxy speaks.
+    func originalRequest(_ request: Request, _ context: AppRequestContext, suffix: String?) -> GatewayRequest {
+        let headers = request.headers
+        let method = headers[.xOriginalMethod] ?? headers[.xForwardedMethod] ?? request.method.rawValue
+        var path = headers[.xOriginalURI] ?? headers[.xForwardedURI]
+        if path == nil, let suffix {
+            path = suffix + (request.uri.query.map { "?\($0)" } ?? "")
+        }
+        let host = headers[.xForwardedHost]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            ?? request.head.authority ?? ""
+        let scheme = headers[.xForwardedProto]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            ?? context.scheme
+        return GatewayRequest(method: method.uppercased(), host: host, path: path ?? "/", scheme: scheme,
+                              credential: Authentication(runtime: runtime).bearer(request))
+    }
+
+    private func check(_ request: Request, _ context: AppRequestContext, suffix: String?) async throws -> Response {
+        let original = originalRequest(request, context, suffix: suffix)
+        switch await runtime.gateway.decide(original) {
+        case .allow(let identity, _):
+            runtime.telemetry.gatewayDecision(allowed: true, status: 200)
+            var headers: HTTPFields = [.cacheControl: "no-store"]
+            for (name, value) in identity {
+                if let field = HTTPField.Name(name) { headers[field] = value }
+            }
+            return JSONResponse.value(["allowed": true], headers: headers)
+        case .deny(let error):
+            runtime.telemetry.gatewayDecision(allowed: false, status: error.status)
+            context.logger.info("gateway denied \(original.method) \(original.host)\(PathPattern.normalize(original.path)): \(error.code)")
+            throw error
+        }
+    }
+
+    private func verify(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var credential = Authentication(runtime: runtime).bearer(request)
+        if credential == nil, request.method == .post {
+            credential = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes).single("token")
+        }
+        guard let credential, !credential.isEmpty else { throw OAuthError.invalidToken("a bearer token or API key is required") }
+        if credential.hasPrefix("sk_") {
+            guard case .apiKey(let key) = try await Authentication(runtime: runtime).caller(request, context: context, credential: credential) else {
+                throw OAuthError.invalidToken("the API key is invalid")
+            }
+            return JSONResponse.value([
+                "valid": true, "token_type": "api_key",
+                "api_key": ["id": .string(key.keyID), "name": .string(key.name), "organization_id": .string(key.organizationID)],
+                "organization_id": .string(key.organizationID),
+            ], headers: .noStore)
+        }
+        do {
+            let token = try await runtime.validator.validate(credential)
+            runtime.telemetry.tokenValidated(active: true)
+            return JSONResponse.value([
+                "valid": true, "token_type": "access_token", "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
+                "scopes": .array(token.scopes.map(JSONValue.string)), "expires_at": AgentView.timestamp(token.expiresAt),
+                "claims": .object(token.claims), "agent": AgentView.render(token.agent, usage: nil, now: runtime.now()),
+            ], headers: .noStore)
+        } catch let rejection as TokenRejection {
+            runtime.telemetry.tokenValidated(active: false)
+            throw OAuthError.invalidToken(rejection.message)
+        }
+    }
+
+    private func protectedResource(_ request: Request) throws -> Response {
+        let host = request.headers[.xForwardedHost] ?? request.head.authority ?? ""
+        guard let resource = runtime.gateway.protectedResource(host: host) else {
+            throw APIError.notFound("protected resource metadata for \(host)")
+        }
+        var document: [String: JSONValue] = [
+            "resource": .string(resource.resource), "authorization_servers": [.string(runtime.settings.server.issuer)],
+            "bearer_methods_supported": ["header"], "jwks_uri": .string(runtime.settings.server.issuer + "/.well-known/jwks.json"),
+        ]
+        if !resource.scopesSupported.isEmpty { document["scopes_supported"] = .array(resource.scopesSupported.map(JSONValue.string)) }
+        if let name = resource.resourceName { document["resource_name"] = .string(name) }
+        return JSONResponse.value(.object(document), headers: [.cacheControl: "public, max-age=300"])
+    }
+}
