@@ -29,7 +29,8 @@ struct StageEnvironment {
         return CoreSettings(
             server: server!, admin: ConfigDecoder.decode(AdminSettings.self, from: empty, keyPath: "admin").value!,
             tokens: ConfigDecoder.decode(TokenSettings.self, from: empty, keyPath: "tokens").value!,
-            security: ConfigDecoder.decode(SecuritySettings.self, from: empty, keyPath: "security").value!)
+            security: ConfigDecoder.decode(SecuritySettings.self, from: empty, keyPath: "security").value!,
+            gateway: ConfigDecoder.decode(GatewaySettings.self, from: empty, keyPath: "gateway").value!)
     }
 
     func context() throws -> StageContext {

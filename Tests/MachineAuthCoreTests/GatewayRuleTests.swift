@@ -1,0 +1,99 @@
+import MachineAuthCore
+import MachineAuthStages
+import MachineAuthTesting
+import Testing
+
+@Suite("Gateway rule matching")
+struct GatewayRuleTests {
+    @Test("path globs", arguments: [
+        ("/public/**", "/public", true), ("/public/**", "/public/a/b/c", true), ("/public/**", "/publicity", false),
+        ("/v1/*/items", "/v1/x/items", true), ("/v1/*/items", "/v1/x/y/items", false), ("/v1/**/items", "/v1/x/y/items", true),
+        ("/v1/**/items", "/v1/items", true), ("/files/*.json", "/files/a.json", true), ("/files/*.json", "/files/a.xml", false),
+        ("/a/?", "/a/b", true), ("/a/?", "/a/bc", false), ("/exact", "/exact", true), ("/exact", "/exact/more", false),
+        ("/**", "/", true),
+    ])
+    func paths(pattern: String, path: String, matches: Bool) throws {
+        #expect(try PathPattern(pattern).matches(path) == matches)
+    }
+
+    @Test("paths are normalized before matching", arguments: [
+        ("/public/../admin", "/admin"), ("/public/%2e%2e/admin", "/admin"), ("//v1///x/", "/v1/x"), ("/v1/./x?q=1", "/v1/x"),
+        ("/../../etc", "/etc"), ("/a%20b", "/a b"),
+    ])
+    func normalization(raw: String, normalized: String) {
+        #expect(PathPattern.normalize(raw) == normalized)
+    }
+
+    @Test("host globs ignore case and ports", arguments: [
+        ("api.example.com", "API.example.com:443", true), ("*.example.com", "eu.example.com", true),
+        ("*.example.com", "a.b.example.com", false), ("*.example.com", "example.com", false), ("api.example.com", "api.example.com.", true),
+    ])
+    func hosts(pattern: String, host: String, matches: Bool) throws {
+        #expect(try HostPattern(pattern).matches(host) == matches)
+    }
+
+    func settings(_ yaml: String) throws -> GatewaySettings {
+        try ConfigFixtures.load("gateway:\n" + yaml, registry: .standard).get().settings.gateway
+    }
+
+    @Test("the first matching rule wins; methods and hosts narrow a rule")
+    func precedence() throws {
+        let gateway = try settings("""
+              rules:
+                - match: { path: "/public/**" }
+                  allow_anonymous: true
+                - match: { host: api.example.com, path: "/v1/reports/**", methods: [get, HEAD] }
+                  require_scopes: [read]
+                - match: { path: "/v1/**" }
+                  require_scopes: [write]
+            """)
+        #expect(gateway.rule(method: "GET", host: "x", path: "/public/a")?.allowAnonymous == true)
+        #expect(gateway.rule(method: "GET", host: "api.example.com", path: "/v1/reports/1")?.requireScopes == ["read"])
+        #expect(gateway.rule(method: "POST", host: "api.example.com", path: "/v1/reports/1")?.requireScopes == ["write"])
+        #expect(gateway.rule(method: "GET", host: "other.example.com", path: "/v1/reports/1")?.requireScopes == ["write"])
+        #expect(gateway.rule(method: "GET", host: "x", path: "/elsewhere") == nil)
+        #expect(gateway.unmatched == .deny)
+    }
+
+    @Test("scope modes")
+    func scopeModes() throws {
+        let gateway = try settings("""
+              rules:
+                - match: { path: "/all" }
+                  require_scopes: [a, b]
+                - match: { path: "/any" }
+                  require_scopes: [a, b]
+                  scopes_match: any
+            """)
+        let all = try #require(gateway.rules.first)
+        let any = try #require(gateway.rules.last)
+        #expect(all.scopesSatisfied(by: ["a", "b", "c"]) && !all.scopesSatisfied(by: ["a"]))
+        #expect(any.scopesSatisfied(by: ["b"]) && !any.scopesSatisfied(by: ["c"]))
+    }
+
+    @Test("bad rules are configuration errors with their lines")
+    func errors() {
+        let problems = ConfigFixtures.problems("""
+            gateway:
+              unmatched: allow
+              identity_headers: { X-Who: password }
+              rules:
+                - match: { path: "no-slash" }
+                - match: { path: "/x" }
+                  allow_anonymous: true
+                  require_scopes: [read]
+            """, registry: .standard)
+        #expect(problems.contains { $0.location.line == 2 && $0.message.contains("valid choices: deny, authenticate") })
+        #expect(problems.contains { $0.location.line == 5 && $0.message.contains("starts with /") })
+        let semantic = ConfigFixtures.problems("""
+            gateway:
+              identity_headers: { X-Who: password }
+              rules:
+                - match: { path: "/x" }
+                  allow_anonymous: true
+                  require_scopes: [read]
+            """, registry: .standard)
+        #expect(semantic.contains { $0.message.contains("unknown source \"password\"") })
+        #expect(semantic.contains { $0.message.contains("allow_anonymous cannot be combined") })
+    }
+}
