@@ -72,6 +72,7 @@ let package = Package(
                 "OrgTeamEnricher",
                 "CustomClaimsEnricher",
                 "PostgresStorage",
+                "WebhookNotifier",
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,6 +93,7 @@ let package = Package(
         plugin("APIKeyAuthenticator"),
         plugin("OrgTeamEnricher"),
         plugin("CustomClaimsEnricher"),
+        plugin("WebhookNotifier", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         plugin("PostgresStorage", dependencies: [
             .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),

@@ -52,6 +52,9 @@ extension JSONStorage {
                 state.apiKeys[key.id] = nil
                 state.apiKeyIDByHash[key.hash] = nil
             }
+            let webhookIDs = Set(state.webhooks.values.filter { $0.organizationID == id }.map(\.id))
+            state.webhooks = state.webhooks.filter { !webhookIDs.contains($0.key) }
+            state.deliveries = state.deliveries.filter { !webhookIDs.contains($0.value.webhookID) }
             for (userID, user) in state.users where user.organizationIDs.contains(id) {
                 state.users[userID]?.organizationIDs.removeAll { $0 == id }
             }

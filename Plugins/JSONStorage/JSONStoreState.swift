@@ -15,6 +15,8 @@ struct JSONStoreState: Sendable {
     var apiKeys: [String: APIKey] = [:]
     var apiKeyIDByHash: [String: String] = [:]
     var users: [String: AdminUser] = [:]
+    var webhooks: [String: Webhook] = [:]
+    var deliveries: [String: WebhookDelivery] = [:]
     /// Bumped by every change; the writer persists up to a version.
     var version = 0
 
@@ -35,6 +37,8 @@ struct JSONStoreState: Sendable {
         apiKeys = Dictionary(document.apiKeys.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         apiKeyIDByHash = Dictionary(document.apiKeys.map { ($0.hash, $0.id) }, uniquingKeysWith: { $1 })
         users = Dictionary(document.users.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        webhooks = Dictionary(document.webhooks.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        deliveries = Dictionary(document.deliveries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
     }
 
     var document: JSONStoreDocument {
@@ -46,7 +50,9 @@ struct JSONStoreState: Sendable {
             organizations: organizations.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             teams: teams.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             apiKeys: apiKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            users: users.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
+            users: users.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            webhooks: webhooks.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            deliveries: deliveries.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
     }
 }
 
@@ -67,12 +73,17 @@ struct JSONStoreDocument: Codable, Sendable {
     var teams: [Team]
     var apiKeys: [APIKey]
     var users: [AdminUser]
+    var webhooks: [Webhook]
+    var deliveries: [WebhookDelivery]
 
     init(
         agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
         signingKeys: [SigningKeyRecord], auditRecords: [AuditRecord], settings: [String: String],
-        organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser]
+        organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser], webhooks: [Webhook],
+        deliveries: [WebhookDelivery]
     ) {
+        self.webhooks = webhooks
+        self.deliveries = deliveries
         self.organizations = organizations
         self.teams = teams
         self.apiKeys = apiKeys
@@ -89,7 +100,7 @@ struct JSONStoreDocument: Codable, Sendable {
         case format, agents, settings
         case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
         case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys", auditRecords = "audit_records"
-        case organizations, teams, apiKeys = "api_keys", users
+        case organizations, teams, apiKeys = "api_keys", users, webhooks, deliveries = "webhook_deliveries"
     }
 
     init(from decoder: any Decoder) throws {
@@ -114,5 +125,7 @@ struct JSONStoreDocument: Codable, Sendable {
         teams = try container.decodeIfPresent([Team].self, forKey: .teams) ?? []
         apiKeys = try container.decodeIfPresent([APIKey].self, forKey: .apiKeys) ?? []
         users = try container.decodeIfPresent([AdminUser].self, forKey: .users) ?? []
+        webhooks = try container.decodeIfPresent([Webhook].self, forKey: .webhooks) ?? []
+        deliveries = try container.decodeIfPresent([WebhookDelivery].self, forKey: .deliveries) ?? []
     }
 }

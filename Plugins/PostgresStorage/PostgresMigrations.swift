@@ -99,6 +99,30 @@ enum PostgresMigrations {
             "CREATE TABLE admin_users (id TEXT PRIMARY KEY, email TEXT NOT NULL, record JSONB NOT NULL)",
             "CREATE UNIQUE INDEX admin_users_email ON admin_users (lower(email))",
         ]),
+        (2, "webhooks and delivery outbox", [
+            """
+            CREATE TABLE webhooks (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT REFERENCES organizations(id) ON DELETE CASCADE,
+                created_at TIMESTAMPTZ NOT NULL,
+                record JSONB NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                next_attempt_at TIMESTAMPTZ NOT NULL,
+                lease_owner TEXT,
+                lease_until TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL,
+                record JSONB NOT NULL
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status IN ('pending', 'retrying')",
+            "CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, created_at DESC)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded; returns the versions applied.

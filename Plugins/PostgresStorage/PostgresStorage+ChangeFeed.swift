@@ -3,7 +3,7 @@ import Logging
 import MachineAuthCore
 import PostgresNIO
 
-/// Change notifications between instances: `agent:ID`, `org:ID`, `apikeys`, `keys`,
+/// Change notifications between instances: `agent:ID`, `org:ID`, `apikeys`, `keys`, `webhooks`,
 /// `revoked:{json}`. After a dropped connection everything cached is reloaded.
 extension PostgresStorage {
     func listen() async {
@@ -14,7 +14,7 @@ extension PostgresStorage {
                     try await connection.listen(on: Self.channel) { notifications in
                         if reconnecting {
                             self.cache.clear()
-                            self.feedContinuation.yield(.resynchronize)
+                            self.feed.send(.resynchronize)
                             self.logger.notice("change feed reconnected; caches reloaded")
                         }
                         reconnecting = true
@@ -36,12 +36,13 @@ extension PostgresStorage {
         switch kind {
         case "agent":
             cache.dropAgent(value)
-            feedContinuation.yield(.agentChanged(id: value))
+            feed.send(.agentChanged(id: value))
         case "org": cache.dropOrganization(value)
         case "apikeys": cache.dropAPIKeys()
-        case "keys": feedContinuation.yield(.signingKeysChanged)
+        case "keys": feed.send(.signingKeysChanged)
+        case "webhooks": feed.send(.webhooksChanged)
         case "revoked":
-            if let token = try? RecordCoding.decode(RevokedAccessToken.self, from: value) { feedContinuation.yield(.accessTokenRevoked(token)) }
+            if let token = try? RecordCoding.decode(RevokedAccessToken.self, from: value) { feed.send(.accessTokenRevoked(token)) }
         default: logger.debug("ignoring change notification \(payload)")
         }
     }

@@ -19,8 +19,7 @@ public final class PostgresStorage: Storage {
     let operationTimeout: Int
     let cache = RecordCache()
     private let tasks = Mutex<[Task<Void, Never>]>([])
-    private let feed: AsyncStream<StorageChange>
-    let feedContinuation: AsyncStream<StorageChange>.Continuation
+    let feed = ChangeBroadcaster()
 
     public init(url: PostgresURL, poolSize: Int, connectTimeout: Int, startupTimeout: Int, logger: Logger) {
         self.url = url
@@ -40,7 +39,6 @@ public final class PostgresStorage: Storage {
         var driverLogger = logger
         driverLogger.logLevel = max(logger.logLevel, .warning)
         client = PostgresClient(configuration: configuration, backgroundLogger: driverLogger)
-        (feed, feedContinuation) = AsyncStream.makeStream(of: StorageChange.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
     public var summary: String { url.redacted }
@@ -88,7 +86,7 @@ public final class PostgresStorage: Storage {
         }
         for task in running.reversed() { task.cancel() }
         for task in running { await task.value }
-        feedContinuation.finish()
+        feed.finish()
     }
 
     public func checkHealth() async throws -> AgentCounts {
@@ -102,7 +100,7 @@ public final class PostgresStorage: Storage {
     }
 
     public func changes() -> AsyncStream<StorageChange> {
-        feed
+        feed.subscribe()
     }
 
     /// Runs `body` within the operation timeout, turning database failures into

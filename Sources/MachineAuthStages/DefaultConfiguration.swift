@@ -50,5 +50,11 @@ public enum DefaultConfiguration {
     notifiers:
       - type: audit                    # GET /api/audit-logs
         retention: 90d
+      - type: webhooks                 # signed deliveries from a durable outbox (/api/webhooks)
+        workers: "${WEBHOOK_WORKER_COUNT:-3}"
+        max_retries: "${WEBHOOK_MAX_RETRIES:-10}"
+        timeout: "${WEBHOOK_TIMEOUT_SECS:-10}"
+        retry_initial_delay: "${WEBHOOK_RETRY_INITIAL_DELAY:-1s}"
+        allow_private_targets: "${WEBHOOK_ALLOW_PRIVATE_TARGETS:-false}"
     """#
 }

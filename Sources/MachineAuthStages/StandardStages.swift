@@ -6,6 +6,7 @@ import JSONStorage
 import MachineAuthCore
 import OrgTeamEnricher
 import PostgresStorage
+import WebhookNotifier
 import RefreshTokenAuthenticator
 
 extension StageRegistry {
@@ -20,6 +21,7 @@ extension StageRegistry {
         registry.register(OrgTeamEnricherFactory.self)
         registry.register(CustomClaimsEnricherFactory.self)
         registry.register(AuditSinkFactory.self)
+        registry.register(WebhookNotifierFactory.self)
         return registry
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import JSONStorage
 import Logging
@@ -34,7 +35,9 @@ struct StageEnvironment {
     }
 
     func context() throws -> StageContext {
-        StageContext(storage: storage, hasher: hasher, settings: try settings(), logger: Logger(label: "test"), now: clock.source)
+        StageContext(
+            storage: storage, hasher: hasher, secretBox: SecretBox(masterKey: Data("test-key".utf8)), telemetry: Telemetry(factory: NOOPMetricsHandler.instance),
+            settings: try settings(), logger: Logger(label: "test"), now: clock.source)
     }
 
     /// Stores an agent with `secret`.

@@ -111,3 +111,75 @@ struct TokenStoreConformance {
         }
     }
 }
+
+@Suite("Storage conformance: webhooks")
+struct WebhookStoreConformance {
+    func webhook(organization: String? = nil) -> Webhook {
+        Webhook(id: RandomToken.uuid(), name: "hook", url: "https://example.com/hook", events: ["*"], encryptedSecret: "enc:v1:x",
+                organizationID: organization, maxRetries: 3, retryBackoffBase: 2, createdAt: Date())
+    }
+
+    func delivery(_ webhook: Webhook, due: Date = Date()) -> WebhookDelivery {
+        var delivery = WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 6), webhookID: webhook.id, eventType: "agent.created",
+                                       eventID: RandomToken.uuid(), payload: "{\"a\":1}", maxAttempts: 4, createdAt: Date())
+        delivery.nextAttemptAt = due
+        return delivery
+    }
+
+    @Test("webhooks: insert, update, scoped lists, delete with deliveries", arguments: TestDatabases.drivers)
+    func webhooks(driver: String) async throws {
+        try await withStore(driver) { handle async throws in
+            let store = handle.storage
+            let acme = Fixture.organization("acme")
+            try await store.insertOrganization(acme)
+            let global = webhook()
+            let scoped = webhook(organization: acme.id)
+            try await store.insertWebhook(global)
+            try await store.insertWebhook(scoped)
+            #expect(try await store.listWebhooks(organizationIDs: nil).count == 2)
+            #expect(try await store.listWebhooks(organizationIDs: [acme.id]).map(\.id) == [scoped.id])
+            #expect(try await store.updateWebhook(id: global.id) { $0.consecutiveFails = 3 }?.consecutiveFails == 3)
+            let queued = delivery(global)
+            try await store.enqueueDeliveries([queued])
+            #expect(try await store.deleteWebhook(id: global.id)?.id == global.id)
+            #expect(try await store.delivery(id: queued.id) == nil)
+            _ = try await store.deleteOrganization(id: acme.id)
+            #expect(try await store.webhook(id: scoped.id) == nil, "an organization's webhooks go with it")
+        }
+    }
+
+    @Test("claims are exclusive, respect due times, and leases expire", arguments: TestDatabases.drivers)
+    func claims(driver: String) async throws {
+        try await withStore(driver) { handle async throws in
+            let store = handle.storage
+            let hook = webhook()
+            try await store.insertWebhook(hook)
+            let now = Date()
+            let due = (0..<10).map { _ in delivery(hook, due: now.addingTimeInterval(-1)) }
+            let later = delivery(hook, due: now.addingTimeInterval(3600))
+            try await store.enqueueDeliveries(due + [later])
+            let batches = try await withThrowingTaskGroup(of: [WebhookDelivery].self) { group in
+                for worker in 0..<4 {
+                    group.addTask { try await store.claimDeliveries(owner: "w\(worker)", limit: 5, now: now, leaseUntil: now.addingTimeInterval(60)) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let claimed = batches.flatMap { $0 }.map(\.id)
+            #expect(claimed.count == 10 && Set(claimed).count == 10, "every due delivery claimed exactly once")
+            #expect(!claimed.contains(later.id))
+            #expect(try await store.claimDeliveries(owner: "x", limit: 5, now: now, leaseUntil: now.addingTimeInterval(60)).isEmpty)
+            let expired = try await store.claimDeliveries(owner: "rescuer", limit: 20, now: now.addingTimeInterval(61), leaseUntil: now.addingTimeInterval(120))
+            #expect(expired.count == 10, "a dead instance's leases run out")
+            var first = expired[0]
+            first.status = .delivered
+            first.attempts = 1
+            #expect(try await store.finishDelivery(first, owner: "w0") == false, "only the lease holder may finish")
+            #expect(try await store.finishDelivery(first, owner: "rescuer"))
+            let stored = try #require(try await store.delivery(id: first.id))
+            #expect(stored.status == .delivered && stored.leaseOwner == nil && stored.attempts == 1)
+            let page = try await store.deliveries(webhookID: hook.id, status: .delivered, page: PageRequest())
+            #expect(page.total == 1)
+            #expect(try await store.deliveries(webhookID: hook.id, status: nil, page: PageRequest(page: 1, limit: 5)).total == 11)
+        }
+    }
+}

@@ -23,14 +23,14 @@ def free_port():
 
 
 class Server:
-    def __init__(self, env=None):
-        self.directory = tempfile.mkdtemp(prefix="machineauth-py-")
+    def __init__(self, env=None, directory=None):
+        self.directory = directory or tempfile.mkdtemp(prefix="machineauth-py-")
         environment = {k: v for k, v in os.environ.items() if k not in ("PORT", "DATABASE_URL", "ENV")}
         port = free_port()
         environment.update({"PORT": str(port), "HOST": "127.0.0.1", "ADMIN_PASSWORD": ADMIN_PASSWORD,
                             "ISSUER": f"http://127.0.0.1:{port}", "MACHINEAUTH_CONFIG": ""})
         environment.update(env or {})
-        self.log_path = os.path.join(self.directory, "server.log")
+        self.log_path = os.path.join(self.directory, f"server-{port}.log")
         self.log = open(self.log_path, "w+")
         self.process = subprocess.Popen([BINARY], cwd=self.directory, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
         self.port = self._wait_for_port()
@@ -65,6 +65,8 @@ class Server:
         return data["client_id"], data["client_secret"], data["agent"]["id"]
 
     def stop(self):
+        if self.process.poll() is not None:
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
@@ -84,8 +86,8 @@ def server():
 def server_factory():
     started = []
 
-    def start(**env):
-        instance = Server(env)
+    def start(directory=None, **env):
+        instance = Server(env, directory=directory)
         started.append(instance)
         return instance
 

@@ -38,24 +38,34 @@ extension ConfigChoice {
     public static var configPlaceholder: Self { allCases.first! }
 }
 
-/// A length of time written as seconds (`3600`) or with a unit (`90s`, `15m`, `1h`, `7d`).
+/// A length of time written as seconds (`3600`) or with a unit (`250ms`, `90s`, `15m`, `1h`, `7d`).
 public struct ConfigDuration: ConfigScalar, Hashable, Comparable, CustomStringConvertible {
-    public var seconds: Int
+    public var milliseconds: Int
 
     public init(seconds: Int) {
-        self.seconds = seconds
+        self.milliseconds = seconds * 1000
     }
+
+    public init(milliseconds: Int) {
+        self.milliseconds = milliseconds
+    }
+
+    /// Whole seconds (rounded down).
+    public var seconds: Int { milliseconds / 1000 }
+
+    /// As a Swift `Duration`.
+    public var duration: Duration { .milliseconds(milliseconds) }
 
     public static func parse(configText: String) throws(ConfigValueError) -> ConfigDuration {
         let text = configText.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Int)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         if let plain = Int(text), plain >= 0 { return ConfigDuration(seconds: plain) }
-        for (suffix, factor) in units where factor > 0 && text.hasSuffix(suffix) {
+        let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
             if let count = Int(text.dropLast(suffix.count)), count >= 0 {
-                return ConfigDuration(seconds: count * factor)
+                return ConfigDuration(milliseconds: count * factor)
             }
         }
-        throw ConfigValueError("invalid duration \"\(configText)\"; write seconds (3600) or a number with s, m, h or d (15m)")
+        throw ConfigValueError("invalid duration \"\(configText)\"; write seconds (3600) or a number with ms, s, m, h or d (15m)")
     }
 
     public static var configPlaceholder: ConfigDuration { ConfigDuration(seconds: 0) }
@@ -69,9 +79,9 @@ public struct ConfigDuration: ConfigScalar, Hashable, Comparable, CustomStringCo
         }
     }
 
-    public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool { lhs.seconds < rhs.seconds }
+    public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    public var description: String { "\(seconds)s" }
+    public var description: String { milliseconds % 1000 == 0 ? "\(seconds)s" : "\(milliseconds)ms" }
 }
 
 /// A list written either as a YAML list or as one comma-separated string (handy for `${ALLOWED_ORIGINS}`).

@@ -5,7 +5,7 @@ import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore, WebhookStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: Sendable {
@@ -17,7 +17,8 @@ public protocol StorageLifecycle: Sendable {
     func close() async throws
     /// Checks that the store answers; used by `/health/ready`.
     func checkHealth() async throws -> AgentCounts
-    /// Changes made by *other* instances sharing the store, so caches can follow them.
+    /// Changes made by *other* instances sharing the store, so caches can follow them. Every
+    /// call returns a new stream; any number of subscribers may listen.
     func changes() -> AsyncStream<StorageChange>
 }
 
@@ -26,6 +27,8 @@ public enum StorageChange: Sendable, Hashable {
     case agentChanged(id: String)
     case accessTokenRevoked(RevokedAccessToken)
     case signingKeysChanged
+    /// Webhook subscriptions changed (notifiers reload their list).
+    case webhooksChanged
     /// The feed was interrupted: reload everything cached.
     case resynchronize
 }
@@ -142,4 +145,25 @@ public protocol TenantStore: Sendable {
     func updateUser(id: String, _ change: @escaping @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser?
     func deleteUser(id: String) async throws -> AdminUser?
     func listUsers() async throws -> [AdminUser]
+}
+
+/// Webhook subscriptions and the durable delivery outbox.
+public protocol WebhookStore: Sendable {
+    func insertWebhook(_ webhook: Webhook) async throws
+    func webhook(id: String) async throws -> Webhook?
+    func updateWebhook(id: String, _ change: @escaping @Sendable (inout Webhook) throws -> Void) async throws -> Webhook?
+    /// Deletes the webhook and its deliveries.
+    func deleteWebhook(id: String) async throws -> Webhook?
+    /// Webhooks, all or those of `organizationIDs`.
+    func listWebhooks(organizationIDs: Set<String>?) async throws -> [Webhook]
+    /// Stores deliveries durably (the outbox); returns once they are safe.
+    func enqueueDeliveries(_ deliveries: [WebhookDelivery]) async throws
+    /// Atomically leases up to `limit` due deliveries to `owner` until `leaseUntil`, so each is
+    /// worked on by one instance at a time (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+    func claimDeliveries(owner: String, limit: Int, now: Date, leaseUntil: Date) async throws -> [WebhookDelivery]
+    /// Records the outcome of an attempt (and releases the lease), only if `owner` still holds it.
+    func finishDelivery(_ delivery: WebhookDelivery, owner: String) async throws -> Bool
+    func delivery(id: String) async throws -> WebhookDelivery?
+    /// Deliveries of a webhook, newest first, optionally of one status.
+    func deliveries(webhookID: String, status: WebhookDelivery.Status?, page: PageRequest) async throws -> Page<WebhookDelivery>
 }

@@ -57,3 +57,18 @@ public struct IPAddressRange: Sendable, Hashable {
         return nil
     }
 }
+
+extension IPAddressRange {
+    /// Private, loopback, link-local, shared, multicast and reserved ranges: never webhook targets
+    /// unless explicitly allowed.
+    public static let internalRanges: [IPAddressRange] = [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+        "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+    ].compactMap(IPAddressRange.init)
+
+    /// Whether `address` (an IP literal, brackets allowed) lies in an internal range.
+    public static func isInternal(_ address: String) -> Bool {
+        let bare = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
+        return internalRanges.contains { $0.contains(bare) }
+    }
+}

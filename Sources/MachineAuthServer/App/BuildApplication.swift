@@ -31,6 +31,7 @@ public func buildApplication(
     AuditRoutes(runtime: runtime).register(on: router)
     OperationsRoutes(runtime: runtime).register(on: router)
     GatewayRoutes(runtime: runtime).register(on: router)
+    WebhookRoutes(runtime: runtime).register(on: router)
 
     var logger = runtime.logger
     logger[metadataKey: "component"] = "http"

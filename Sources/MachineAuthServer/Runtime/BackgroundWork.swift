@@ -53,7 +53,7 @@ enum BackgroundWork {
                 switch change {
                 case .accessTokenRevoked(let token): runtime.revocations.insert(token)
                 case .signingKeysChanged: try await runtime.keyRing.reload(now: runtime.now())
-                case .agentChanged: break
+                case .agentChanged, .webhooksChanged: break
                 case .resynchronize:
                     try await runtime.revocations.load(from: runtime.storage)
                     try await runtime.keyRing.reload(now: runtime.now())

@@ -32,6 +32,11 @@ public final class MachineAuthRuntime: Sendable {
 
     public var settings: CoreSettings { pipeline.settings }
 
+    /// The notifier that delivers webhooks (`nil` when the `webhooks` stage is not configured).
+    public var webhookDispatcher: (any WebhookDispatcher)? {
+        notifiers.lazy.compactMap { $0 as? any WebhookDispatcher }.first
+    }
+
     /// The first authenticator that can issue refresh tokens (`nil` when none is configured).
     public var refreshTokenIssuer: (any RefreshTokenIssuer)? {
         authenticators.lazy.compactMap { $0 as? any RefreshTokenIssuer }.first
@@ -39,7 +44,8 @@ public final class MachineAuthRuntime: Sendable {
 
     init(
         pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, keyRing: KeyRing, hasher: SecretHasher,
-        revocations: RevocationList, logger: Logger, now: @escaping @Sendable () -> Date
+        revocations: RevocationList, metrics: PrometheusCollectorRegistry, telemetry: Telemetry, logger: Logger,
+        now: @escaping @Sendable () -> Date
     ) {
         let settings = pipeline.settings
         self.pipeline = pipeline
@@ -63,8 +69,8 @@ public final class MachineAuthRuntime: Sendable {
         self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
         self.clientFailures = FailureLimiter(
             limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
-        self.metricsRegistry = PrometheusCollectorRegistry()
-        self.telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+        self.metricsRegistry = metrics
+        self.telemetry = telemetry
     }
 
     /// Opens storage, checks production safety, builds every stage and loads the key ring.
@@ -81,8 +87,13 @@ public final class MachineAuthRuntime: Sendable {
         let storage = try await pipeline.storage.make(StorageContext(logger: logger, environment: settings.server.environment.rawValue))
         try await storage.open()
         do {
-            let hasher = try await makeHasher(settings.security, storage: storage)
-            let context = StageContext(storage: storage, hasher: hasher, settings: settings, logger: logger, now: now)
+            let masterKey = try await secretKey(settings.security, storage: storage)
+            let hasher = SecretHasher(key: masterKey)
+            let metrics = PrometheusCollectorRegistry()
+            let telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metrics))
+            let context = StageContext(
+                storage: storage, hasher: hasher, secretBox: SecretBox(masterKey: masterKey), telemetry: telemetry, settings: settings,
+                logger: logger, now: now)
             let stages = try await BuiltStages.build(pipeline, context: context)
             let keyRing = KeyRing(store: storage, settings: settings.tokens)
             try await keyRing.load(now: now())
@@ -90,19 +101,19 @@ public final class MachineAuthRuntime: Sendable {
             try await revocations.load(from: storage)
             return MachineAuthRuntime(
                 pipeline: pipeline, storage: storage, stages: stages, keyRing: keyRing, hasher: hasher,
-                revocations: revocations, logger: logger, now: now)
+                revocations: revocations, metrics: metrics, telemetry: telemetry, logger: logger, now: now)
         } catch {
             try? await storage.close()
             throw error
         }
     }
 
-    /// The configured secret-hashing key, or the one generated on first start and kept in storage.
-    private static func makeHasher(_ security: SecuritySettings, storage: any Storage) async throws -> SecretHasher {
-        if !security.secretHashKey.isEmpty { return SecretHasher(key: Data(security.secretHashKey.utf8)) }
+    /// The instance's secret key (`SECRET_HASH_KEY`), or the one generated on first start and kept
+    /// in storage. It keys the secret hashes and seals webhook signing secrets.
+    private static func secretKey(_ security: SecuritySettings, storage: any Storage) async throws -> Data {
+        if !security.secretHashKey.isEmpty { return Data(security.secretHashKey.utf8) }
         let generated = Base64URL.encode(RandomToken.randomBytes(32))
-        let stored = try await storage.insertSettingIfAbsent("secret_hash_key", value: generated)
-        return SecretHasher(key: Data(stored.utf8))
+        return Data(try await storage.insertSettingIfAbsent("secret_hash_key", value: generated).utf8)
     }
 
     /// Flushes usage counters and notifiers, then closes storage.

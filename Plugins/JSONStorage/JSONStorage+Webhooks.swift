@@ -1,0 +1,83 @@
+import Foundation
+import MachineAuthCore
+
+extension JSONStorage {
+    public func insertWebhook(_ webhook: Webhook) async throws {
+        try await commit { state in
+            guard state.webhooks[webhook.id] == nil else { throw StorageError.conflict("webhook exists") }
+            state.webhooks[webhook.id] = webhook
+        }
+    }
+
+    public func webhook(id: String) async throws -> Webhook? {
+        read { $0.webhooks[id] }
+    }
+
+    public func updateWebhook(id: String, _ change: @escaping @Sendable (inout Webhook) throws -> Void) async throws -> Webhook? {
+        try await commit { state -> Webhook? in
+            guard var webhook = state.webhooks[id] else { return nil }
+            try change(&webhook)
+            state.webhooks[id] = webhook
+            return webhook
+        }
+    }
+
+    public func deleteWebhook(id: String) async throws -> Webhook? {
+        try await commit { state -> Webhook? in
+            guard let webhook = state.webhooks.removeValue(forKey: id) else { return nil }
+            state.deliveries = state.deliveries.filter { $0.value.webhookID != id }
+            return webhook
+        }
+    }
+
+    public func listWebhooks(organizationIDs: Set<String>?) async throws -> [Webhook] {
+        read { state in
+            state.webhooks.values.filter { webhook in organizationIDs.map { webhook.organizationID.map($0.contains) ?? false } ?? true }
+                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func enqueueDeliveries(_ deliveries: [WebhookDelivery]) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await commit { state in
+            for delivery in deliveries { state.deliveries[delivery.id] = delivery }
+        }
+    }
+
+    public func claimDeliveries(owner: String, limit: Int, now: Date, leaseUntil: Date) async throws -> [WebhookDelivery] {
+        let due = read { state in state.deliveries.values.contains { $0.isDue(at: now) } }
+        guard due else { return [] }
+        return try await commit { state -> [WebhookDelivery] in
+            let chosen = state.deliveries.values.filter { $0.isDue(at: now) }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
+            return chosen.map { delivery in
+                var leased = delivery
+                leased.leaseOwner = owner
+                leased.leaseUntil = leaseUntil
+                state.deliveries[delivery.id] = leased
+                return leased
+            }
+        }
+    }
+
+    public func finishDelivery(_ delivery: WebhookDelivery, owner: String) async throws -> Bool {
+        try await commit { state -> Bool in
+            guard let current = state.deliveries[delivery.id], current.leaseOwner == owner else { return false }
+            var finished = delivery
+            finished.leaseOwner = nil
+            finished.leaseUntil = nil
+            state.deliveries[delivery.id] = finished
+            return true
+        }
+    }
+
+    public func delivery(id: String) async throws -> WebhookDelivery? {
+        read { $0.deliveries[id] }
+    }
+
+    public func deliveries(webhookID: String, status: WebhookDelivery.Status?, page: PageRequest) async throws -> Page<WebhookDelivery> {
+        let matching = read { state in
+            state.deliveries.values.filter { delivery in delivery.webhookID == webhookID && (status.map { delivery.status == $0 } ?? true) }
+        }
+        return Page.slice(matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }, page)
+    }
+}

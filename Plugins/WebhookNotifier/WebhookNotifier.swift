@@ -1,0 +1,247 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import MachineAuthCore
+import Synchronization
+
+/// Turns domain events into durable deliveries for every matching webhook (before the
+/// request that caused them returns) and sends them from a worker pool in the background.
+public final class WebhookNotifier: Notifier, WebhookDispatcher {
+    let config: WebhookNotifierFactory.Config
+    let storage: any Storage
+    let secrets: SecretBox
+    let telemetry: Telemetry
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let owner = "instance-" + RandomToken.hex(bytes: 6)
+    let client: HTTPClient
+    let sender: WebhookSender
+    private let subscriptions = Mutex<(webhooks: [Webhook], loaded: Date)?>(nil)
+    private let wake = WakeSignal()
+
+    init(config: WebhookNotifierFactory.Config, storage: any Storage, secrets: SecretBox, telemetry: Telemetry, logger: Logger,
+         now: @escaping @Sendable () -> Date) {
+        self.config = config
+        self.storage = storage
+        self.secrets = secrets
+        self.telemetry = telemetry
+        self.logger = logger
+        self.now = now
+        let timeout = Int64(config.timeout.milliseconds)
+        client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(timeout), read: .milliseconds(timeout))))
+        sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets)
+    }
+
+    public var defaultMaxRetries: Int { config.maxRetries }
+    public var allowsPrivateTargets: Bool { config.allowPrivateTargets }
+
+    public func sealSecret(_ secret: String) throws -> String { try secrets.seal(secret) }
+
+    // MARK: Notifier
+
+    public func notify(_ event: DomainEvent) async {
+        do {
+            let matching = try await activeWebhooks().filter { $0.wants(event) }
+            guard !matching.isEmpty else { return }
+            let time = now()
+            let payload = Self.payload(for: event)
+            try await storage.enqueueDeliveries(matching.map { webhook in
+                WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 12), webhookID: webhook.id, eventType: event.type, eventID: event.id,
+                                payload: payload, maxAttempts: webhook.maxRetries + 1, createdAt: time)
+            })
+            wake.signal()
+        } catch {
+            logger.error("could not queue webhook deliveries for \(event.type): \(error)")
+        }
+    }
+
+    /// Subscriptions, cached for a second and dropped when they change.
+    private func activeWebhooks() async throws -> [Webhook] {
+        if let cached = subscriptions.withLock({ $0 }), now().timeIntervalSince(cached.loaded) < 1 { return cached.webhooks }
+        let webhooks = try await storage.listWebhooks(organizationIDs: nil).filter(\.isActive)
+        subscriptions.withLock { $0 = (webhooks, now()) }
+        return webhooks
+    }
+
+    /// Drops the cached subscriptions (the API changed one, or another instance did).
+    public func subscriptionsChanged() {
+        subscriptions.withLock { $0 = nil }
+    }
+
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.followChanges() }
+            while !Task.isCancelled {
+                let claimed: [WebhookDelivery]
+                do {
+                    let time = now()
+                    claimed = try await storage.claimDeliveries(
+                        owner: owner, limit: config.workers, now: time, leaseUntil: time.addingTimeInterval(Double(config.lease.milliseconds) / 1000))
+                } catch {
+                    logger.warning("claiming webhook deliveries failed: \(error)")
+                    claimed = []
+                }
+                if claimed.isEmpty {
+                    await idle()
+                    continue
+                }
+                await withDiscardingTaskGroup { batch in
+                    for delivery in claimed { batch.addTask { await self.attempt(delivery) } }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Waits for the poll interval or a local enqueue, whichever comes first.
+    private func idle() async {
+        await wake.wait(timeout: config.pollInterval.duration)
+    }
+
+    private func followChanges() async {
+        for await change in storage.changes() where change == .webhooksChanged || change == .resynchronize {
+            subscriptionsChanged()
+        }
+    }
+
+    public func shutdown() async {
+        wake.signal()
+        try? await client.shutdown()
+    }
+
+    // MARK: Attempts
+
+    /// One attempt at a claimed delivery; records the outcome and schedules a retry or ends it.
+    func attempt(_ claimed: WebhookDelivery) async {
+        var delivery = claimed
+        let time = now()
+        guard let webhook = try? await storage.webhook(id: delivery.webhookID), webhook.isActive else {
+            delivery.status = .failed
+            delivery.lastError = "the webhook was deleted or disabled"
+            _ = try? await storage.finishDelivery(delivery, owner: owner)
+            return
+        }
+        let result: WebhookSender.Result
+        do {
+            result = await sender.send(delivery, to: webhook, secret: try secrets.open(webhook.encryptedSecret), at: time)
+        } catch {
+            result = .refused("the webhook secret cannot be read: \(error)")
+        }
+        delivery.attempts += 1
+        delivery.lastAttemptAt = time
+        var consecutiveFails: Int?
+        switch result {
+        case .delivered(let status, let latency):
+            delivery.status = .delivered
+            delivery.deliveredAt = now()
+            delivery.lastStatusCode = status
+            delivery.lastError = nil
+            delivery.history.append(DeliveryAttempt(at: time, statusCode: status, latencyMilliseconds: latency, error: nil))
+            if webhook.consecutiveFails > 0 { consecutiveFails = 0 }
+        case .failed(let status, let latency, let error):
+            delivery.lastStatusCode = status
+            delivery.lastError = error
+            delivery.history.append(DeliveryAttempt(at: time, statusCode: status, latencyMilliseconds: latency, error: error))
+            if delivery.attempts >= delivery.maxAttempts {
+                delivery.status = .dead
+                consecutiveFails = webhook.consecutiveFails + 1
+            } else {
+                delivery.status = .retrying
+                delivery.nextAttemptAt = time.addingTimeInterval(backoff(after: delivery.attempts, base: webhook.retryBackoffBase))
+            }
+        case .refused(let reason):
+            delivery.status = .failed
+            delivery.lastError = reason
+            delivery.history.append(DeliveryAttempt(at: time, statusCode: nil, latencyMilliseconds: 0, error: reason))
+        }
+        telemetry.webhookDelivery(delivery.status.rawValue)
+        do {
+            guard try await storage.finishDelivery(delivery, owner: owner) else {
+                logger.warning("delivery \(delivery.id) was taken over by another instance before it finished")
+                return
+            }
+        } catch {
+            logger.error("recording delivery \(delivery.id) failed: \(error)")
+        }
+        if let consecutiveFails { await record(consecutiveFails: consecutiveFails, for: webhook) }
+    }
+
+    /// `retry_initial_delay × base^(retries − 1)`, ±25% jitter, capped at `retry_max_delay`.
+    func backoff(after attempts: Int, base: Double) -> TimeInterval {
+        let initial = Double(config.retryInitialDelay.milliseconds) / 1000
+        let raw = initial * pow(max(1, base), Double(max(0, attempts - 1)))
+        return min(Double(config.retryMaxDelay.milliseconds) / 1000, raw * Double.random(in: 0.75...1.25))
+    }
+
+    private func record(consecutiveFails: Int, for webhook: Webhook) async {
+        let limit = config.disableAfterDeadDeliveries
+        let disabled = try? await storage.updateWebhook(id: webhook.id) { stored in
+            stored.consecutiveFails = consecutiveFails
+            if consecutiveFails >= limit, stored.isActive {
+                stored.isActive = false
+                stored.disabledReason = "disabled after \(consecutiveFails) consecutive dead deliveries"
+            }
+        }
+        if disabled?.isActive == false { logger.warning("webhook \(webhook.id) disabled after \(consecutiveFails) consecutive dead deliveries") }
+        subscriptionsChanged()
+    }
+
+    // MARK: WebhookDispatcher
+
+    public func sendTest(webhook: Webhook, data: [String: JSONValue]) async throws -> WebhookDelivery {
+        let event = DomainEvent(type: "webhook.test", time: now(), actor: .system, target: EventTarget(kind: "webhook", id: webhook.id),
+                                organizationID: webhook.organizationID, teamID: webhook.teamID, data: data)
+        var delivery = WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 12), webhookID: webhook.id, eventType: event.type, eventID: event.id,
+                                       payload: Self.payload(for: event), maxAttempts: 1, createdAt: now())
+        delivery.leaseOwner = owner
+        delivery.leaseUntil = now().addingTimeInterval(Double(config.lease.milliseconds) / 1000)
+        try await storage.enqueueDeliveries([delivery])
+        var active = webhook
+        active.isActive = true
+        await attemptTest(delivery, webhook: active)
+        return try await storage.delivery(id: delivery.id) ?? delivery
+    }
+
+    private func attemptTest(_ delivery: WebhookDelivery, webhook: Webhook) async {
+        var delivery = delivery
+        let time = now()
+        let result = await sender.send(delivery, to: webhook, secret: (try? secrets.open(webhook.encryptedSecret)) ?? "", at: time)
+        delivery.attempts = 1
+        delivery.lastAttemptAt = time
+        switch result {
+        case .delivered(let status, let latency):
+            delivery.status = .delivered
+            delivery.deliveredAt = now()
+            delivery.lastStatusCode = status
+            delivery.history = [DeliveryAttempt(at: time, statusCode: status, latencyMilliseconds: latency, error: nil)]
+        case .failed(let status, let latency, let error):
+            delivery.status = .failed
+            delivery.lastStatusCode = status
+            delivery.lastError = error
+            delivery.history = [DeliveryAttempt(at: time, statusCode: status, latencyMilliseconds: latency, error: error)]
+        case .refused(let reason):
+            delivery.status = .failed
+            delivery.lastError = reason
+            delivery.history = [DeliveryAttempt(at: time, statusCode: nil, latencyMilliseconds: 0, error: reason)]
+        }
+        telemetry.webhookDelivery(delivery.status.rawValue)
+        _ = try? await storage.finishDelivery(delivery, owner: owner)
+        _ = try? await storage.updateWebhook(id: webhook.id) { $0.lastTestedAt = time }
+    }
+
+    /// The JSON body: `{"id", "type", "timestamp", "data"}`. Events never carry secrets.
+    static func payload(for event: DomainEvent) -> String {
+        var data = event.data
+        data["actor"] = ["type": .string(event.actor.kind), "id": event.actor.id.map(JSONValue.string) ?? .null]
+        if let target = event.target { data["target"] = ["type": .string(target.kind), "id": .string(target.id)] }
+        data["outcome"] = .string(event.outcome.rawValue)
+        if let organization = event.organizationID { data["organization_id"] = .string(organization) }
+        if let team = event.teamID { data["team_id"] = .string(team) }
+        return JSONValue.object([
+            "id": .string(event.id), "type": .string(event.type),
+            "timestamp": .string(event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))), "data": .object(data),
+        ]).jsonText
+    }
+}

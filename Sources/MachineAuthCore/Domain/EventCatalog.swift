@@ -1,0 +1,51 @@
+/// The domain events MachineAuth publishes, for webhook subscriptions and `GET /api/webhook-events`.
+public enum EventCatalog {
+    public static let events: [(type: String, description: String)] = [
+        ("agent.created", "an agent was created"),
+        ("agent.updated", "an agent's name, scopes, metadata or expiry changed"),
+        ("agent.deleted", "an agent was deleted"),
+        ("agent.rotated", "an agent's client secret was rotated"),
+        ("agent.deactivated", "an agent was deactivated; its tokens stopped working"),
+        ("agent.reactivated", "an agent was reactivated"),
+        ("token.issued", "an access token was issued (client_credentials)"),
+        ("token.refreshed", "an access token was issued for a refresh token"),
+        ("token.revoked", "an access or refresh token was revoked"),
+        ("token.failed", "a client failed to authenticate"),
+        ("organization.created", "an organization was created"),
+        ("organization.updated", "an organization was changed"),
+        ("organization.deleted", "an organization was deleted"),
+        ("team.created", "a team was created"),
+        ("team.updated", "a team was changed"),
+        ("team.deleted", "a team was deleted"),
+        ("api_key.created", "an organization API key was created"),
+        ("api_key.revoked", "an organization API key was revoked"),
+        ("user.created", "an administrator account was created"),
+        ("user.updated", "an administrator account was changed"),
+        ("user.deleted", "an administrator account was deleted"),
+        ("admin.login", "an administrator signed in (or failed to)"),
+        ("admin.logout", "an administrator signed out"),
+        ("keys.rotated", "the signing key was rotated"),
+        ("webhook.test", "a test delivery requested through the API"),
+    ]
+
+    /// Whether a subscription pattern names known events: an event type, `group.*`, or `*`.
+    public static func isValidPattern(_ pattern: String) -> Bool {
+        if pattern == "*" { return true }
+        if pattern.hasSuffix(".*") { return events.contains { $0.type.hasPrefix(pattern.dropLast()) } }
+        return events.contains { $0.type == pattern }
+    }
+}
+
+/// Implemented by the notifier that delivers webhooks, so the API can test-send through it.
+public protocol WebhookDispatcher: Sendable {
+    /// Default `max_retries` for new webhooks.
+    var defaultMaxRetries: Int { get }
+    /// Whether private, loopback and link-local targets are allowed.
+    var allowsPrivateTargets: Bool { get }
+    /// Sends one `webhook.test` delivery right away and returns it with its outcome.
+    func sendTest(webhook: Webhook, data: [String: JSONValue]) async throws -> WebhookDelivery
+    /// Seals a new signing secret for storage.
+    func sealSecret(_ secret: String) throws -> String
+    /// Tells the dispatcher a subscription was created, changed or deleted.
+    func subscriptionsChanged()
+}

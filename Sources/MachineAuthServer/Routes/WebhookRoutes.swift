@@ -1,0 +1,204 @@
+import Foundation
+import Hummingbird
+import MachineAuthCore
+
+/// `/api/webhooks…` and `/api/webhook-events`. Scoped like agents: an organization admin or
+/// API key sees only its organization's webhooks. Without the `webhooks` notifier stage the
+/// API answers 404: nothing would be delivered.
+struct WebhookRoutes: Sendable {
+    let runtime: MachineAuthRuntime
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/webhook-events") { request, context in
+            _ = try await Authentication(runtime: runtime).scope(request, context: context)
+            return JSONResponse.value(["events": .array(EventCatalog.events.map { ["type": .string($0.type), "description": .string($0.description)] })])
+        }
+        router.get("/api/webhooks") { request, context in
+            let (scope, _) = try await prepare(request, context)
+            let webhooks = try await runtime.storage.listWebhooks(organizationIDs: scope.organizations)
+            return JSONResponse.value(["webhooks": .array(webhooks.map(Self.view))])
+        }
+        router.post("/api/webhooks") { request, context in try await create(request, context) }
+        router.get("/api/webhooks/{id}") { request, context in
+            let (_, webhook, _) = try await visible(request, context)
+            return JSONResponse.value(["webhook": Self.view(webhook)])
+        }
+        router.put("/api/webhooks/{id}") { request, context in try await update(request, context) }
+        router.patch("/api/webhooks/{id}") { request, context in try await update(request, context) }
+        router.delete("/api/webhooks/{id}") { request, context in
+            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+            _ = try await runtime.storage.deleteWebhook(id: webhook.id)
+            dispatcher.subscriptionsChanged()
+            return JSONResponse.value(["message": "webhook deleted", "id": .string(webhook.id)])
+        }
+        router.post("/api/webhooks/{id}/rotate-secret") { request, context in
+            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+            let secret = Webhook.generateSecret()
+            let sealed = try dispatcher.sealSecret(secret)
+            guard let updated = try await runtime.storage.updateWebhook(id: webhook.id, { $0.encryptedSecret = sealed; $0.updatedAt = Date() }) else {
+                throw APIError.notFound("webhook")
+            }
+            return JSONResponse.value(["webhook": Self.view(updated), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
+                                      headers: .noStore)
+        }
+        router.post("/api/webhooks/{id}/test") { request, context in
+            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+            let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
+            let delivery = try await dispatcher.sendTest(webhook: webhook, data: ["message": .string(try body.string("message") ?? "test delivery from MachineAuth")])
+            return JSONResponse.value(["delivery": Self.view(delivery)])
+        }
+        router.get("/api/webhooks/{id}/deliveries") { request, context in
+            let (_, webhook, _) = try await visible(request, context)
+            let query = QueryParameters(request: request)
+            var status: WebhookDelivery.Status?
+            if let text = query.string("status") {
+                guard let parsed = WebhookDelivery.Status(rawValue: text) else {
+                    throw APIError.invalidField("status", "must be one of \(WebhookDelivery.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                status = parsed
+            }
+            let page = try await runtime.storage.deliveries(webhookID: webhook.id, status: status, page: try query.page())
+            return JSONResponse.value(["deliveries": .array(page.items.map(Self.view)), "pagination": page.pagination])
+        }
+    }
+
+    private func prepare(_ request: Request, _ context: AppRequestContext) async throws -> (AccessScope, any WebhookDispatcher) {
+        guard let dispatcher = runtime.webhookDispatcher else {
+            throw APIError(.notFound, code: "not_found", "webhooks are not enabled on this server (add the webhooks notifier stage)")
+        }
+        return (try await Authentication(runtime: runtime).scope(request, context: context), dispatcher)
+    }
+
+    private func visible(_ request: Request, _ context: AppRequestContext, write: Bool = false) async throws -> (AccessScope, Webhook, any WebhookDispatcher) {
+        let (scope, dispatcher) = try await prepare(request, context)
+        if write { try scope.requireWrite() }
+        let id = try context.parameters.require("id")
+        guard let webhook = try await runtime.storage.webhook(id: id), scope.sees(organization: webhook.organizationID) else {
+            throw APIError.notFound("webhook")
+        }
+        return (scope, webhook, dispatcher)
+    }
+
+    private func fields(_ body: JSONBody) throws -> (events: [String]?, maxRetries: Int?, backoff: Double?) {
+        let events = try body.strings("events")
+        for event in events ?? [] where !EventCatalog.isValidPattern(event) {
+            throw APIError.invalidField("events", "unknown event \"\(event)\" (see GET /api/webhook-events; wildcards: agent.*, *)")
+        }
+        if let events, events.isEmpty { throw APIError.invalidField("events", "must name at least one event") }
+        let retries = try body.int("max_retries")
+        if let retries, !(0...50).contains(retries) { throw APIError.invalidField("max_retries", "must be between 0 and 50") }
+        var backoff: Double?
+        switch body.fields["retry_backoff_base"] {
+        case .int(let value)?: backoff = Double(value)
+        case .double(let value)?: backoff = value
+        case nil, .null?: backoff = nil
+        default: throw APIError.invalidField("retry_backoff_base", "must be a number")
+        }
+        if let backoff, !(1...10).contains(backoff) { throw APIError.invalidField("retry_backoff_base", "must be between 1 and 10") }
+        return (events, retries, backoff)
+    }
+
+    private func checkURL(_ url: String, dispatcher: any WebhookDispatcher) throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = parsed.host, !host.isEmpty
+        else { throw APIError.invalidField("url", "must be an http or https URL") }
+        if !dispatcher.allowsPrivateTargets, IPAddressRange.isInternal(host) {
+            throw APIError.invalidField("url", "private, loopback and link-local targets are not allowed (allow_private_targets)")
+        }
+    }
+
+    private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (scope, dispatcher) = try await prepare(request, context)
+        try scope.requireWrite()
+        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        let url = try body.string("url", required: true) ?? ""
+        try checkURL(url, dispatcher: dispatcher)
+        let (events, retries, backoff) = try fields(body)
+        var organizationID = try body.string("organization_id")
+        if organizationID == nil, scope.organizations != nil { organizationID = scope.currentOrganization }
+        if let organizationID {
+            guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
+                throw APIError.notFound("organization")
+            }
+        } else if scope.organizations != nil {
+            throw APIError.invalidField("organization_id", "is required for an organization administrator or API key")
+        }
+        let teamID = try body.string("team_id")
+        if let teamID {
+            guard let team = try await runtime.storage.team(id: teamID), team.organizationID == organizationID else {
+                throw APIError.invalidField("team_id", "must be a team of the webhook's organization")
+            }
+        }
+        let secret = Webhook.generateSecret()
+        let webhook = Webhook(
+            id: RandomToken.uuid(), name: try FieldRules.name(try body.string("name") ?? url), url: url, events: events ?? ["*"],
+            encryptedSecret: try dispatcher.sealSecret(secret), organizationID: organizationID, teamID: teamID,
+            isActive: try body.bool("is_active") ?? true, maxRetries: retries ?? dispatcher.defaultMaxRetries,
+            retryBackoffBase: backoff ?? 2, createdAt: runtime.now())
+        try await runtime.storage.insertWebhook(webhook)
+        dispatcher.subscriptionsChanged()
+        return JSONResponse.value(
+            ["webhook": Self.view(webhook), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
+            status: .created, headers: .noStore)
+    }
+
+    private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        let url = try body.string("url")
+        if let url { try checkURL(url, dispatcher: dispatcher) }
+        let name = try body.string("name").map { try FieldRules.name($0) }
+        let (events, retries, backoff) = try fields(body)
+        let active = try body.bool("is_active")
+        let time = runtime.now()
+        guard let updated = try await runtime.storage.updateWebhook(id: webhook.id, { stored in
+            if let url { stored.url = url }
+            if let name { stored.name = name }
+            if let events { stored.events = events }
+            if let retries { stored.maxRetries = retries }
+            if let backoff { stored.retryBackoffBase = backoff }
+            if let active {
+                stored.isActive = active
+                if active {
+                    stored.consecutiveFails = 0
+                    stored.disabledReason = nil
+                }
+            }
+            stored.updatedAt = time
+        }) else { throw APIError.notFound("webhook") }
+        dispatcher.subscriptionsChanged()
+        return JSONResponse.value(["webhook": Self.view(updated)])
+    }
+
+    /// A webhook without its secret.
+    static func view(_ webhook: Webhook) -> JSONValue {
+        [
+            "id": .string(webhook.id), "name": .string(webhook.name), "url": .string(webhook.url),
+            "events": .array(webhook.events.map(JSONValue.string)), "organization_id": webhook.organizationID.map(JSONValue.string) ?? .null,
+            "team_id": webhook.teamID.map(JSONValue.string) ?? .null, "is_active": .bool(webhook.isActive),
+            "max_retries": .int(webhook.maxRetries), "retry_backoff_base": .double(webhook.retryBackoffBase),
+            "consecutive_fails": .int(webhook.consecutiveFails), "disabled_reason": webhook.disabledReason.map(JSONValue.string) ?? .null,
+            "created_at": AgentView.timestamp(webhook.createdAt), "updated_at": AgentView.timestamp(webhook.updatedAt),
+            "last_tested_at": webhook.lastTestedAt.map(AgentView.timestamp) ?? .null,
+        ]
+    }
+
+    static func view(_ delivery: WebhookDelivery) -> JSONValue {
+        [
+            "id": .string(delivery.id), "webhook_id": .string(delivery.webhookID), "event": .string(delivery.eventType),
+            "event_id": .string(delivery.eventID), "status": .string(delivery.status.rawValue), "attempts": .int(delivery.attempts),
+            "max_attempts": .int(delivery.maxAttempts), "created_at": AgentView.timestamp(delivery.createdAt),
+            "last_attempt_at": delivery.lastAttemptAt.map(AgentView.timestamp) ?? .null,
+            "next_attempt_at": delivery.status.isFinal ? .null : AgentView.timestamp(delivery.nextAttemptAt),
+            "delivered_at": delivery.deliveredAt.map(AgentView.timestamp) ?? .null,
+            "last_status_code": delivery.lastStatusCode.map(JSONValue.int) ?? .null, "last_error": delivery.lastError.map(JSONValue.string) ?? .null,
+            "payload": (try? JSONValue.parse(Data(delivery.payload.utf8))) ?? .string(delivery.payload),
+            "attempt_history": .array(delivery.history.map { attempt in
+                [
+                    "at": AgentView.timestamp(attempt.at), "status_code": attempt.statusCode.map(JSONValue.int) ?? .null,
+                    "latency_ms": .int(attempt.latencyMilliseconds), "error": attempt.error.map(JSONValue.string) ?? .null,
+                ]
+            }),
+        ]
+    }
+}
