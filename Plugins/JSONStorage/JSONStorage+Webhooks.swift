@@ -81,3 +81,25 @@ extension JSONStorage {
         return Page.slice(matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }, page)
     }
 }
+
+extension JSONStorage {
+    /// One process owns a JSON store, so an in-process lock is enough.
+    public func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await exclusive.run(body)
+    }
+}
+
+/// Runs closures one at a time.
+actor SerialRunner {
+    private var tail: Task<Void, Never>?
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let previous = tail
+        let task = Task<T, any Error> {
+            await previous?.value
+            return try await body()
+        }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
+    }
+}

@@ -10,6 +10,7 @@ public final class JSONStorage: Storage {
     let file: DurableFile
     let logger: Logger
     let cell = JSONStateCell()
+    let exclusive = SerialRunner()
     private let lock = Mutex<ProcessLock?>(nil)
     private let writer = Mutex<SnapshotWriter?>(nil)
 

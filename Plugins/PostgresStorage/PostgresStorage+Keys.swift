@@ -58,3 +58,24 @@ extension PostgresStorage {
         }
     }
 }
+
+extension PostgresStorage {
+    /// A session advisory lock held on one connection while `body` runs on others.
+    public func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("SELECT pg_advisory_lock(hashtext(\(name)))", logger: logger)
+                do {
+                    let value = try await body()
+                    try await connection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+}

@@ -8,6 +8,9 @@ struct MachineAuthCommand: AsyncParsableCommand {
         commandName: "machineauth",
         abstract: "OAuth 2.0 authorization server and auth gateway for AI agents and machines.",
         version: MachineAuthVersion.current,
-        subcommands: [ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, StagesCommand.self],
+        subcommands: [
+            ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, ApplyCommand.self, ExportCommand.self,
+            HashSecretCommand.self, StagesCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 }

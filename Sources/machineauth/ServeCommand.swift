@@ -17,6 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime: MachineAuthRuntime
         do {
             runtime = try await MachineAuthRuntime.start(pipeline, logger: logger)
+            do {
+                try await runtime.applyProvision()
+            } catch {
+                await runtime.stop()
+                throw error
+            }
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)

@@ -50,6 +50,27 @@ struct CommandLineTests {
         #expect(listed.output.split(separator: "\n").count == 2)
     }
 
+    @Test("apply prints a plan, applies, re-applies without change; export and hash-secret")
+    func provisioning() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = ["DATABASE_URL": "json:\(directory.file("prov.json"))"]
+        let file = try directory.write("p.yaml", "organizations:\n  - slug: acme\n    name: Acme\nagents:\n  - name: bot\n    organization: acme\n")
+        let plan = try ServerProcess.runToCompletion(["apply", file, "--dry-run"], environment: environment)
+        #expect(plan.status == 0 && plan.output.contains("plan: 2 create, 0 update, 0 delete, 0 unchanged"), "\(plan.output)")
+        let applied = try ServerProcess.runToCompletion(["apply", file], environment: environment)
+        #expect(applied.output.contains("applied: 2 create") && applied.output.contains("agent acme/bot: client_id=cid_"))
+        let again = try ServerProcess.runToCompletion(["apply", file], environment: environment)
+        #expect(again.output.contains("0 create, 0 update, 0 delete, 2 unchanged") && !again.output.contains("client_secret="))
+        let exported = try ServerProcess.runToCompletion(["export"], environment: environment)
+        #expect(exported.output.contains("- slug: acme") && exported.output.contains("name: bot"))
+        let broken = try directory.write("bad.yaml", "teams:\n  - organization: ghost\n    name: t\n")
+        let failed = try ServerProcess.runToCompletion(["apply", broken], environment: environment)
+        #expect(failed.status == 1 && failed.output.contains("\(broken):2:5"))
+        let hashed = try ServerProcess.runToCompletion(["hash-secret", "--generate"])
+        #expect(hashed.output.contains("client_secret: cs_") && hashed.output.contains("client_secret_hash: sha256:"))
+    }
+
     @Test("serve --config uses the given file")
     func serveWithConfig() async throws {
         let directory = try TemporaryDirectory()

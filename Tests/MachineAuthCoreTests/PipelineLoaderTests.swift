@@ -21,8 +21,12 @@ struct PipelineLoaderTests {
             let environment = [
                 "DATABASE_URL": "postgres://machineauth:secret@db.internal:5432/machineauth?sslmode=require", "ISSUER": "https://auth.example.com",
                 "ADMIN_EMAIL": "ops@example.com", "ADMIN_PASSWORD": "a-long-admin-password", "SECRET_HASH_KEY": String(repeating: "k", count: 40),
+                "BILLING_EXPORTER_SECRET": "cs_" + String(repeating: "b", count: 40), "OPS_WEBHOOK_SECRET": "whsec_" + String(repeating: "c", count: 32),
             ]
-            let result = ConfigFixtures.load(text, registry: .standard, environment: environment, file: file)
+            let result = Result { () throws(ConfigError) -> LoadedPipeline in
+                try PipelineLoader(registry: .standard).load(
+                    ConfigSource(name: file, text: text, dotEnvPath: nil), environment: ConfigEnvironment(environment))
+            }
             if case .failure(let error) = result { Issue.record("\(file): \(error)") }
         }
     }
@@ -105,7 +109,7 @@ struct PipelineLoaderTests {
         let enumerator = FileManager.default.enumerator(atPath: root)
         var files: [String] = []
         while let name = enumerator?.nextObject() as? String {
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.contains("proxies/"), !name.contains("provision/") {
+            if name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.contains("proxies/"), !name.contains("provision.d/") {
                 files.append((root as NSString).appendingPathComponent(name))
             }
         }

@@ -5,9 +5,10 @@
 public enum ConfigRenderer {
     public static let mask = "********"
 
-    public static func render(_ node: ConfigNode) -> String {
+    /// YAML for `node`; `masking: false` writes secret-named values too (exports carry none).
+    public static func render(_ node: ConfigNode, masking: Bool = true) -> String {
         var lines: [String] = []
-        write(node, key: nil, indent: 0, into: &lines)
+        write(node, key: nil, indent: 0, masking: masking, into: &lines)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -17,7 +18,7 @@ public enum ConfigRenderer {
             && !lowered.hasSuffix("_env") && !lowered.hasSuffix("_file") && !lowered.hasSuffix("_ttl")
     }
 
-    private static func write(_ node: ConfigNode, key: String?, indent: Int, into lines: inout [String]) {
+    private static func write(_ node: ConfigNode, key: String?, indent: Int, masking: Bool, into lines: inout [String]) {
         let pad = String(repeating: "  ", count: indent)
         switch node.kind {
         case .mapping(let entries):
@@ -30,7 +31,7 @@ public enum ConfigRenderer {
                 lines.append(pad + "\(key):")
                 childIndent += 1
             }
-            for entry in entries { write(entry.value, key: entry.key, indent: childIndent, into: &lines) }
+            for entry in entries { write(entry.value, key: entry.key, indent: childIndent, masking: masking, into: &lines) }
         case .sequence(let items):
             guard !items.isEmpty else {
                 lines.append(pad + "\(key ?? "-"): []")
@@ -39,14 +40,15 @@ public enum ConfigRenderer {
             if let key { lines.append(pad + "\(key):") }
             for item in items {
                 var nested: [String] = []
-                write(item, key: nil, indent: 0, into: &nested)
+                write(item, key: nil, indent: 0, masking: masking, into: &nested)
                 let itemPad = pad + (key == nil ? "" : "  ")
                 for (index, line) in nested.enumerated() {
                     lines.append(itemPad + (index == 0 ? "- " : "  ") + line)
                 }
             }
         case .scalar(let text, _):
-            let shown = key.map(isSecretKey) == true && !text.isEmpty ? mask : maskURLPassword(text)
+            let secret = masking && key.map(isSecretKey) == true && !text.isEmpty
+            let shown = secret ? mask : (masking ? maskURLPassword(text) : text)
             lines.append(pad + (key.map { "\($0): " } ?? "") + quote(shown))
         case .null:
             lines.append(pad + (key.map { "\($0): null" } ?? "null"))

@@ -28,6 +28,13 @@ public struct ConfigSource: Sendable {
         return ConfigSource(name: path, text: text, dotEnvPath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".env"))
     }
 
+    /// The directory relative paths in the configuration are resolved against.
+    public var directory: String {
+        guard name != "<embedded default>" else { return FileManager.default.currentDirectoryPath }
+        let parent = (name as NSString).deletingLastPathComponent
+        return parent.isEmpty ? FileManager.default.currentDirectoryPath : parent
+    }
+
     /// Configuration text compiled into the binary.
     public static func embedded(_ text: String) -> ConfigSource {
         ConfigSource(name: "<embedded default>", text: text, dotEnvPath: ".env")

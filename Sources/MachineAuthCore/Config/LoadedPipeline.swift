@@ -9,6 +9,8 @@ public struct LoadedPipeline: Sendable {
     public var authenticators: [PreparedStage<any Authenticator, StageContext>]
     public var enrichers: [PreparedStage<any ClaimEnricher, StageContext>]
     public var notifiers: [PreparedStage<any Notifier, StageContext>]
+    /// The declared deployment (`provision:`), applied at start-up.
+    public var provision: ProvisionDocument?
 
     /// `type` names of the enabled stages, for the start-up line.
     public var stageSummary: String {

@@ -6,7 +6,7 @@
 /// ```
 public struct PipelineLoader: Sendable {
     /// Top-level sections MachineAuth understands.
-    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers", "gateway"]
+    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers", "gateway", "provision"]
 
     public var registry: StageRegistry
 
@@ -52,6 +52,14 @@ public struct PipelineLoader: Sendable {
         let authenticators = reader.stageList(.authenticator, registry.authenticators)
         let enrichers = reader.stageList(.enricher, registry.enrichers)
         let notifiers = reader.stageList(.notifier, registry.notifiers)
+        var provision: ProvisionDocument?
+        if let node = document["provision"] {
+            var parser = ProvisionParser(environment: environment, baseDirectory: source.directory)
+            parser.read(node, path: "provision", allowInclude: true)
+            parser.check()
+            reader.diagnostics += parser.diagnostics
+            provision = parser.document
+        }
 
         guard reader.diagnostics.isEmpty, let server, let admin, let tokens, let security, let gateway, let storage else {
             throw ConfigError(Self.firstPerLocation(reader.diagnostics))
@@ -60,11 +68,29 @@ public struct PipelineLoader: Sendable {
             source: source.name,
             settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security, gateway: gateway),
             effectiveDocument: document, storage: storage, authenticators: authenticators,
-            enrichers: enrichers, notifiers: notifiers)
+            enrichers: enrichers, notifiers: notifiers, provision: provision)
     }
 }
 
 extension PipelineLoader {
+    /// Reads a standalone provision file (the shape of the `provision:` section, or a pipeline
+    /// configuration that has one), for `machineauth apply FILE`.
+    public static func loadProvision(_ source: ConfigSource, environment: ConfigEnvironment) throws(ConfigError) -> ProvisionDocument {
+        let raw = try YAMLComposer.compose(source.text, file: source.name)
+        var diagnostics: [ConfigDiagnostic] = []
+        let document = Interpolator(environment: environment).expand(raw, into: &diagnostics)
+        var parser = ProvisionParser(environment: environment, baseDirectory: source.directory)
+        if let section = document["provision"] {
+            parser.read(section, path: "provision", allowInclude: true)
+        } else {
+            parser.read(document, path: "", allowInclude: true)
+        }
+        parser.check()
+        let all = diagnostics + parser.diagnostics
+        guard all.isEmpty else { throw ConfigError(firstPerLocation(all)) }
+        return parser.document
+    }
+
     /// Diagnostics in file order, one per position: a value that failed interpolation is not
     /// reported again by the decoder.
     static func firstPerLocation(_ diagnostics: [ConfigDiagnostic]) -> [ConfigDiagnostic] {

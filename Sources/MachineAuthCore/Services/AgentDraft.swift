@@ -14,6 +14,8 @@ public struct AgentDraft: Sendable {
     public var managedBy: String?
     /// A pre-computed secret hash (declarative provisioning); otherwise a secret is generated.
     public var secretHash: String?
+    /// A chosen client id (declarative provisioning); otherwise one is generated.
+    public var clientID: String?
 
     public init(name: String) {
         self.name = name

@@ -27,7 +27,7 @@ public struct AgentService: Sendable {
         let agent = Agent(
             id: RandomToken.uuid(), name: try FieldRules.name(draft.name), description: try FieldRules.description(draft.description),
             tags: try FieldRules.tags(draft.tags), metadata: try FieldRules.metadata(draft.metadata),
-            clientID: RandomToken.hex(prefix: "cid_", bytes: 12),
+            clientID: draft.clientID ?? RandomToken.hex(prefix: "cid_", bytes: 12),
             secrets: [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)],
             scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
@@ -86,6 +86,21 @@ public struct AgentService: Sendable {
         try await storage.revokeRefreshTokens(agentID: id, at: time)
         await publish("agent.rotated", agent, attribution, data: ["grace_period_seconds": .int(gracePeriod)])
         return (agent, secret)
+    }
+
+    /// Replaces the agent's secret with a given hash (declarative provisioning); like a rotation
+    /// without grace, earlier tokens and refresh tokens stop working.
+    public func replaceSecret(id: String, hash: String, by attribution: Attribution) async throws -> Agent? {
+        let time = now()
+        let horizon = tokenHorizon(time)
+        guard let agent = try await storage.updateAgent(id: id, { agent in
+            agent.secrets = [ClientSecretHash(hash: hash, createdAt: time)]
+            agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]
+            agent.updatedAt = time
+        }) else { return nil }
+        try await storage.revokeRefreshTokens(agentID: id, at: time)
+        await publish("agent.rotated", agent, attribution, data: ["source": "provision"])
+        return agent
     }
 
     /// Deactivates the agent: its tokens stop working at once, even after a later reactivation.

@@ -84,13 +84,16 @@ public struct TenantService: Sendable {
     }
 
     /// Creates an API key; the `sk_…` value is returned this once and only its hash is stored.
-    public func createAPIKey(organizationID: String, name: String, expiresIn: Int?, managedBy: String? = nil, by attribution: Attribution) async throws -> (APIKey, String) {
+    public func createAPIKey(
+        organizationID: String, name: String, expiresIn: Int?, expiresAt: Date? = nil, secret given: String? = nil, managedBy: String? = nil,
+        by attribution: Attribution
+    ) async throws -> (APIKey, String) {
         if let expiresIn, expiresIn <= 0 { throw ValidationError("expires_in", "must be a positive number of seconds") }
-        let secret = RandomToken.make(prefix: "sk_", bytes: 32)
+        let secret = given ?? RandomToken.make(prefix: "sk_", bytes: 32)
         let time = now()
         let key = APIKey(
             id: RandomToken.uuid(), organizationID: organizationID, name: try FieldRules.name(name), prefix: String(secret.prefix(10)),
-            hash: hasher.hash(secret), createdAt: time, expiresAt: expiresIn.map { time.addingTimeInterval(TimeInterval($0)) },
+            hash: hasher.hash(secret), createdAt: time, expiresAt: expiresAt ?? expiresIn.map { time.addingTimeInterval(TimeInterval($0)) },
             managedBy: managedBy)
         try await storage.insertAPIKey(key)
         await publish("api_key.created", key.id, organizationID, nil, attribution, ["name": .string(key.name)], kind: "api_key")

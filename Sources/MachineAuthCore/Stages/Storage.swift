@@ -17,6 +17,9 @@ public protocol StorageLifecycle: Sendable {
     func close() async throws
     /// Checks that the store answers; used by `/health/ready`.
     func checkHealth() async throws -> AgentCounts
+    /// Runs `body` while holding a named lock shared by every instance (PostgreSQL: an advisory
+    /// lock), so concurrent declarative applies take turns.
+    func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
     /// Changes made by *other* instances sharing the store, so caches can follow them. Every
     /// call returns a new stream; any number of subscribers may listen.
     func changes() -> AsyncStream<StorageChange>

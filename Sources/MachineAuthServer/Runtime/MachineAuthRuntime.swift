@@ -24,6 +24,7 @@ public final class MachineAuthRuntime: Sendable {
     public let agents: AgentService
     public let tenants: TenantService
     public let gateway: GatewayEngine
+    public let provisioner: Provisioner
     public let adminSessions: AdminSessions
     /// Failed client authentications, per client id and per address.
     public let clientFailures: FailureLimiter
@@ -43,7 +44,7 @@ public final class MachineAuthRuntime: Sendable {
     }
 
     init(
-        pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, keyRing: KeyRing, hasher: SecretHasher,
+        pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, keyRing: KeyRing, hasher: SecretHasher, secretBox: SecretBox,
         revocations: RevocationList, metrics: PrometheusCollectorRegistry, telemetry: Telemetry, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) {
@@ -66,6 +67,7 @@ public final class MachineAuthRuntime: Sendable {
         self.agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, now: now)
         self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, authenticators: stages.authenticators, tenants: storage)
+        self.provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)
         self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
         self.clientFailures = FailureLimiter(
             limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
@@ -91,8 +93,9 @@ public final class MachineAuthRuntime: Sendable {
             let hasher = SecretHasher(key: masterKey)
             let metrics = PrometheusCollectorRegistry()
             let telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metrics))
+            let secretBox = SecretBox(masterKey: masterKey)
             let context = StageContext(
-                storage: storage, hasher: hasher, secretBox: SecretBox(masterKey: masterKey), telemetry: telemetry, settings: settings,
+                storage: storage, hasher: hasher, secretBox: secretBox, telemetry: telemetry, settings: settings,
                 logger: logger, now: now)
             let stages = try await BuiltStages.build(pipeline, context: context)
             let keyRing = KeyRing(store: storage, settings: settings.tokens)
@@ -100,7 +103,7 @@ public final class MachineAuthRuntime: Sendable {
             let revocations = RevocationList()
             try await revocations.load(from: storage)
             return MachineAuthRuntime(
-                pipeline: pipeline, storage: storage, stages: stages, keyRing: keyRing, hasher: hasher,
+                pipeline: pipeline, storage: storage, stages: stages, keyRing: keyRing, hasher: hasher, secretBox: secretBox,
                 revocations: revocations, metrics: metrics, telemetry: telemetry, logger: logger, now: now)
         } catch {
             try? await storage.close()
@@ -114,6 +117,15 @@ public final class MachineAuthRuntime: Sendable {
         if !security.secretHashKey.isEmpty { return Data(security.secretHashKey.utf8) }
         let generated = Base64URL.encode(RandomToken.randomBytes(32))
         return Data(try await storage.insertSettingIfAbsent("secret_hash_key", value: generated).utf8)
+    }
+
+    /// Applies the pipeline's `provision:` section; generated secrets are printed once to
+    /// standard output (never to the log).
+    public func applyProvision() async throws {
+        guard let document = pipeline.provision, !document.isEmpty || document.prune else { return }
+        let report = try await provisioner.apply(document, dryRun: false)
+        logger.notice("provisioned from \(pipeline.source): \(report.lines.filter { $0.action == .create }.count) created, \(report.lines.filter { $0.action == .update }.count) updated, \(report.lines.filter { $0.action == .delete }.count) deleted")
+        ProvisionOutput.printSecrets(report)
     }
 
     /// Flushes usage counters and notifiers, then closes storage.

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A declared object with where it was written, for error messages.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation
+    public var keyPath: String
+}
+
+/// `provision.organizations[]`: identified by `slug`.
+public struct DeclaredOrganization: Decodable, Sendable, Hashable {
+    public var slug: String
+    public var name: String
+    public var ownerEmail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case slug, name, ownerEmail = "owner_email"
+    }
+}
+
+/// `provision.teams[]`: identified by organization slug and name.
+public struct DeclaredTeam: Decodable, Sendable, Hashable {
+    public var organization: String
+    public var name: String
+    public var description: String?
+}
+
+/// `provision.agents[]`: identified by organization slug (or none) and name. The secret comes
+/// from an environment variable, a file, or a pre-computed hash — never the YAML in clear.
+public struct DeclaredAgent: Decodable, Sendable, Hashable {
+    public var name: String
+    public var organization: String?
+    public var team: String?
+    public var clientID: String?
+    public var description: String?
+    public var tags: [String]?
+    public var scopes: [String]?
+    public var metadata: [String: String]?
+    public var grantTypes: [String]?
+    public var expiresAt: String?
+    public var active: Bool?
+    public var clientSecretEnv: String?
+    public var clientSecretFile: String?
+    public var clientSecretHash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, organization, team, description, tags, scopes, metadata, active
+        case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at"
+        case clientSecretEnv = "client_secret_env", clientSecretFile = "client_secret_file", clientSecretHash = "client_secret_hash"
+    }
+}
+
+/// `provision.api_keys[]`: identified by organization slug and name; the key from env or file, or generated.
+public struct DeclaredAPIKey: Decodable, Sendable, Hashable {
+    public var organization: String
+    public var name: String
+    public var expiresAt: String?
+    public var keyEnv: String?
+    public var keyFile: String?
+
+    enum CodingKeys: String, CodingKey {
+        case organization, name
+        case expiresAt = "expires_at", keyEnv = "key_env", keyFile = "key_file"
+    }
+}
+
+/// `provision.webhooks[]`: identified by organization slug (or none) and name.
+public struct DeclaredWebhook: Decodable, Sendable, Hashable {
+    public var name: String
+    public var organization: String?
+    public var team: String?
+    public var url: String
+    public var events: [String]?
+    public var maxRetries: Int?
+    public var retryBackoffBase: Double?
+    public var active: Bool?
+    public var secretEnv: String?
+    public var secretFile: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, organization, team, url, events, active
+        case maxRetries = "max_retries", retryBackoffBase = "retry_backoff_base", secretEnv = "secret_env", secretFile = "secret_file"
+    }
+}
+
+/// Everything a provision section (and the files it includes) declares.
+public struct ProvisionDocument: Sendable {
+    /// Delete objects provisioning created earlier that are no longer declared.
+    public var prune = false
+    public var organizations: [Located<DeclaredOrganization>] = []
+    public var teams: [Located<DeclaredTeam>] = []
+    public var agents: [Located<DeclaredAgent>] = []
+    public var apiKeys: [Located<DeclaredAPIKey>] = []
+    public var webhooks: [Located<DeclaredWebhook>] = []
+    /// Secrets read from the environment or files, by object key (`agent:acme/reporter`).
+    public var secrets: [String: String] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        organizations.isEmpty && teams.isEmpty && agents.isEmpty && apiKeys.isEmpty && webhooks.isEmpty
+    }
+
+    static func key(_ organization: String?, _ name: String) -> String { "\(organization ?? "-")/\(name)" }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+extension ProvisionParser {
+    /// Cross-references, duplicates, field rules and secret sources.
+    mutating func check() {
+        var organizations = Set<String>()
+        for item in document.organizations {
+            let declared = item.value
+            if (try? FieldRules.slug(declared.slug)) == nil { problem(item.location, item.keyPath + ".slug", "\"\(declared.slug)\" is not a lowercase DNS label") }
+            if !organizations.insert(declared.slug).inserted { problem(item.location, item.keyPath, "organization \(declared.slug) is declared twice") }
+        }
+        var teams = Set<String>()
+        for item in document.teams {
+            let declared = item.value
+            if !organizations.contains(declared.organization) {
+                problem(item.location, item.keyPath + ".organization", "team \(declared.name) refers to unknown organization \(declared.organization)")
+            }
+            if !teams.insert(ProvisionDocument.key(declared.organization, declared.name)).inserted {
+                problem(item.location, item.keyPath, "team \(declared.organization)/\(declared.name) is declared twice")
+            }
+        }
+        var agents = Set<String>()
+        for item in document.agents {
+            let declared = item.value
+            let key = ProvisionDocument.key(declared.organization, declared.name)
+            reference(declared.organization, declared.team, organizations, teams, item, what: "agent \(declared.name)")
+            if !agents.insert(key).inserted { problem(item.location, item.keyPath, "agent \(key) is declared twice") }
+            if let scopes = declared.scopes, (try? FieldRules.scopes(scopes)) == nil {
+                problem(item.location, item.keyPath + ".scopes", "contains an invalid scope")
+            }
+            if let grants = declared.grantTypes, (try? FieldRules.grantTypes(grants)) == nil {
+                problem(item.location, item.keyPath + ".grant_types", "valid grant types: client_credentials, refresh_token")
+            }
+            if let expires = declared.expiresAt, Self.date(expires) == nil {
+                problem(item.location, item.keyPath + ".expires_at", "must be an RFC 3339 timestamp such as 2030-01-31T00:00:00Z")
+            }
+            let sources = [declared.clientSecretEnv, declared.clientSecretFile, declared.clientSecretHash].compactMap { $0 }
+            if sources.count > 1 {
+                problem(item.location, item.keyPath, "give at most one of client_secret_env, client_secret_file, client_secret_hash")
+            }
+            if let hash = declared.clientSecretHash, !hash.hasPrefix("sha256:") && !hash.hasPrefix("hmac-sha256:") {
+                problem(item.location, item.keyPath + ".client_secret_hash", "must come from `machineauth hash-secret` (sha256:…)")
+            }
+            secret(env: declared.clientSecretEnv, file: declared.clientSecretFile, key: "agent:" + key, item: item, minimum: 32, prefix: nil)
+        }
+        var keys = Set<String>()
+        for item in document.apiKeys {
+            let declared = item.value
+            reference(declared.organization, nil, organizations, teams, item, what: "API key \(declared.name)")
+            let key = ProvisionDocument.key(declared.organization, declared.name)
+            if !keys.insert(key).inserted { problem(item.location, item.keyPath, "API key \(key) is declared twice") }
+            if let expires = declared.expiresAt, Self.date(expires) == nil {
+                problem(item.location, item.keyPath + ".expires_at", "must be an RFC 3339 timestamp")
+            }
+            secret(env: declared.keyEnv, file: declared.keyFile, key: "api_key:" + key, item: item, minimum: 32, prefix: "sk_")
+        }
+        var hooks = Set<String>()
+        for item in document.webhooks {
+            let declared = item.value
+            reference(declared.organization, declared.team, organizations, teams, item, what: "webhook \(declared.name)")
+            let key = ProvisionDocument.key(declared.organization, declared.name)
+            if !hooks.insert(key).inserted { problem(item.location, item.keyPath, "webhook \(key) is declared twice") }
+            if let url = URL(string: declared.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil {} else {
+                problem(item.location, item.keyPath + ".url", "must be an http or https URL")
+            }
+            for event in declared.events ?? [] where !EventCatalog.isValidPattern(event) {
+                problem(item.location, item.keyPath + ".events", "unknown event \"\(event)\"")
+            }
+            secret(env: declared.secretEnv, file: declared.secretFile, key: "webhook:" + key, item: item, minimum: 16, prefix: "whsec_")
+        }
+    }
+
+    private mutating func reference<T>(
+        _ organization: String?, _ team: String?, _ organizations: Set<String>, _ teams: Set<String>, _ item: Located<T>, what: String
+    ) {
+        if let organization, !organizations.contains(organization) {
+            problem(item.location, item.keyPath + ".organization", "\(what) refers to unknown organization \(organization)")
+        }
+        if let team {
+            guard let organization else {
+                problem(item.location, item.keyPath + ".team", "\(what) names a team but no organization")
+                return
+            }
+            if !teams.contains(ProvisionDocument.key(organization, team)) {
+                problem(item.location, item.keyPath + ".team", "\(what) refers to unknown team \(organization)/\(team)")
+            }
+        }
+    }
+
+    private mutating func secret<T>(env: String?, file: String?, key: String, item: Located<T>, minimum: Int, prefix: String?) {
+        var value: String?
+        if let env {
+            guard let found = environment[env], !found.isEmpty else {
+                problem(item.location, item.keyPath, "environment variable \(env) is not set")
+                return
+            }
+            value = found
+        } else if let file {
+            let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                problem(item.location, item.keyPath, "cannot read secret file \(path)")
+                return
+            }
+            value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let value else { return }
+        if let prefix, !value.hasPrefix(prefix) {
+            problem(item.location, item.keyPath, "the secret must start with \(prefix)")
+        } else if value.count < minimum {
+            problem(item.location, item.keyPath, "the secret must be at least \(minimum) characters")
+        } else {
+            document.secrets[key] = value
+        }
+    }
+
+    static func date(_ text: String) -> Date? {
+        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Writes the current organizations, teams, agents, API keys (without keys) and webhooks
+/// (without secrets) as a provision file that `apply` accepts unchanged.
+public struct ProvisionExporter: Sendable {
+    let storage: any Storage
+
+    public init(storage: any Storage) {
+        self.storage = storage
+    }
+
+    public func export() async throws -> String {
+        let here = SourceLocation(file: "export", line: 1, column: 1)
+        func scalar(_ text: String) -> ConfigNode { ConfigNode(.scalar(text, quoted: true), at: here) }
+        func list(_ items: [ConfigNode]) -> ConfigNode { ConfigNode(.sequence(items), at: here) }
+        func map(_ pairs: [(String, ConfigNode?)]) -> ConfigNode {
+            ConfigNode(.mapping(pairs.compactMap { key, value in value.map { ConfigNode.Entry(key: key, keyLocation: here, value: $0) } }), at: here)
+        }
+        func strings(_ values: [String]) -> ConfigNode { list(values.map(scalar)) }
+        func date(_ value: Date?) -> ConfigNode? { value.map { scalar($0.formatted(.iso8601)) } }
+
+        let organizations = try await storage.listOrganizations(ids: nil, page: PageRequest(page: 1, limit: 500)).items
+        let slugs = Dictionary(organizations.map { ($0.id, $0.slug) }, uniquingKeysWith: { $1 })
+        var teams: [Team] = []
+        var keys: [APIKey] = []
+        var agents: [Agent] = []
+        for organization in organizations {
+            teams += try await storage.listTeams(organizationID: organization.id)
+            keys += try await storage.listAPIKeys(organizationID: organization.id).filter { $0.revokedAt == nil }
+        }
+        var page = 1
+        while true {
+            let batch = try await storage.listAgents(AgentQuery(page: PageRequest(page: page, limit: 500)))
+            agents += batch.items
+            guard batch.items.count == 500 else { break }
+            page += 1
+        }
+        let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
+        let webhooks = try await storage.listWebhooks(organizationIDs: nil)
+
+        let document = map([
+            ("organizations", list(organizations.map { organization in
+                map([("slug", scalar(organization.slug)), ("name", scalar(organization.name)), ("owner_email", organization.ownerEmail.map(scalar))])
+            })),
+            ("teams", list(teams.map { team in
+                map([("organization", scalar(slugs[team.organizationID] ?? team.organizationID)), ("name", scalar(team.name)),
+                     ("description", team.description.isEmpty ? nil : scalar(team.description))])
+            })),
+            ("agents", list(agents.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map { agent in
+                map([
+                    ("name", scalar(agent.name)), ("organization", agent.organizationID.flatMap { slugs[$0] }.map(scalar)),
+                    ("team", agent.teamID.flatMap { teamNames[$0] }.map(scalar)), ("client_id", scalar(agent.clientID)),
+                    ("description", agent.description.isEmpty ? nil : scalar(agent.description)), ("tags", agent.tags.isEmpty ? nil : strings(agent.tags)),
+                    ("scopes", strings(agent.scopes)),
+                    ("metadata", agent.metadata.isEmpty ? nil : map(agent.metadata.sorted { $0.key < $1.key }.map { ($0.key, scalar($0.value)) })),
+                    ("grant_types", agent.grantTypes == Agent.defaultGrantTypes ? nil : strings(agent.grantTypes)),
+                    ("expires_at", date(agent.expiresAt)), ("active", agent.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
+                ])
+            })),
+            ("api_keys", list(keys.map { key in
+                map([("organization", scalar(slugs[key.organizationID] ?? key.organizationID)), ("name", scalar(key.name)), ("expires_at", date(key.expiresAt))])
+            })),
+            ("webhooks", list(webhooks.map { webhook in
+                map([
+                    ("name", scalar(webhook.name)), ("organization", webhook.organizationID.flatMap { slugs[$0] }.map(scalar)),
+                    ("team", webhook.teamID.flatMap { teamNames[$0] }.map(scalar)), ("url", scalar(webhook.url)), ("events", strings(webhook.events)),
+                    ("max_retries", ConfigNode(.scalar(String(webhook.maxRetries), quoted: false), at: here)),
+                    ("retry_backoff_base", ConfigNode(.scalar(String(webhook.retryBackoffBase), quoted: false), at: here)),
+                    ("active", webhook.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
+                ])
+            })),
+        ])
+        return "# MachineAuth provision file, exported \(Date().formatted(.iso8601)). Secrets are not exported:\n"
+            + "# add client_secret_env / key_env / secret_env entries to set them from this file.\n"
+            + ConfigRenderer.render(document, masking: false)
+    }
+}

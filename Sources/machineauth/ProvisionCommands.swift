@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MachineAuthCore
+import MachineAuthServer
+
+/// `machineauth apply FILE [--dry-run]`: applies a provision file (or a pipeline file's
+/// `provision:` section) to the storage of `--config`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply", abstract: "Apply a declarative provision file: create what is missing, update what differs.",
+        discussion: "Prints the plan (create / update / unchanged / delete). Deletes only objects it created earlier, and only with prune: true.")
+
+    @Argument(help: "The provision file (or a pipeline configuration with a provision: section).")
+    var file: String
+
+    @Flag(help: "Print the plan without changing anything.")
+    var dryRun = false
+
+    @OptionGroup var location: ConfigLocation
+
+    func run() async throws {
+        let environment = try ConfigEnvironment.load(dotEnvFile: nil)
+        let document: ProvisionDocument
+        do {
+            document = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: environment)
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        try await withRuntime(location) { runtime in
+            let report = try await runtime.provisioner.apply(document, dryRun: dryRun)
+            print(report.text)
+            ProvisionOutput.printSecrets(report)
+        }
+    }
+}
+
+/// `machineauth export`: the current deployment as a provision file.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write organizations, teams, agents, API keys and webhooks (without secrets) as a provision file.")
+
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @OptionGroup var location: ConfigLocation
+
+    func run() async throws {
+        try await withStorage(location) { storage, _ in
+            let text = try await ProvisionExporter(storage: storage).export()
+            if let output {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}
+
+/// `machineauth hash-secret`: the hash to write as `client_secret_hash` in a provision file.
+struct HashSecretCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash-secret", abstract: "Print the client_secret_hash of a secret read from standard input (or of a new one).")
+
+    @Flag(help: "Generate a new 256-bit secret and print it with its hash.")
+    var generate = false
+
+    func run() throws {
+        let secret: String
+        if generate {
+            secret = AgentService.generateSecret()
+            print("client_secret: \(secret)")
+        } else {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                FileHandle.standardError.write(Data("give the secret on standard input, or use --generate\n".utf8))
+                throw ExitCode(1)
+            }
+            guard line.count >= 32 else {
+                FileHandle.standardError.write(Data("the secret must be at least 32 characters (use --generate for a strong one)\n".utf8))
+                throw ExitCode(1)
+            }
+            secret = line
+        }
+        print("client_secret_hash: \(SecretHasher.unkeyedHash(secret))")
+    }
+}
+
+/// Starts the runtime (storage, stages, key ring) without serving, runs `body`, and stops it.
+func withRuntime(_ location: ConfigLocation, _ body: (MachineAuthRuntime) async throws -> Void) async throws {
+    let pipeline = try loadPipeline { try location.source }
+    var logger = Logger(label: "machineauth")
+    logger.logLevel = .warning
+    let runtime: MachineAuthRuntime
+    do {
+        runtime = try await MachineAuthRuntime.start(pipeline, logger: logger)
+    } catch {
+        FileHandle.standardError.write(Data("cannot open \(pipeline.source): \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+    do {
+        try await body(runtime)
+    } catch {
+        await runtime.stop()
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(1)
+    }
+    await runtime.stop()
+}
