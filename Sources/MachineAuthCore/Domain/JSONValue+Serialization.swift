@@ -10,7 +10,7 @@ extension JSONValue {
 
     /// Parses JSON bytes into a value.
     public static func parse(_ data: some DataProtocol) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(data))
+        try JSONParser.parse(Array(data))
     }
 
     func write(to output: inout String) {

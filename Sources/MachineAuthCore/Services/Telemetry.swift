@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Synchronization
 
 /// The server's metrics, created on an explicit factory (no global state), exported by
 /// `GET /metrics` in the Prometheus format.
@@ -9,6 +10,7 @@ public struct Telemetry: Sendable {
     public let tokensRevoked: Counter
     public let agentsTotal: Gauge
     public let agentsActive: Gauge
+    private let handles = HandleCache()
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -18,39 +20,56 @@ public struct Telemetry: Sendable {
         agentsActive = Gauge(label: "machineauth_agents_active", factory: factory)
     }
 
+    /// A labelled counter, created once and reused (registry lookups are not free).
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        if let cached = handles.counters.withLock({ $0[key] }) { return cached }
+        let made = Counter(label: label, dimensions: dimensions, factory: factory)
+        handles.counters.withLock { $0[key] = made }
+        return made
+    }
+
     /// Counts an issued access token by grant type.
     public func tokenIssued(grantType: String) {
-        Counter(label: "machineauth_tokens_issued_total", dimensions: [("grant_type", grantType)], factory: factory).increment()
+        counter("machineauth_tokens_issued_total", [("grant_type", grantType)]).increment()
     }
 
     /// Counts a refused token request or authentication, by OAuth error code.
     public func tokenFailed(_ code: String) {
-        Counter(label: "machineauth_token_failures_total", dimensions: [("error", code)], factory: factory).increment()
+        counter("machineauth_token_failures_total", [("error", code)]).increment()
     }
 
     /// Counts a token validation (introspection, verification, gateway) by result.
     public func tokenValidated(active: Bool) {
-        Counter(label: "machineauth_token_validations_total", dimensions: [("result", active ? "active" : "inactive")], factory: factory).increment()
+        counter("machineauth_token_validations_total", [("result", active ? "active" : "inactive")]).increment()
     }
 
     /// Counts an HTTP request and records its latency, by route pattern and status.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        Counter(
-            label: "machineauth_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
-            factory: factory
-        ).increment()
-        Timer(label: "machineauth_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        counter("machineauth_http_requests_total", [("route", route), ("method", method), ("status", String(status))]).increment()
+        let timer: CoreMetrics.Timer
+        if let cached = handles.timers.withLock({ $0[route] }) {
+            timer = cached
+        } else {
+            timer = CoreMetrics.Timer(label: "machineauth_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            handles.timers.withLock { $0[route] = timer }
+        }
+        timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Counts a forward-auth decision by outcome and status.
     public func gatewayDecision(allowed: Bool, status: Int) {
-        Counter(label: "machineauth_gateway_decisions_total", dimensions: [("decision", allowed ? "allow" : "deny"), ("status", String(status))],
-                factory: factory).increment()
+        counter("machineauth_gateway_decisions_total", [("decision", allowed ? "allow" : "deny"), ("status", String(status))]).increment()
     }
 
     /// Counts a webhook delivery attempt by outcome.
     public func webhookDelivery(_ outcome: String) {
-        Counter(label: "machineauth_webhook_deliveries_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        counter("machineauth_webhook_deliveries_total", [("outcome", outcome)]).increment()
     }
+}
+
+/// Metric handles by label and dimensions.
+final class HandleCache: Sendable {
+    let counters = Mutex<[String: Counter]>([:])
+    let timers = Mutex<[String: CoreMetrics.Timer]>([:])
 }

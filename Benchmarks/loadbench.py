@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""MachineAuth load benchmark: every hot endpoint measured with wrk next to the machine's own
+ceilings, for JSON and PostgreSQL storage, with few and with many agents.
+
+Ceilings measured in the same run:
+  - signing: `openssl speed -multi <cores>` for the algorithm (issuance is bound by signing);
+  - HTTP: GET /health of the same server at the same concurrency (validation is bound by HTTP).
+
+Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,100000]
+                      [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
+"""
+import argparse
+import base64
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BINARY = os.path.join(ROOT, ".build-release", "release", "machineauth")
+CONFIG = os.path.join(ROOT, "Benchmarks", "bench.yaml")
+WRK = os.path.join(ROOT, "Benchmarks", "wrk")
+ADMIN_PASSWORD = "benchmark-admin-password"
+HASH_KEY = "benchmark-secret-hash-key-0123456789abcdef"
+OPENSSL = {"RS256": "rsa2048", "ES256": "ecdsap256", "EdDSA": "ed25519"}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(url, data=None, headers=None, method=None):
+    body = None if data is None else (data if isinstance(data, bytes) else json.dumps(data).encode())
+    req = urllib.request.Request(url, data=body, headers=headers or {}, method=method)
+    if data is not None and not isinstance(data, bytes):
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def machine():
+    model = "unknown"
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = 0
+    try:
+        memory = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))) // 1024
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "memory_mb": memory, "kernel": platform.release(),
+            "openssl": subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()}
+
+
+def signing_ceiling(algorithm, seconds):
+    """Signatures per second on all cores, from openssl speed."""
+    cores = str(os.cpu_count() or 1)
+    output = subprocess.run(["openssl", "speed", "-multi", cores, "-seconds", str(seconds), OPENSSL[algorithm]],
+                            capture_output=True, text=True).stdout
+    for line in output.splitlines():
+        if algorithm == "RS256" and re.match(r"^rsa\s+2048 bits", line):
+            return float(line.split()[-2])
+        if algorithm == "ES256" and re.match(r"^\s*256 bits ecdsa \(nistp256\)", line):
+            return float(line.split()[-2])
+        if algorithm == "EdDSA" and re.match(r"^\s*253 bits EdDSA \(Ed25519\)", line):
+            return float(line.split()[-2])
+    raise RuntimeError("cannot parse openssl speed output:\n" + output)
+
+
+def parse_duration(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(url, script, env, connections, duration):
+    threads = str(min(connections, os.cpu_count() or 1))
+    result = subprocess.run(["wrk", "-t", threads, "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", script, url],
+                            capture_output=True, text=True, env={**os.environ, **env})
+    output = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(int(g) for g in sockets.groups()) if sockets else 0)
+    return {"rps": rps, "p50_ms": parse_duration(latency["50"]), "p99_ms": parse_duration(latency["99"]), "errors": errors}
+
+
+def rss_mb(pid, field):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Server:
+    def __init__(self, binary, directory, environment):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", "ISSUER": self.base, "ADMIN_PASSWORD": ADMIN_PASSWORD,
+               "SECRET_HASH_KEY": HASH_KEY, "LOG_LEVEL": "warning", "MACHINEAUTH_CONFIG": CONFIG, **environment}
+        self.log = open(os.path.join(directory, "server.log"), "a")
+        self.process = subprocess.Popen([binary], cwd=directory, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if request(self.base + "/health/ready").get("status") == "ready":
+                    return
+            except Exception:
+                if self.process.poll() is not None:
+                    raise RuntimeError(open(os.path.join(directory, "server.log")).read())
+                time.sleep(0.2)
+        raise RuntimeError("server did not become ready")
+
+    def admin(self):
+        return request(self.base + "/api/auth/login", {"email": "admin@example.com", "password": ADMIN_PASSWORD})["token"]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def filler_json(path, count):
+    """A JSON store holding `count` agents nobody will use (they only make the store big)."""
+    created = "2026-01-01T00:00:00.000Z"
+    agents = [{"id": f"filler-{i}", "name": f"filler-{i}", "client_id": f"cid_filler_{i}", "description": "", "tags": [],
+               "metadata": {"team": "load"}, "secrets": [{"hash": "hmac-sha256:unused", "created_at": created}], "scopes": ["read"],
+               "is_active": True, "created_at": created, "updated_at": created,
+               "usage": {"token_count": 0, "refresh_count": 0, "failed_auth_count": 0}, "token_cutoffs": [],
+               "grant_types": ["client_credentials", "refresh_token"]} for i in range(count)]
+    with open(path, "w") as handle:
+        json.dump({"format": "machineauth-store", "schema_version": 1, "agents": agents}, handle)
+    os.chmod(path, 0o600)
+
+
+def filler_postgres(database_url, count):
+    sql = f"""
+    INSERT INTO agents (id, client_id, name, scopes, is_active, created_at, record)
+    SELECT 'filler-' || g, 'cid_filler_' || g, 'filler-' || g, ARRAY['read'], true, now(),
+           jsonb_build_object('id', 'filler-' || g, 'name', 'filler-' || g, 'client_id', 'cid_filler_' || g,
+             'secrets', jsonb_build_array(jsonb_build_object('hash', 'hmac-sha256:unused', 'created_at', '2026-01-01T00:00:00.000Z')),
+             'scopes', jsonb_build_array('read'), 'is_active', true, 'created_at', '2026-01-01T00:00:00.000Z',
+             'updated_at', '2026-01-01T00:00:00.000Z')
+    FROM generate_series(1, {count}) g;
+    INSERT INTO agent_usage (agent_id) SELECT id FROM agents WHERE id LIKE 'filler-%';
+    """
+    subprocess.run(["psql", database_url.replace("?sslmode=disable", ""), "-q", "-c", sql], check=True, capture_output=True)
+
+
+def measured_agents(server, count=10):
+    admin = server.admin()
+    agents = []
+    for i in range(count):
+        reply = request(server.base + "/api/agents", {"name": f"bench-{i}", "scopes": ["read", "write"]}, {"Authorization": "Bearer " + admin})
+        agents.append((reply["client_id"], reply["client_secret"]))
+    organization = request(server.base + "/api/organizations", {"name": "Bench", "slug": "bench-" + os.urandom(3).hex()},
+                           {"Authorization": "Bearer " + admin})["organization"]["id"]
+    api_key = request(f"{server.base}/api/organizations/{organization}/api-keys", {"name": "bench"}, {"Authorization": "Bearer " + admin})["key"]
+    return agents, admin, api_key
+
+
+def access_token(server, agent):
+    basic = base64.b64encode(f"{agent[0]}:{agent[1]}".encode()).decode()
+    return request(server.base + "/oauth/token", b"grant_type=client_credentials",
+                   {"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"})["access_token"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--concurrency", default="8,64,256")
+    parser.add_argument("--agents", default="10,100000")
+    parser.add_argument("--storage", default="json,postgres")
+    parser.add_argument("--algorithms", default="RS256,ES256,EdDSA")
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="3-second runs at 64 connections, 10 agents, JSON only")
+    parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "results"))
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.concurrency, args.agents, args.storage = 3, "64", "10", "json"
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    algorithms = args.algorithms.split(",")
+
+    if not args.skip_build:
+        log("== building release (swift build -c release --scratch-path .build-release)")
+        subprocess.run(["swift", "build", "-c", "release", "--product", "machineauth", "--scratch-path", ".build-release"], cwd=ROOT, check=True)
+
+    log("== ceilings: openssl speed on all cores")
+    ceilings = {algorithm: signing_ceiling(algorithm, max(2, args.duration // 2)) for algorithm in algorithms}
+    for algorithm, value in ceilings.items():
+        log(f"   {algorithm} ({OPENSSL[algorithm]}): {value:,.0f} signatures/s")
+
+    storages = args.storage.split(",")
+    pg_directory = None
+    postgres_admin = None
+    if "postgres" in storages:
+        pg_directory = tempfile.mkdtemp(prefix="machineauth-bench-pg-")
+        os.chmod(pg_directory, 0o755)
+        postgres_admin = subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster"), "start", pg_directory],
+                                        capture_output=True, text=True, check=True).stdout.strip()
+
+    rows = []
+    idle = []
+    try:
+        for storage in storages:
+            for count in [int(c) for c in args.agents.split(",")]:
+                rows += run_configuration(storage, count, algorithms, concurrencies, ceilings, args.duration, postgres_admin, idle)
+    finally:
+        if pg_directory:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster"), "stop", pg_directory], capture_output=True)
+            shutil.rmtree(pg_directory, ignore_errors=True)
+
+    report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+              "duration_s": args.duration, "signing_ceilings": ceilings, "idle": idle, "results": rows}
+    os.makedirs(args.output, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    with open(os.path.join(args.output, f"{stamp}.json"), "w") as handle:
+        json.dump(report, handle, indent=2)
+    table = markdown(report)
+    with open(os.path.join(args.output, "latest.md"), "w") as handle:
+        handle.write(table)
+    print(table)
+
+
+def run_configuration(storage, count, algorithms, concurrencies, ceilings, duration, postgres_admin, idle):
+    directory = tempfile.mkdtemp(prefix="machineauth-bench-")
+    environment = {}
+    if storage == "json":
+        environment["DATABASE_URL"] = "json:" + os.path.join(directory, "store.json")
+        if count > 10:
+            filler_json(os.path.join(directory, "store.json"), count - 10)
+    else:
+        name = "bench_" + os.urandom(4).hex()
+        subprocess.run(["psql", postgres_admin.replace("?sslmode=disable", ""), "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        environment["DATABASE_URL"] = postgres_admin.replace("/postgres?", f"/{name}?")
+    rows = []
+    seeded = False
+    agents = admin = api_key = None
+    try:
+        for algorithm in algorithms:
+            server = Server(BINARY, directory, {**environment, "JWT_SIGNING_ALGORITHM": algorithm})
+            try:
+                if not seeded:
+                    if storage == "postgres" and count > 10:
+                        filler_postgres(environment["DATABASE_URL"], count - 10)
+                    agents, admin, api_key = measured_agents(server)
+                    seeded = True
+                time.sleep(1)
+                idle.append({"storage": storage, "agents": count, "algorithm": algorithm, "idle_rss_mb": round(rss_mb(server.process.pid, "VmRSS"), 1)})
+                log(f"== {storage}, {count:,} agents, {algorithm}: idle RSS {idle[-1]['idle_rss_mb']} MB")
+                basic = "Basic " + base64.b64encode(f"{agents[0][0]}:{agents[0][1]}".encode()).decode()
+                token = access_token(server, agents[1])
+                health = {}
+                for connections in concurrencies:
+                    health[connections] = measure(rows, server, storage, count, algorithm, "GET /health", connections, duration,
+                                                  "/health", "get.lua", {}, None)
+                for connections in concurrencies:
+                    signed = ceilings[algorithm] if algorithm == "RS256" else health[connections]
+                    measure(rows, server, storage, count, algorithm, "POST /oauth/token", connections, duration, "/oauth/token", "post.lua",
+                            {"WRK_BODY": "grant_type=client_credentials", "WRK_AUTHORIZATION": basic},
+                            ("openssl sign/s" if algorithm == "RS256" else "GET /health", signed))
+                if algorithm != "RS256" and algorithm != algorithms[0]:
+                    continue
+                validations = [
+                    ("POST /oauth/introspect", "/oauth/introspect", "post.lua", {"WRK_BODY": "token=" + token, "WRK_AUTHORIZATION": "Bearer " + api_key}),
+                    ("GET /gateway/check", "/gateway/check", "get.lua",
+                     {"WRK_AUTHORIZATION": "Bearer " + token, "WRK_HEADERS": "X-Original-URI: /v1/reports/daily|X-Original-Method: GET|X-Forwarded-Host: api.example.com"}),
+                    ("POST /api/verify", "/api/verify", "post.lua", {"WRK_AUTHORIZATION": "Bearer " + token, "WRK_BODY": ""}),
+                    ("GET /.well-known/jwks.json", "/.well-known/jwks.json", "get.lua", {}),
+                ]
+                for label, path, script, env in validations:
+                    for connections in concurrencies:
+                        measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env,
+                                ("GET /health", health[connections]))
+            finally:
+                rows_for_server = [r for r in rows if r["storage"] == storage and r["agents"] == count and r["algorithm"] == algorithm]
+                peak = round(rss_mb(server.process.pid, "VmHWM"), 1)
+                for row in rows_for_server:
+                    row["peak_rss_mb"] = peak
+                server.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return rows
+
+
+def measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env, ceiling):
+    wrk(server.base + path, os.path.join(WRK, script), env, connections, 1)
+    result = wrk(server.base + path, os.path.join(WRK, script), env, connections, duration)
+    row = {"storage": storage, "agents": count, "algorithm": algorithm, "endpoint": label, "connections": connections, **result}
+    if ceiling:
+        row["ceiling"] = ceiling[0]
+        row["ceiling_rps"] = round(ceiling[1], 1)
+        row["ratio"] = round(result["rps"] / ceiling[1], 3) if ceiling[1] else None
+    rows.append(row)
+    ratio = f"  {row['ratio']:.0%} of {row['ceiling']}" if ceiling else ""
+    log(f"   {label:<28} c={connections:<4} {result['rps']:>10,.0f} req/s  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  errors {result['errors']}{ratio}")
+    return result["rps"]
+
+
+def markdown(report):
+    m = report["machine"]
+    lines = [
+        f"Measured {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_mb']:,} MB), Linux {m['kernel']}, {m['openssl']}; "
+        f"{report['duration_s']}s per run with wrk on the same cores.",
+        "",
+        "Signing ceilings (openssl speed, all cores): " + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + ".",
+        "",
+        "| storage | agents | alg | endpoint | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | peak RSS MB |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in report["results"]:
+        ceiling = f"{r['ratio']:.0%} of {r['ceiling']}" if r.get("ratio") is not None else "—"
+        lines.append(f"| {r['storage']} | {r['agents']:,} | {r['algorithm']} | {r['endpoint']} | {r['connections']} | {r['rps']:,.0f} | "
+                     f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {ceiling} | {r.get('peak_rss_mb', 0)} |")
+    lines += ["", "Idle RSS after start and seeding: " + ", ".join(
+        f"{i['storage']}/{i['agents']:,}/{i['algorithm']} {i['idle_rss_mb']} MB" for i in report["idle"]) + "."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

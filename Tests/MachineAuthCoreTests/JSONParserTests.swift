@@ -1,0 +1,32 @@
+import Foundation
+import MachineAuthCore
+import Testing
+
+@Suite("JSON parsing")
+struct JSONParserTests {
+    static let cases: [(String, JSONValue)] = [
+        (#"{"a":1,"b":[true,false,null],"c":"x"}"#, ["a": 1, "b": [true, false, .null], "c": "x"]),
+        (#"  [ -12 , 3.5 , 1e3 ]  "#, [-12, .double(3.5), .double(1000)]),
+        (#""esc \"q\" \\ \/ \n \t \u00e9 \ud83d\ude00""#, .string("esc \"q\" \\ / \n \t é 😀")),
+        (#"{}"#, [:]), (#"[]"#, []), ("9223372036854775807", .int(Int.max)),
+    ]
+
+    @Test("values", arguments: cases)
+    func values(text: String, expected: JSONValue) throws {
+        #expect(try JSONValue.parse(Data(text.utf8)) == expected)
+    }
+
+    @Test("malformed input is rejected", arguments: [
+        "", "{", "[1,]", "{\"a\" 1}", "tru", "\"unterminated", "\"bad \\x escape\"", "01x", "-", "[1] 2", "\"\\ud800\"", "{\"a\":1,}",
+        String(repeating: "[", count: 100) + String(repeating: "]", count: 100), "\"tab\there\"",
+    ])
+    func malformed(text: String) {
+        #expect(throws: (any Error).self) { try JSONValue.parse(Data(text.utf8)) }
+    }
+
+    @Test("round trip through the serializer")
+    func roundTrip() throws {
+        let value: JSONValue = ["z": ["nested": [1, 2, ["deep": "é\u{01}"]]], "a": .double(0.25), "n": .null]
+        #expect(try JSONValue.parse(Data(value.jsonText.utf8)) == value)
+    }
+}
