@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "machineauth", targets: ["machineauth"]),
         .library(name: "MachineAuthCore", targets: ["MachineAuthCore"]),
         .library(name: "MachineAuthServer", targets: ["MachineAuthServer"]),
+        .library(name: "MachineAuthStages", targets: ["MachineAuthStages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

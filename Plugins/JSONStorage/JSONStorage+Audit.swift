@@ -1,25 +1,22 @@
-import MachineAuthCore
 import Foundation
+import MachineAuthCore
 
 extension JSONStorage {
     public func appendAuditRecords(_ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await commit { $0.auditRecords.append(contentsOf: records) }
+        let log = auditLog
+        try await Self.offload { try log.append(records) }
     }
 
     public func auditRecords(_ query: AuditQuery) async throws -> Page<AuditRecord> {
-        let matching = read { state in state.auditRecords.filter(query.matches) }
-        return Page.slice(matching.reversed(), query.page)
+        let log = auditLog
+        let matching = try await Self.offload { log.readAll().filter(query.matches) }
+        return Page.slice(matching.sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
     }
 
     public func deleteAuditRecords(before time: Date) async throws -> Int {
-        let count = read { state in state.auditRecords.lazy.filter { $0.time < time }.count }
-        guard count > 0 else { return 0 }
-        return try await commit { state -> Int in
-            let before = state.auditRecords.count
-            state.auditRecords.removeAll { $0.time < time }
-            return before - state.auditRecords.count
-        }
+        let log = auditLog
+        return try await Self.offload { try log.removeRecords(before: time) }
     }
 
     public func setting(_ name: String) async throws -> String? {

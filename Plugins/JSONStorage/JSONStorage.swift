@@ -1,6 +1,7 @@
 import Logging
 import MachineAuthCore
 import Synchronization
+import Dispatch
 import Foundation
 
 /// The JSON storage driver: the whole store in memory, written to one file after every
@@ -11,12 +12,14 @@ public final class JSONStorage: Storage {
     let logger: Logger
     let cell = JSONStateCell()
     let exclusive = SerialRunner()
+    let auditLog: AuditLogFile
     private let lock = Mutex<ProcessLock?>(nil)
     private let writer = Mutex<SnapshotWriter?>(nil)
 
     public init(path: String, logger: Logger) {
         self.path = path
         self.file = DurableFile(path: path)
+        self.auditLog = AuditLogFile(storePath: path)
         self.logger = logger
     }
 
@@ -86,6 +89,13 @@ public final class JSONStorage: Storage {
 
     func read<T>(_ body: (borrowing JSONStoreState) throws -> T) rethrows -> T {
         try cell.state.withLock { try body($0) }
+    }
+
+    /// Runs blocking file work off the cooperative thread pool.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -8,7 +8,6 @@ struct JSONStoreState: Sendable {
     var refreshTokens: [String: RefreshTokenRecord] = [:]
     var revokedTokens: [String: RevokedAccessToken] = [:]
     var signingKeys: [SigningKeyRecord] = []
-    var auditRecords: [AuditRecord] = []
     var settings: [String: String] = [:]
     var organizations: [String: Organization] = [:]
     var teams: [String: Team] = [:]
@@ -30,7 +29,6 @@ struct JSONStoreState: Sendable {
         refreshTokens = Dictionary(document.refreshTokens.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
         revokedTokens = Dictionary(document.revokedAccessTokens.map { ($0.jti, $0) }, uniquingKeysWith: { $1 })
         signingKeys = document.signingKeys
-        auditRecords = document.auditRecords
         settings = document.settings
         organizations = Dictionary(document.organizations.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         teams = Dictionary(document.teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
@@ -46,7 +44,7 @@ struct JSONStoreState: Sendable {
             agents: agents.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             refreshTokens: refreshTokens.values.sorted { ($0.createdAt, $0.hash) < ($1.createdAt, $1.hash) },
             revokedAccessTokens: revokedTokens.values.sorted { $0.jti < $1.jti },
-            signingKeys: signingKeys, auditRecords: auditRecords, settings: settings,
+            signingKeys: signingKeys, settings: settings,
             organizations: organizations.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             teams: teams.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             apiKeys: apiKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
@@ -67,7 +65,6 @@ struct JSONStoreDocument: Codable, Sendable {
     var refreshTokens: [RefreshTokenRecord]
     var revokedAccessTokens: [RevokedAccessToken]
     var signingKeys: [SigningKeyRecord]
-    var auditRecords: [AuditRecord]
     var settings: [String: String]
     var organizations: [Organization]
     var teams: [Team]
@@ -78,7 +75,7 @@ struct JSONStoreDocument: Codable, Sendable {
 
     init(
         agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
-        signingKeys: [SigningKeyRecord], auditRecords: [AuditRecord], settings: [String: String],
+        signingKeys: [SigningKeyRecord], settings: [String: String],
         organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser], webhooks: [Webhook],
         deliveries: [WebhookDelivery]
     ) {
@@ -92,14 +89,13 @@ struct JSONStoreDocument: Codable, Sendable {
         self.refreshTokens = refreshTokens
         self.revokedAccessTokens = revokedAccessTokens
         self.signingKeys = signingKeys
-        self.auditRecords = auditRecords
         self.settings = settings
     }
 
     enum CodingKeys: String, CodingKey {
         case format, agents, settings
         case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
-        case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys", auditRecords = "audit_records"
+        case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys"
         case organizations, teams, apiKeys = "api_keys", users, webhooks, deliveries = "webhook_deliveries"
     }
 
@@ -119,7 +115,6 @@ struct JSONStoreDocument: Codable, Sendable {
         refreshTokens = try container.decodeIfPresent([RefreshTokenRecord].self, forKey: .refreshTokens) ?? []
         revokedAccessTokens = try container.decodeIfPresent([RevokedAccessToken].self, forKey: .revokedAccessTokens) ?? []
         signingKeys = try container.decodeIfPresent([SigningKeyRecord].self, forKey: .signingKeys) ?? []
-        auditRecords = try container.decodeIfPresent([AuditRecord].self, forKey: .auditRecords) ?? []
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         organizations = try container.decodeIfPresent([Organization].self, forKey: .organizations) ?? []
         teams = try container.decodeIfPresent([Team].self, forKey: .teams) ?? []

@@ -55,7 +55,7 @@ actor SnapshotWriter {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(preciseDates))
+            try container.encode(TimestampFormat.string(date))
         }
         return try encoder.encode(document)
     }

@@ -10,7 +10,7 @@ enum RecordCoding {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(dates))
+            try container.encode(TimestampFormat.string(date))
         }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }

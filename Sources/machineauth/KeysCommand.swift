@@ -6,7 +6,7 @@ import MachineAuthCore
 /// `machineauth keys list|rotate`: the signing key ring, straight in storage.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Inspect or rotate the signing key ring.", subcommands: [List.self, Rotate.self])
+        commandName: "keys", abstract: "Inspect or rotate the signing key ring.", subcommands: [List.self, Rotate.self, Speed.self])
 
     /// Prints the key ring.
     struct List: AsyncParsableCommand {
@@ -36,6 +36,47 @@ struct KeysCommand: AsyncParsableCommand {
                 try await ring.load()
                 let kid = try await ring.rotate()
                 print("rotated: new signing key \(kid) (\(settings.tokens.algorithm.rawValue))")
+            }
+        }
+    }
+}
+
+extension KeysCommand {
+    /// Measures how many access tokens per second this machine can sign with MachineAuth's own
+    /// cryptography, on every core — the ceiling for token issuance.
+    struct Speed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Measure access-token signing speed per algorithm on all cores.")
+
+        @Option(help: "Seconds per algorithm.")
+        var seconds = 3.0
+
+        @Option(help: "Algorithms to measure (RS256, ES256, EdDSA).")
+        var algorithm: [String] = SigningAlgorithm.allCases.map(\.rawValue)
+
+        func run() async throws {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let claims: [String: JSONValue] = [
+                "iss": "https://auth.example.com", "sub": "cid_0123456789abcdef01234567", "aud": "https://api.example.com", "exp": 1_900_000_000,
+                "iat": 1_800_000_000, "jti": "1800000000000-0123456789abcdef01234567", "scope": "read write",
+            ]
+            for name in algorithm {
+                guard let chosen = SigningAlgorithm(rawValue: name) else { throw ValidationError("unknown algorithm \(name)") }
+                let key = try SigningKey.generate(chosen, kid: "speed")
+                let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+                let total = await withTaskGroup(of: Int.self) { group in
+                    for _ in 0..<cores {
+                        group.addTask {
+                            var count = 0
+                            while ContinuousClock.now < deadline {
+                                _ = try? JWS.sign(header: ["typ": "at+jwt"], claims: claims, with: key)
+                                count += 1
+                            }
+                            return count
+                        }
+                    }
+                    return await group.reduce(0, +)
+                }
+                print("\(name)\t\(Int(Double(total) / seconds)) tokens/s on \(cores) cores")
             }
         }
     }

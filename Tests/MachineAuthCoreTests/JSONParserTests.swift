@@ -30,3 +30,12 @@ struct JSONParserTests {
         #expect(try JSONValue.parse(Data(value.jsonText.utf8)) == value)
     }
 }
+
+@Suite("Timestamps")
+struct TimestampFormatTests {
+    @Test("match Foundation's ISO 8601 with milliseconds", arguments: [0.0, 1.5, 951_782_400.25, 1_795_370_572.999, -86_400.5, 4_102_444_800.5])
+    func matches(seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(TimestampFormat.string(date) == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+    }
+}

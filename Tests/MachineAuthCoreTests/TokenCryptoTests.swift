@@ -91,3 +91,22 @@ struct TokenCryptoTests {
         #expect(claims["org_id"] == "o")
     }
 }
+
+@Suite("Base64url")
+struct Base64URLTests {
+    @Test("matches Foundation's base64 with the URL alphabet and no padding, for every length")
+    func againstFoundation() {
+        for length in 0..<70 {
+            let bytes = RandomToken.randomBytes(length)
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decode(expected) == Data(bytes))
+        }
+    }
+
+    @Test("rejects padding, foreign characters, impossible lengths and non-canonical trailing bits", arguments: ["YQ==", "a+b/", "abcde", "YR", "Y!"])
+    func rejects(text: String) {
+        #expect(Base64URL.decode(text) == nil)
+    }
+}

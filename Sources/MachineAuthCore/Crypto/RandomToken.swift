@@ -13,15 +13,25 @@ public enum RandomToken {
 
     /// `prefix` followed by `bytes` random bytes in lower-case hex.
     public static func hex(prefix: String = "", bytes: Int) -> String {
-        prefix + randomBytes(bytes).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var output = [UInt8]()
+        output.reserveCapacity(bytes * 2)
+        for byte in randomBytes(bytes) {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return prefix + String(decoding: output, as: UTF8.self)
     }
 
+    /// Cryptographically secure random bytes, drawn eight at a time.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 
     /// A lower-case UUID string for record ids.

@@ -34,8 +34,12 @@ public struct GatewayEngine: Sendable {
     let authenticators: [any Authenticator]
     let tenants: any TenantStore
 
+    /// The identity headers in a fixed order, sorted once.
+    let identityHeaders: [(name: String, source: String)]
+
     public init(settings: GatewaySettings, validator: TokenValidator, authenticators: [any Authenticator], tenants: any TenantStore) {
         self.settings = settings
+        self.identityHeaders = settings.identityHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.validator = validator
         self.authenticators = authenticators
         self.tenants = tenants
@@ -44,10 +48,9 @@ public struct GatewayEngine: Sendable {
     public func decide(_ request: GatewayRequest) async -> GatewayDecision {
         let path = PathPattern.normalize(request.path)
         let rule = settings.rule(method: request.method, host: request.host, path: path)
-        let metadata = resourceMetadataURL(host: request.host)
         func deny(_ error: OAuthError) -> GatewayDecision {
             var error = error
-            error.resourceMetadata = metadata
+            error.resourceMetadata = resourceMetadataURL(host: request.host)
             return .deny(error)
         }
         if rule == nil, settings.unmatched == .deny {
@@ -55,7 +58,7 @@ public struct GatewayEngine: Sendable {
         }
         if rule?.allowAnonymous == true {
             guard let credential = request.credential, let caller = try? await authenticate(credential) else {
-                return .allow(headers: settings.identityHeaders.keys.sorted().map { ($0, "") }, rule: rule)
+                return .allow(headers: identityHeaders.map { ($0.name, "") }, rule: rule)
             }
             return .allow(headers: headers(for: caller), rule: rule)
         }
@@ -122,9 +125,7 @@ public struct GatewayEngine: Sendable {
     /// Every configured identity header, empty when the caller has no such value: proxies then
     /// always overwrite what a client sent (Caddy 2.6 would otherwise forward a literal placeholder).
     private func headers(for caller: Caller) -> [(name: String, value: String)] {
-        settings.identityHeaders.sorted { $0.key < $1.key }.map { header, source in
-            (header, value(source, caller) ?? "")
-        }
+        identityHeaders.map { header in (header.name, value(header.source, caller) ?? "") }
     }
 
     private func value(_ source: String, _ caller: Caller) -> String? {

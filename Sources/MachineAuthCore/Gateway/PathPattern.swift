@@ -34,7 +34,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     /// route, so `/public/../admin` is matched as `/admin`. The query string is dropped.
     public static func normalize(_ raw: String) -> String {
         let pathOnly = String(raw.prefix { $0 != "?" && $0 != "#" })
-        let decoded = pathOnly.removingPercentEncoding ?? pathOnly
+        let decoded = pathOnly.contains("%") ? (pathOnly.removingPercentEncoding ?? pathOnly) : pathOnly
         var output: [Substring] = []
         for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
             switch segment {

@@ -8,6 +8,7 @@ public struct TokenValidator: Sendable {
     let agents: any AgentStore
     let settings: CoreSettings
     let now: @Sendable () -> Date
+    let verified = VerifiedTokenCache()
 
     public init(keyRing: KeyRing, revocations: RevocationList, agents: any AgentStore, settings: CoreSettings, now: @escaping @Sendable () -> Date) {
         self.keyRing = keyRing
@@ -19,13 +20,19 @@ public struct TokenValidator: Sendable {
 
     /// Validates an access token; `audience`, when given, must be one of the token's `aud`.
     public func validate(_ token: String, audience: String? = nil) async throws -> ValidatedAccessToken {
-        let parsed = try JWS.parse(token)
-        let type = parsed.header["typ"]?.stringValue?.lowercased()
-        guard type == "at+jwt" || type == "application/at+jwt" else {
-            throw TokenRejection(.malformed, "not an access token")
+        let claims: [String: JSONValue]
+        if let cached = verified.entry(token), keyRing.verificationKey(kid: cached.kid) != nil {
+            claims = cached.claims
+        } else {
+            let parsed = try JWS.parse(token)
+            let type = parsed.header["typ"]?.stringValue?.lowercased()
+            guard type == "at+jwt" || type == "application/at+jwt" else {
+                throw TokenRejection(.malformed, "not an access token")
+            }
+            try Self.checkSignature(parsed, keyRing: keyRing)
+            claims = parsed.claims
+            verified.store(token, .init(claims: claims, kid: parsed.header["kid"]?.stringValue ?? ""))
         }
-        try Self.checkSignature(parsed, keyRing: keyRing)
-        let claims = parsed.claims
         guard claims["iss"]?.stringValue == settings.server.issuer else {
             throw TokenRejection(.wrongIssuer, "token was issued by another issuer")
         }

@@ -59,7 +59,8 @@ public struct RequestParameters: Sendable {
 
     /// Decodes one form component (`+` is a space).
     public static func decodeComponent(_ text: some StringProtocol) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
+        return String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     private static func json(_ bytes: Data) throws -> RequestParameters {
