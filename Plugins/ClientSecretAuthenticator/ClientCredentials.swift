@@ -36,7 +36,7 @@ struct ClientCredentials {
 
     private static func basicCredentials(_ authorization: String?) throws -> ClientCredentials? {
         guard let authorization, authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else { return nil }
-        guard let decoded = Data(base64Encoded: authorization.dropFirst(6).trimmingCharacters(in: .whitespaces)),
+        guard let decoded = Base64URL.decodeStandard(authorization.dropFirst(6).trimmingASCIIWhitespace),
             let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { throw OAuthError.invalidClient("malformed HTTP Basic credentials", challenge: .basic) }
         guard let clientID = formDecode(text[..<colon]), let secret = formDecode(text[text.index(after: colon)...]) else {
@@ -47,6 +47,7 @@ struct ClientCredentials {
 
     /// `application/x-www-form-urlencoded` decoding, as RFC 6749 §2.3.1 requires for Basic.
     private static func formDecode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
+        return String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

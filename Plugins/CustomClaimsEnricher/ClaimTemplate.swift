@@ -27,7 +27,7 @@ enum ClaimTemplate {
         var found: [String] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            found.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            found.append(rest[open.upperBound..<close.lowerBound].trimmingASCIIWhitespace)
             rest = rest[close.upperBound...]
         }
         return found
@@ -41,7 +41,7 @@ enum ClaimTemplate {
             var rest = Substring(text)
             while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
                 output += rest[..<open.lowerBound]
-                guard let replacement = lookup(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)) else { return nil }
+                guard let replacement = lookup(rest[open.upperBound..<close.lowerBound].trimmingASCIIWhitespace) else { return nil }
                 output += replacement
                 rest = rest[close.upperBound...]
             }

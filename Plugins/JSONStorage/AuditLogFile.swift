@@ -19,7 +19,7 @@ final class AuditLogFile: Sendable {
 
     func append(_ records: [AuditRecord]) throws {
         var text = ""
-        for record in records { text += try RecordLine.encode(record) + "\n" }
+        for record in records { text += record.jsonLine + "\n" }
         try lock.withLock { _ in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw StorageError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -46,30 +46,38 @@ final class AuditLogFile: Sendable {
         }
     }
 
+    /// The oldest record (records are appended in time order), read without loading the file.
+    func oldest() -> AuditRecord? {
+        lock.withLock { _ in
+            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+            defer { try? handle.close() }
+            var line = Data()
+            while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+                if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                    line.append(chunk[chunk.startIndex..<newline])
+                    break
+                }
+                line.append(chunk)
+            }
+            return try? RecordLine.decode(AuditRecord.self, line)
+        }
+    }
+
     /// Keeps only records at or after `time` (atomic rewrite); returns how many were removed.
     func removeRecords(before time: Date) throws -> Int {
+        guard let oldest = oldest(), oldest.time < time else { return 0 }
         let all = readAll()
         let kept = all.filter { $0.time >= time }
         guard kept.count < all.count else { return 0 }
         var text = ""
-        for record in kept { text += try RecordLine.encode(record) + "\n" }
+        for record in kept { text += record.jsonLine + "\n" }
         try lock.withLock { _ in try DurableFile(path: path).write(Data(text.utf8)) }
         return all.count - kept.count
     }
 }
 
-/// One record per line, with the store's date format.
+/// Reads one record per line (written by ``AuditRecord/jsonLine``).
 enum RecordLine {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(TimestampFormat.string(date))
-        }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

@@ -4,20 +4,27 @@ import MachineAuthCore
 import PostgresNIO
 
 extension PostgresStorage {
+    /// One multi-row insert per batch.
     public func appendAuditRecords(_ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
+        let ids = records.map(\.id)
+        let times = records.map(\.time)
+        let actions = records.map(\.action)
+        let actors = records.map { $0.actorID ?? "" }
+        let agents = records.map { $0.agentID ?? "" }
+        let targets = records.map { $0.targetID ?? "" }
+        let organizations = records.map { $0.organizationID ?? "" }
+        let bodies = records.map(\.jsonLine)
         try await mapped { [self] in
-            try await client.withTransaction(logger: logger) { connection in
-                for record in records {
-                    try await connection.query(
-                        """
-                        INSERT INTO audit_records (id, time, action, actor_id, agent_id, target_id, organization_id, record)
-                        VALUES (\(record.id), \(record.time), \(record.action), \(record.actorID), \(record.agentID), \(record.targetID),
-                                \(record.organizationID), \(try RecordCoding.encode(record))::jsonb)
-                        ON CONFLICT (id) DO NOTHING
-                        """, logger: logger)
-                }
-            }
+            try await client.query(
+                """
+                INSERT INTO audit_records (id, time, action, actor_id, agent_id, target_id, organization_id, record)
+                SELECT id, time, action, NULLIF(actor, ''), NULLIF(agent, ''), NULLIF(target, ''), NULLIF(organization, ''), body::jsonb
+                FROM unnest(\(ids)::text[], \(times)::timestamptz[], \(actions)::text[], \(actors)::text[], \(agents)::text[],
+                            \(targets)::text[], \(organizations)::text[], \(bodies)::text[])
+                     AS batch(id, time, action, actor, agent, target, organization, body)
+                ON CONFLICT (id) DO NOTHING
+                """, logger: logger)
         }
     }
 

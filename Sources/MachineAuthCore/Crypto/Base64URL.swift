@@ -33,9 +33,28 @@ public enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Decodes standard base64 (`+`, `/`, optional `=` padding), as in HTTP Basic credentials.
+    public static func decodeStandard(_ text: some StringProtocol) -> Data? {
+        var characters = Array(text.utf8)
+        while characters.last == UInt8(ascii: "=") { characters.removeLast() }
+        for index in characters.indices {
+            if characters[index] == UInt8(ascii: "+") {
+                characters[index] = UInt8(ascii: "-")
+            } else if characters[index] == UInt8(ascii: "/") {
+                characters[index] = UInt8(ascii: "_")
+            } else if characters[index] == UInt8(ascii: "-") || characters[index] == UInt8(ascii: "_") {
+                return nil
+            }
+        }
+        return decode(bytes: characters)
+    }
+
     /// The decoded bytes, or `nil` for anything that is not canonical unpadded base64url.
     public static func decode(_ text: some StringProtocol) -> Data? {
-        let characters = Array(text.utf8)
+        decode(bytes: Array(text.utf8))
+    }
+
+    private static func decode(bytes characters: [UInt8]) -> Data? {
         guard characters.count % 4 != 1 else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(characters.count * 3 / 4)

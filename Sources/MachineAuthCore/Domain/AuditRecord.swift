@@ -79,3 +79,17 @@ public struct AuditQuery: Sendable, Hashable {
         return true
     }
 }
+
+extension AuditRecord {
+    /// The record as JSON text with the stores' field names and timestamp format — built
+    /// directly, since audit trails are written at token-issuance rates.
+    public var jsonLine: String {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return JSONValue.object([
+            "id": .string(id), "time": .string(TimestampFormat.string(time)), "action": .string(action), "actor_type": .string(actorType),
+            "actor_id": text(actorID), "target_type": text(targetType), "target_id": text(targetID), "agent_id": text(agentID),
+            "organization_id": text(organizationID), "outcome": .string(outcome), "ip_address": text(ipAddress),
+            "user_agent": text(userAgent), "request_id": text(requestID), "details": .object(details),
+        ]).jsonText
+    }
+}

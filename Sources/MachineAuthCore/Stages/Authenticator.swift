@@ -67,7 +67,7 @@ public struct CredentialPresentation: Sendable {
         guard let authorization, authorization.count > 7,
             authorization.prefix(7).lowercased() == "bearer "
         else { return nil }
-        return authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return authorization.dropFirst(7).trimmingASCIIWhitespace
     }
 }
 

@@ -27,7 +27,7 @@ struct Authentication: Sendable {
     /// The bearer credential: `Authorization: Bearer`, `X-API-Key`, or the admin session cookie.
     func bearer(_ request: Request) -> String? {
         if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
-            return header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return header.dropFirst(7).trimmingASCIIWhitespace
         }
         if let key = request.headers[.xAPIKey], !key.isEmpty { return key }
         return request.cookies[Self.adminCookie]?.value
@@ -115,7 +115,7 @@ struct Authentication: Sendable {
 
     private func basicClientID(_ authorization: String?) -> String? {
         guard let authorization, authorization.prefix(6).lowercased() == "basic ",
-            let data = Data(base64Encoded: String(authorization.dropFirst(6))), let text = String(data: data, encoding: .utf8),
+            let data = Base64URL.decodeStandard(authorization.dropFirst(6).trimmingASCIIWhitespace), let text = String(data: data, encoding: .utf8),
             let colon = text.firstIndex(of: ":")
         else { return nil }
         return RequestParameters.decodeComponent(text[..<colon])

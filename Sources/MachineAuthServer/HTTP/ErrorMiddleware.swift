@@ -31,7 +31,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as StorageError:
             return storage(error, context: context)
         default:
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "request_id": "\(context.requestID)"])
             return JSONResponse.value(
                 ["error": "server_error", "error_description": "the server could not complete the request"],
                 status: .internalServerError)
@@ -69,7 +69,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .invalid:
             return JSONResponse.value(["error": "invalid_request", "error_description": .string(error.message)], status: .badRequest)
         case .unavailable, .corrupt:
-            context.logger.error("storage unavailable", metadata: ["error": "\(error.message)"])
+            context.logger.error("storage unavailable", metadata: ["error": "\(error.message)", "request_id": "\(context.requestID)"])
             return JSONResponse.value(
                 ["error": "temporarily_unavailable", "error_description": "storage is unavailable; try again shortly"],
                 status: .serviceUnavailable, headers: [.retryAfter: "1"])

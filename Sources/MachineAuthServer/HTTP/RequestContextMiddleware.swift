@@ -19,11 +19,14 @@ struct RequestContextMiddleware: RouterMiddleware {
         var context = context
         let supplied = request.headers[.xRequestID].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
         context.requestID = supplied ?? RandomToken.hex(bytes: 8)
-        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        if context.logger.logLevel <= .info {
+            // Setting metadata re-renders the handler's metadata; only worth it when info lines are written.
+            context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        }
         if let peer = context.peerAddress, isTrusted(peer) {
             context.clientAddress = forwardedClient(request) ?? peer
             if let proto = request.headers[.xForwardedProto]?.split(separator: ",").first {
-                context.scheme = proto.trimmingCharacters(in: .whitespaces).lowercased()
+                context.scheme = proto.trimmingASCIIWhitespace.lowercased()
             }
         }
         let started = ContinuousClock.now
@@ -53,7 +56,7 @@ struct RequestContextMiddleware: RouterMiddleware {
     /// The right-most `X-Forwarded-For` address that is not itself a trusted proxy.
     private func forwardedClient(_ request: Request) -> String? {
         guard let header = request.headers[.xForwardedFor] else { return nil }
-        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let hops = header.split(separator: ",").map { $0.trimmingASCIIWhitespace }.filter { !$0.isEmpty }
         return hops.reversed().first { !isTrusted($0) } ?? hops.first
     }
 }

@@ -34,9 +34,9 @@ struct GatewayRoutes: Sendable {
         if path == nil, let suffix {
             path = suffix + (request.uri.query.map { "?\($0)" } ?? "")
         }
-        let host = headers[.xForwardedHost]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let host = headers[.xForwardedHost]?.split(separator: ",").first.map { $0.trimmingASCIIWhitespace }
             ?? request.head.authority ?? ""
-        let scheme = headers[.xForwardedProto]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let scheme = headers[.xForwardedProto]?.split(separator: ",").first.map { $0.trimmingASCIIWhitespace.lowercased() }
             ?? context.scheme
         return GatewayRequest(method: method.uppercased(), host: host, path: path ?? "/", scheme: scheme,
                               credential: Authentication(runtime: runtime).bearer(request))
