@@ -3,13 +3,21 @@ import Logging
 import MachineAuthCore
 import Synchronization
 
-/// Buffers audit records and writes them in batches; flushes on shutdown.
+/// Buffers audit records and writes them in batches from its background loop — every
+/// `flush_interval`, or as soon as ``batchSize`` records are waiting — so requests never wait
+/// for the audit write; flushes on shutdown.
 public final class AuditSink: Notifier {
+    /// Records that wake the writer before the interval ends.
+    public static let batchSize = 500
+    /// Records kept in memory while the store refuses writes; beyond this the oldest are dropped (and counted in the log).
+    static let maxBuffered = 100_000
+
     let store: any AuditStore
     let config: AuditSinkFactory.Config
     let logger: Logger
     let now: @Sendable () -> Date
     private let buffer = Mutex<[AuditRecord]>([])
+    private let wake = WakeSignal()
 
     public init(store: any AuditStore, config: AuditSinkFactory.Config, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.store = store
@@ -27,21 +35,21 @@ public final class AuditSink: Notifier {
             userAgent: event.origin.userAgent, requestID: event.origin.requestID, details: event.data)
         let full = buffer.withLock { buffer -> Bool in
             buffer.append(record)
-            return buffer.count >= 500
+            return buffer.count == Self.batchSize
         }
-        if full { await flush() }
+        if full { wake.signal() }
     }
 
     public func run() async {
-        var sincePurge = 3600
+        let interval = Duration.seconds(config.flushInterval.seconds)
+        var nextPurge = ContinuousClock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(config.flushInterval.seconds))
-            await flush()
-            sincePurge += config.flushInterval.seconds
-            if sincePurge >= 3600 {
-                sincePurge = 0
+            if ContinuousClock.now >= nextPurge {
+                nextPurge = .now + .seconds(3600)
                 await purge()
             }
+            await wake.wait(timeout: interval)
+            await flush()
         }
     }
 
@@ -59,8 +67,14 @@ public final class AuditSink: Notifier {
         do {
             try await store.appendAuditRecords(batch)
         } catch {
+            let dropped = buffer.withLock { buffer -> Int in
+                buffer.insert(contentsOf: batch, at: 0)
+                let excess = max(0, buffer.count - Self.maxBuffered)
+                buffer.removeFirst(excess)
+                return excess
+            }
             logger.error("writing audit records failed; will retry", metadata: ["error": "\(error)", "records": "\(batch.count)"])
-            buffer.withLock { $0.insert(contentsOf: batch, at: 0) }
+            if dropped > 0 { logger.critical("audit buffer full while storage is failing: dropped the \(dropped) oldest records") }
         }
     }
 

@@ -18,13 +18,15 @@ final class AuditLogFile: Sendable {
     }
 
     func append(_ records: [AuditRecord]) throws {
-        var text = ""
-        for record in records { text += record.jsonLine + "\n" }
+        var bytes = [UInt8]()
+        for record in records {
+            record.writeJSONLine(to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+        }
         try lock.withLock { _ in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw StorageError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
             defer { close(descriptor) }
-            let bytes = Array(text.utf8)
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }

@@ -59,6 +59,7 @@ extension KeysCommand {
                 "iss": "https://auth.example.com", "sub": "cid_0123456789abcdef01234567", "aud": "https://api.example.com", "exp": 1_900_000_000,
                 "iat": 1_800_000_000, "jti": "1800000000000-0123456789abcdef01234567", "scope": "read write",
             ]
+            print("RS256 signing with \(SystemLibcrypto.rsaBackend)")
             for name in algorithm {
                 guard let chosen = SigningAlgorithm(rawValue: name) else { throw ValidationError("unknown algorithm \(name)") }
                 let key = try SigningKey.generate(chosen, kid: "speed")

@@ -35,4 +35,24 @@ struct AuditSinkTests {
         await sink.purge()
         #expect(try await environment.storage.auditRecords(AuditQuery()).items.map(\.action) == ["token.failed"])
     }
+
+    @Test("a full batch is written by the background loop long before the flush interval, without blocking notify")
+    func fullBatchWakesWriter() async throws {
+        let environment = try await StageEnvironment.make()
+        defer { Task { await environment.close() } }
+        let sink = AuditSink(store: environment.storage, config: .init(flushInterval: ConfigDuration(seconds: 60)), logger: Logger(label: "t"),
+                             now: environment.clock.source)
+        let loop = Task { await sink.run() }
+        for index in 0..<AuditSink.batchSize {
+            await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)")))
+        }
+        var written = 0
+        for _ in 0..<200 where written < AuditSink.batchSize {
+            try await Task.sleep(for: .milliseconds(25))
+            written = try await environment.storage.auditRecords(AuditQuery()).total
+        }
+        #expect(written == AuditSink.batchSize)
+        loop.cancel()
+        await loop.value
+    }
 }

@@ -68,8 +68,6 @@ public enum ConfigRenderer {
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
             && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-")
         if plainSafe { return text }
-        var quoted = ""
-        JSONValue.writeString(text, to: &quoted)
-        return quoted
+        return JSONValue.string(text).jsonText
     }
 }

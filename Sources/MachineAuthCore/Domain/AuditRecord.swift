@@ -81,15 +81,39 @@ public struct AuditQuery: Sendable, Hashable {
 }
 
 extension AuditRecord {
-    /// The record as JSON text with the stores' field names and timestamp format — built
-    /// directly, since audit trails are written at token-issuance rates.
+    /// The record as JSON text with the stores' field names and timestamp format (keys sorted) —
+    /// written field by field, since audit trails are written at token-issuance rates.
     public var jsonLine: String {
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return JSONValue.object([
-            "id": .string(id), "time": .string(TimestampFormat.string(time)), "action": .string(action), "actor_type": .string(actorType),
-            "actor_id": text(actorID), "target_type": text(targetType), "target_id": text(targetID), "agent_id": text(agentID),
-            "organization_id": text(organizationID), "outcome": .string(outcome), "ip_address": text(ipAddress),
-            "user_agent": text(userAgent), "request_id": text(requestID), "details": .object(details),
-        ]).jsonText
+        var output = [UInt8]()
+        writeJSONLine(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends ``jsonLine`` to `output` (without a newline).
+    public func writeJSONLine(to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + 512)
+        let fields: [(String, String?)] = [
+            ("action", action), ("actor_id", actorID), ("actor_type", actorType), ("agent_id", agentID),
+        ]
+        output.append(UInt8(ascii: "{"))
+        for (key, value) in fields { Self.write(key, value, to: &output) }
+        output.append(contentsOf: "\"details\":".utf8)
+        JSONValue.object(details).write(to: &output)
+        output.append(UInt8(ascii: ","))
+        let rest: [(String, String?)] = [
+            ("id", id), ("ip_address", ipAddress), ("organization_id", organizationID), ("outcome", outcome), ("request_id", requestID),
+            ("target_id", targetID), ("target_type", targetType), ("time", TimestampFormat.string(time)),
+        ]
+        for (key, value) in rest { Self.write(key, value, to: &output) }
+        output.append(contentsOf: "\"user_agent\":".utf8)
+        if let userAgent { JSONValue.writeString(userAgent, to: &output) } else { output.append(contentsOf: "null".utf8) }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    private static func write(_ key: String, _ value: String?, to output: inout [UInt8]) {
+        JSONValue.writeString(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        if let value { JSONValue.writeString(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
+        output.append(UInt8(ascii: ","))
     }
 }

@@ -54,7 +54,7 @@ public final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after a ``signal()`` or after `timeout`, whichever comes first.
+    /// Returns after a ``signal()``, after `timeout`, or when the task is cancelled, whichever comes first.
     public func wait(timeout: Duration) async {
         let generation = state.withLock { state -> Int? in
             if state.pending {
@@ -65,17 +65,37 @@ public final class WakeSignal: Sendable {
             return state.generation
         }
         guard let generation else { return }
-        await withCheckedContinuation { continuation in
-            state.withLock { $0.waiter = continuation }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                    guard state.generation == generation, let waiter = state.waiter else { return nil }
-                    state.waiter = nil
-                    return waiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let signalled = state.withLock { state -> Bool in
+                    // A signal that arrived since the check above, or a cancellation, must not be slept through.
+                    guard !state.pending, !Task.isCancelled else {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
                 }
-                waiter?.resume()
+                if signalled {
+                    continuation.resume()
+                    return
+                }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.resume(generation: generation)
+                }
             }
+        } onCancel: {
+            resume(generation: generation)
         }
+    }
+
+    private func resume(generation: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.generation == generation, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
     }
 }

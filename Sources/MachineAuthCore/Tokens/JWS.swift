@@ -12,8 +12,7 @@ public enum JWS {
         var header = header
         header["alg"] = .string(key.algorithm.rawValue)
         header["kid"] = .string(key.kid)
-        let input = Base64URL.encode(Data(JSONValue.object(header).jsonText.utf8)) + "."
-            + Base64URL.encode(Data(JSONValue.object(claims).jsonText.utf8))
+        let input = Base64URL.encode(JSONValue.object(header).jsonBytes) + "." + Base64URL.encode(JSONValue.object(claims).jsonBytes)
         let signature = try key.sign(Data(input.utf8))
         return input + "." + Base64URL.encode(signature)
     }

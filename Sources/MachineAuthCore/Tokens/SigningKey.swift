@@ -5,7 +5,8 @@ import Foundation
 /// A private key that signs JWS compact tokens (RS256, ES256 or EdDSA/Ed25519).
 public struct SigningKey: Sendable {
     enum Backing: Sendable {
-        case rsa(_RSA.Signing.PrivateKey)
+        /// The swift-crypto key, and the same key in the system's OpenSSL when it is available.
+        case rsa(_RSA.Signing.PrivateKey, SystemRSAKey?)
         case p256(P256.Signing.PrivateKey)
         case ed25519(Curve25519.Signing.PrivateKey)
     }
@@ -17,7 +18,7 @@ public struct SigningKey: Sendable {
     /// Generates a new key (RSA keys are 2048-bit).
     public static func generate(_ algorithm: SigningAlgorithm, kid: String) throws -> SigningKey {
         switch algorithm {
-        case .rs256: return SigningKey(kid: kid, algorithm: algorithm, backing: .rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048)))
+        case .rs256: return SigningKey(kid: kid, algorithm: algorithm, backing: rsaBacking(try _RSA.Signing.PrivateKey(keySize: .bits2048)))
         case .es256: return SigningKey(kid: kid, algorithm: algorithm, backing: .p256(P256.Signing.PrivateKey()))
         case .edDSA: return SigningKey(kid: kid, algorithm: algorithm, backing: .ed25519(Curve25519.Signing.PrivateKey()))
         }
@@ -31,7 +32,7 @@ public struct SigningKey: Sendable {
         kid = record.kid
         algorithm = record.algorithm
         switch record.algorithm {
-        case .rs256: backing = .rsa(try _RSA.Signing.PrivateKey(derRepresentation: bytes))
+        case .rs256: backing = Self.rsaBacking(try _RSA.Signing.PrivateKey(derRepresentation: bytes))
         case .es256: backing = .p256(try P256.Signing.PrivateKey(rawRepresentation: bytes))
         case .edDSA: backing = .ed25519(try Curve25519.Signing.PrivateKey(rawRepresentation: bytes))
         }
@@ -43,11 +44,15 @@ public struct SigningKey: Sendable {
         self.backing = backing
     }
 
+    static func rsaBacking(_ key: _RSA.Signing.PrivateKey) -> Backing {
+        .rsa(key, SystemRSAKey(der: key.derRepresentation))
+    }
+
     /// The record to store (private key material included: storage must be protected).
     public func record(createdAt: Date) -> SigningKeyRecord {
         let bytes: Data
         switch backing {
-        case .rsa(let key): bytes = key.derRepresentation
+        case .rsa(let key, _): bytes = key.derRepresentation
         case .p256(let key): bytes = key.rawRepresentation
         case .ed25519(let key): bytes = key.rawRepresentation
         }
@@ -57,7 +62,9 @@ public struct SigningKey: Sendable {
     /// Signs the JWS signing input (`header.payload`).
     public func sign(_ input: some DataProtocol) throws -> Data {
         switch backing {
-        case .rsa(let key):
+        case .rsa(_, let system?):
+            return try system.sign(Data(input))
+        case .rsa(let key, nil):
             return try key.signature(for: SHA256.hash(data: Data(input)), padding: .insecurePKCS1v1_5).rawRepresentation
         case .p256(let key):
             return try key.signature(for: Data(input)).rawRepresentation
@@ -69,7 +76,7 @@ public struct SigningKey: Sendable {
     /// The matching public key.
     public var verificationKey: VerificationKey {
         switch backing {
-        case .rsa(let key): return VerificationKey(kid: kid, algorithm: algorithm, backing: .rsa(key.publicKey))
+        case .rsa(let key, _): return VerificationKey(kid: kid, algorithm: algorithm, backing: .rsa(key.publicKey))
         case .p256(let key): return VerificationKey(kid: kid, algorithm: algorithm, backing: .p256(key.publicKey))
         case .ed25519(let key): return VerificationKey(kid: kid, algorithm: algorithm, backing: .ed25519(key.publicKey))
         }

@@ -11,6 +11,9 @@ public enum MachineAuthServer {
         let app = buildApplication(runtime: runtime) { port in
             runtime.logger.notice(
                 "MachineAuth \(MachineAuthVersion.current) listening on \(runtime.settings.server.host):\(port) config=\(pipeline.source) storage=\(runtime.storage.summary) \(pipeline.stageSummary)")
+            if runtime.settings.tokens.algorithm == .rs256 {
+                runtime.logger.info("RS256 signing with \(SystemLibcrypto.rsaBackend)")
+            }
         }
         let group = ServiceGroup(
             configuration: .init(
