@@ -2,9 +2,10 @@
 """MachineAuth load benchmark: every hot endpoint measured with wrk next to the machine's own
 ceilings, for JSON and PostgreSQL storage, with few and with many agents.
 
-Ceilings measured in the same run:
-  - signing: `openssl speed -multi <cores>` for the algorithm (issuance is bound by signing);
-  - HTTP: GET /health of the same server at the same concurrency (validation is bound by HTTP).
+Ceilings, each measured immediately before the run it is compared with (shared machines drift):
+  - signing: `openssl speed -multi <cores>` for the algorithm (RS256 issuance is bound by signing);
+  - HTTP: GET /health of the same server at the same concurrency (validation, and issuance with
+    the fast algorithms, are bound by HTTP).
 
 Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,100000]
                       [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
@@ -268,15 +269,15 @@ def run_configuration(storage, count, algorithms, concurrencies, ceilings, durat
                 log(f"== {storage}, {count:,} agents, {algorithm}: idle RSS {idle[-1]['idle_rss_mb']} MB")
                 basic = "Basic " + base64.b64encode(f"{agents[0][0]}:{agents[0][1]}".encode()).decode()
                 token = access_token(server, agents[1])
-                health = {}
                 for connections in concurrencies:
-                    health[connections] = measure(rows, server, storage, count, algorithm, "GET /health", connections, duration,
+                    measure(rows, server, storage, count, algorithm, "GET /health", connections, duration,
                                                   "/health", "get.lua", {}, None)
+                health_now = lambda c: ("GET /health", wrk(server.base + "/health", os.path.join(WRK, "get.lua"), {}, c, duration)["rps"])
                 for connections in concurrencies:
-                    signed = ceilings[algorithm] if algorithm == "RS256" else health[connections]
+                    signing_now = lambda c: ("openssl sign/s", signing_ceiling(algorithm, duration))
                     measure(rows, server, storage, count, algorithm, "POST /oauth/token", connections, duration, "/oauth/token", "post.lua",
                             {"WRK_BODY": "grant_type=client_credentials", "WRK_AUTHORIZATION": basic},
-                            ("openssl sign/s" if algorithm == "RS256" else "GET /health", signed))
+                            signing_now if algorithm == "RS256" else health_now)
                 if algorithm != "RS256" and algorithm != algorithms[0]:
                     continue
                 validations = [
@@ -288,8 +289,7 @@ def run_configuration(storage, count, algorithms, concurrencies, ceilings, durat
                 ]
                 for label, path, script, env in validations:
                     for connections in concurrencies:
-                        measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env,
-                                ("GET /health", health[connections]))
+                        measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env, health_now)
             finally:
                 rows_for_server = [r for r in rows if r["storage"] == storage and r["agents"] == count and r["algorithm"] == algorithm]
                 peak = round(rss_mb(server.process.pid, "VmHWM"), 1)
@@ -301,7 +301,10 @@ def run_configuration(storage, count, algorithms, concurrencies, ceilings, durat
     return rows
 
 
-def measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env, ceiling):
+def measure(rows, server, storage, count, algorithm, label, connections, duration, path, script, env, ceiling_now):
+    """Runs one endpoint; `ceiling_now(connections)` measures its ceiling right before it, so the
+    ratio compares two runs seconds apart even when the machine's speed drifts."""
+    ceiling = ceiling_now(connections) if ceiling_now else None
     wrk(server.base + path, os.path.join(WRK, script), env, connections, 1)
     result = wrk(server.base + path, os.path.join(WRK, script), env, connections, duration)
     row = {"storage": storage, "agents": count, "algorithm": algorithm, "endpoint": label, "connections": connections, **result}
@@ -321,13 +324,13 @@ def markdown(report):
         f"Measured {report['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_mb']:,} MB), Linux {m['kernel']}, {m['openssl']}; "
         f"{report['duration_s']}s per run with wrk on the same cores.",
         "",
-        "Signing ceilings (openssl speed, all cores): " + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + ".",
+        "Signing ceilings at the start (openssl speed, all cores; each ratio below uses a ceiling measured just before its run): " + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + ".",
         "",
         "| storage | agents | alg | endpoint | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | peak RSS MB |",
         "|---|---:|---|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in report["results"]:
-        ceiling = f"{r['ratio']:.0%} of {r['ceiling']}" if r.get("ratio") is not None else "—"
+        ceiling = f"{r['ratio']:.0%} of {r['ceiling_rps']:,.0f} {r['ceiling']}" if r.get("ratio") is not None else "—"
         lines.append(f"| {r['storage']} | {r['agents']:,} | {r['algorithm']} | {r['endpoint']} | {r['connections']} | {r['rps']:,.0f} | "
                      f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {ceiling} | {r.get('peak_rss_mb', 0)} |")
     lines += ["", "Idle RSS after start and seeding: " + ", ".join(

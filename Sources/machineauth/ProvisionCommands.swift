@@ -24,7 +24,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let document: ProvisionDocument
         do {
             document = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: environment)
-        } catch let error as ConfigError {
+        } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }

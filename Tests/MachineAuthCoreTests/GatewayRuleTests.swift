@@ -18,7 +18,8 @@ struct GatewayRuleTests {
 
     @Test("paths are normalized before matching", arguments: [
         ("/public/../admin", "/admin"), ("/public/%2e%2e/admin", "/admin"), ("//v1///x/", "/v1/x"), ("/v1/./x?q=1", "/v1/x"),
-        ("/../../etc", "/etc"), ("/a%20b", "/a b"),
+        ("/../../etc", "/etc"), ("/a%20b", "/a b"), ("/a+b", "/a+b"), ("/x%zz/y", "/x%zz/y"), ("/x%FF", "/x%FF"), ("/v1%2F..%2Fadmin", "/admin"),
+        ("/caf%C3%A9/#frag", "/café"), ("", "/"), ("?only=query", "/"), ("/é/./ü", "/é/ü"),
     ])
     func normalization(raw: String, normalized: String) {
         #expect(PathPattern.normalize(raw) == normalized)

@@ -58,6 +58,15 @@ struct TokenCryptoTests {
         #expect(!hasher.verify("cs_abc", against: "plain:cs_abc"))
     }
 
+    @Test("secret hashes are standard HMAC-SHA-256 (a known answer), the same on every call")
+    func secretHashKnownAnswer() {
+        let hasher = SecretHasher(key: Data("key".utf8))
+        let expected = "hmac-sha256:97yD9DBThCSxMpjmqm-xQ-9NWaFJRhdZl0edvC0aPNg"
+        #expect(hasher.hash("The quick brown fox jumps over the lazy dog") == expected)
+        #expect(hasher.hash("The quick brown fox jumps over the lazy dog") == expected)
+        #expect(hasher.hash("") != expected)
+    }
+
     @Test("passwords hash slowly and verify")
     func passwords() throws {
         let stored = try PasswordHasher.hash("correct horse battery", rounds: 210_000)

@@ -16,7 +16,7 @@ public struct SecretHasher: Sendable {
 
     /// The stored form of `secret`. Deterministic, so it can serve as a lookup key.
     public func hash(_ secret: String) -> String {
-        "hmac-sha256:" + Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: key)))
+        "hmac-sha256:" + Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
     }
 
     /// Whether `secret` matches `stored`, compared in constant time.

@@ -22,7 +22,7 @@ public struct Telemetry: Sendable {
 
     /// A labelled counter, created once and reused (registry lookups are not free).
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let key = HandleKey(label: label, values: dimensions.map(\.1))
         if let cached = handles.counters.withLock({ $0[key] }) { return cached }
         let made = Counter(label: label, dimensions: dimensions, factory: factory)
         handles.counters.withLock { $0[key] = made }
@@ -46,15 +46,17 @@ public struct Telemetry: Sendable {
 
     /// Counts an HTTP request and records its latency, by route pattern and status.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        counter("machineauth_http_requests_total", [("route", route), ("method", method), ("status", String(status))]).increment()
-        let timer: CoreMetrics.Timer
-        if let cached = handles.timers.withLock({ $0[route] }) {
-            timer = cached
-        } else {
-            timer = CoreMetrics.Timer(label: "machineauth_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            handles.timers.withLock { $0[route] = timer }
-        }
-        timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let key = RequestKey(route: route, method: method, status: status)
+        let handles = handles.requests.withLock { $0[key] } ?? {
+            let made = (
+                Counter(label: "machineauth_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
+                        factory: factory),
+                CoreMetrics.Timer(label: "machineauth_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            self.handles.requests.withLock { $0[key] = made }
+            return made
+        }()
+        handles.0.increment()
+        handles.1.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Counts a forward-auth decision by outcome and status.
@@ -70,6 +72,19 @@ public struct Telemetry: Sendable {
 
 /// Metric handles by label and dimensions.
 final class HandleCache: Sendable {
-    let counters = Mutex<[String: Counter]>([:])
-    let timers = Mutex<[String: CoreMetrics.Timer]>([:])
+    let counters = Mutex<[HandleKey: Counter]>([:])
+    let requests = Mutex<[RequestKey: (Counter, CoreMetrics.Timer)]>([:])
+}
+
+/// A metric label with its dimension values, in order.
+struct HandleKey: Hashable {
+    var label: String
+    var values: [String]
+}
+
+/// One route, method and status of the request metrics.
+struct RequestKey: Hashable {
+    var route: String
+    var method: String
+    var status: Int
 }

@@ -42,25 +42,33 @@ public struct RequestParameters: Sendable {
         guard contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") else {
             throw OAuthError.invalidRequest("unsupported content type \"\(contentType)\"; send application/x-www-form-urlencoded or application/json")
         }
-        return form(String(decoding: bytes, as: UTF8.self))
+        return form(Array(bytes))
     }
 
-    /// Parses `a=1&b=2`, decoding `+` and percent escapes.
+    /// Parses `a=1&b=2`, decoding `+` and percent escapes; pairs that do not decode are skipped.
     public static func form(_ text: String) -> RequestParameters {
+        form(Array(text.utf8))
+    }
+
+    /// Parses form bytes (byte-wise: tokens in forms are long, and `Character` splitting is slow).
+    static func form(_ bytes: [UInt8]) -> RequestParameters {
         var values: [String: [String]] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decodeComponent(parts[0]), !name.isEmpty else { continue }
-            let value = parts.count > 1 ? decodeComponent(parts[1]) ?? "" : ""
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            guard let name = decodeComponent(pair[..<(equals ?? pair.endIndex)]), !name.isEmpty else { continue }
+            let value = equals.map { decodeComponent(pair[pair.index(after: $0)...]) ?? "" } ?? ""
             values[name, default: []].append(value)
         }
         return RequestParameters(values)
     }
 
-    /// Decodes one form component (`+` is a space).
+    /// Decodes one form component (`+` is a space); `nil` for a bad escape or invalid UTF-8.
     public static func decodeComponent(_ text: some StringProtocol) -> String? {
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
-        return String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        decodeComponent(Array(text.utf8)[...])
+    }
+
+    static func decodeComponent(_ bytes: ArraySlice<UInt8>) -> String? {
+        PercentDecoding.decode(bytes, plusIsSpace: true)
     }
 
     private static func json(_ bytes: Data) throws -> RequestParameters {
