@@ -9,6 +9,8 @@ Ceilings, each measured immediately before the run it is compared with (shared m
 
 Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,100000]
                       [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
+                      [--readme]   also write the summary table into README.md
+       Benchmarks/run --render Benchmarks/results/RUN.json [--readme]   re-render a saved run
 """
 import argparse
 import base64
@@ -194,7 +196,14 @@ def main():
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--quick", action="store_true", help="3-second runs at 64 connections, 10 agents, JSON only")
     parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "results"))
+    parser.add_argument("--readme", action="store_true", help="also put the summary table into README.md (between the bench markers)")
+    parser.add_argument("--render", metavar="RESULT.json", help="measure nothing: re-render latest.md (and with --readme the README) from a saved run")
     args = parser.parse_args()
+    if args.render:
+        with open(args.render) as handle:
+            report = json.load(handle)
+        publish(report, args.output, args.readme, os.path.basename(args.render))
+        return
     if args.quick:
         args.duration, args.concurrency, args.agents, args.storage = 3, "64", "10", "json"
     concurrencies = [int(c) for c in args.concurrency.split(",")]
@@ -235,10 +244,71 @@ def main():
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     with open(os.path.join(args.output, f"{stamp}.json"), "w") as handle:
         json.dump(report, handle, indent=2)
+    publish(report, args.output, args.readme, f"{stamp}.json")
+
+
+def publish(report, output, readme, name):
+    """Writes latest.md (every row) and, when asked, the README's summary at 64 connections."""
     table = markdown(report)
-    with open(os.path.join(args.output, "latest.md"), "w") as handle:
+    os.makedirs(output, exist_ok=True)
+    with open(os.path.join(output, "latest.md"), "w") as handle:
         handle.write(table)
     print(table)
+    if readme:
+        path = os.path.join(ROOT, "README.md")
+        text = open(path).read()
+        start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+        if start not in text or end not in text:
+            raise SystemExit("README.md has no <!-- bench:start --> … <!-- bench:end --> section")
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        with open(path, "w") as handle:
+            handle.write(before + start + summary(report, name) + end + after)
+        log("== README.md summary updated")
+
+
+def summary(report, name):
+    """One row per endpoint, one column per storage and agent count, at 64 connections."""
+    m = report["machine"]
+    rows = [r for r in report["results"] if r["connections"] == 64]
+    columns = []
+    for r in rows:
+        if (r["storage"], r["agents"]) not in columns:
+            columns.append((r["storage"], r["agents"]))
+    lines = [
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_mb'] // 1024} GB, Linux {m['kernel']}, {m['openssl'].split(' (')[0]}; "
+        f"wrk on the same cores, {report['duration_s']} s per run, 64 connections; run `{name}` in "
+        "[`Benchmarks/results/`](Benchmarks/results/) (all concurrencies: [`latest.md`](Benchmarks/results/latest.md)).",
+        "Each cell: requests/s · share of the ceiling measured just before it · p99 latency.",
+        "",
+        "| endpoint | " + " | ".join(f"{storage}, {agents:,} agents" for storage, agents in columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    endpoints = []
+    for r in rows:
+        key = (r["endpoint"], r["algorithm"] if r["endpoint"] == "POST /oauth/token" else None)
+        if key not in endpoints:
+            endpoints.append(key)
+    order = ["GET /health", "POST /oauth/token", "POST /oauth/introspect", "GET /gateway/check", "POST /api/verify"]
+    endpoints.sort(key=lambda e: order.index(e[0]) if e[0] in order else len(order))
+    for endpoint, algorithm in endpoints:
+        label = f"{endpoint} {algorithm}" if algorithm else endpoint
+        cells = []
+        for storage, agents in columns:
+            match = [r for r in rows if r["storage"] == storage and r["agents"] == agents and r["endpoint"] == endpoint
+                     and (algorithm is None or r["algorithm"] == algorithm)]
+            r = match[0] if match else None
+            if not r:
+                cells.append("—")
+                continue
+            ratio = f" · {r['ratio']:.0%} of {'signing' if r['ceiling'] == 'openssl sign/s' else 'HTTP'}" if r.get("ratio") is not None else ""
+            errors = f" · {r['errors']} errors" if r["errors"] else ""
+            cells.append(f"{r['rps']:,.0f}{ratio} · p99 {r['p99_ms']:.1f} ms{errors}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    idle = sorted({i["idle_rss_mb"] for i in report["idle"]})
+    lines += ["", f"Idle RSS {idle[0]}–{idle[-1]} MB; signing ceilings at the start (`openssl speed -multi {m['cores']}`): "
+              + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + ".", ""]
+    return "\n".join(lines)
 
 
 def run_configuration(storage, count, algorithms, concurrencies, ceilings, duration, postgres_admin, idle):
