@@ -224,8 +224,10 @@ def main():
     if "postgres" in storages:
         pg_directory = tempfile.mkdtemp(prefix="machineauth-bench-pg-")
         os.chmod(pg_directory, 0o755)
+        # fsync on: commits are as durable as in production, so PostgreSQL numbers are honest.
         postgres_admin = subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster"), "start", pg_directory],
-                                        capture_output=True, text=True, check=True).stdout.strip()
+                                        capture_output=True, text=True, check=True,
+                                        env={**os.environ, "PG_FSYNC": "on"}).stdout.strip()
 
     rows = []
     idle = []

@@ -49,7 +49,7 @@ extension JSONStorage {
 
     public func listAgents(_ query: AgentQuery) async throws -> Page<Agent> {
         let now = Date()
-        let matching = read { state in state.agents.values.filter { query.matches($0, at: now) } }
+        let matching = read { state in state.agents.filter { query.matches($0, at: now) } }
         let ordered = matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         return Page.slice(ordered, query.page)
     }
@@ -58,13 +58,13 @@ extension JSONStorage {
         let now = Date()
         return read { state in
             var statistics = AgentStatistics()
-            for agent in state.agents.values { statistics.count(agent, at: now) }
+            for agent in state.agents { statistics.count(agent, at: now) }
             return statistics
         }
     }
 
     public func knownScopes() async throws -> [String] {
-        read { state in Set(state.agents.values.flatMap(\.scopes)).sorted() }
+        read { state in Set(state.agents.flatMap(\.scopes)).sorted() }
     }
 
     public func applyUsage(_ deltas: [String: UsageDelta]) async throws {

@@ -40,7 +40,7 @@ extension JSONStorage {
     public func deleteOrganization(id: String) async throws -> [Agent]? {
         try await commit { state -> [Agent]? in
             guard state.organizations.removeValue(forKey: id) != nil else { return nil }
-            let agents = state.agents.values.filter { $0.organizationID == id }
+            let agents = state.agents.filter { $0.organizationID == id }
             for agent in agents {
                 state.agents[agent.id] = nil
                 state.agentIDByClientID[agent.clientID] = nil
@@ -90,7 +90,7 @@ extension JSONStorage {
     public func deleteTeam(id: String) async throws -> Team? {
         try await commit { state -> Team? in
             guard let team = state.teams.removeValue(forKey: id) else { return nil }
-            for (agentID, agent) in state.agents where agent.teamID == id { state.agents[agentID]?.teamID = nil }
+            for agent in state.agents where agent.teamID == id { state.agents[agent.id]?.teamID = nil }
             return team
         }
     }

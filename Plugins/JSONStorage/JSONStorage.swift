@@ -31,25 +31,32 @@ public final class JSONStorage: Storage {
         let processLock = try ProcessLock(path: path + ".lock")
         lock.withLock { $0 = processLock }
         file.removeStaleTemporaries()
-        let loaded: JSONStoreState
-        if let data = try file.read() {
-            do {
-                loaded = JSONStoreState(document: try SnapshotWriter.decode(data))
-            } catch {
-                processLock.release()
-                throw StorageError.corrupt(
-                    "\(path) is not a readable MachineAuth store (\(Self.describe(error))); it was left untouched — restore it from a backup or move it away")
-            }
-        } else {
-            loaded = JSONStoreState()
+        do {
+            let loaded = try readState()
+            cell.state.withLock { $0 = loaded }
+        } catch {
+            processLock.release()
+            throw error
         }
-        cell.state.withLock { $0 = loaded }
+        HeapTrimmer.trim()  // decoding a large store leaves its temporary buffers in the heap
         let snapshotWriter = SnapshotWriter(file: file, durableVersion: 0) { [cell] in
             cell.state.withLock { $0 }
         }
         writer.withLock { $0 = snapshotWriter }
         if !FileManager.default.fileExists(atPath: path) {
             try await commit { $0.version += 1 }
+        }
+    }
+
+    /// The store as the file holds it (empty when there is none yet). Decoding's temporaries
+    /// are gone when this returns.
+    private func readState() throws -> JSONStoreState {
+        guard let data = try file.read() else { return JSONStoreState() }
+        do {
+            return JSONStoreState(document: try SnapshotWriter.decode(data))
+        } catch {
+            throw StorageError.corrupt(
+                "\(path) is not a readable MachineAuth store (\(Self.describe(error))); it was left untouched — restore it from a backup or move it away")
         }
     }
 
@@ -65,7 +72,7 @@ public final class JSONStorage: Storage {
     public func checkHealth() async throws -> AgentCounts {
         let now = Date()
         return cell.state.withLock { state in
-            AgentCounts(total: state.agents.count, active: state.agents.values.filter { $0.status(at: now) == .active }.count)
+            AgentCounts(total: state.agents.count, active: state.agents.filter { $0.status(at: now) == .active }.count)
         }
     }
 

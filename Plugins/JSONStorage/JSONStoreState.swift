@@ -3,7 +3,7 @@ import Foundation
 
 /// Everything the JSON driver holds, in memory, with the indexes lookups need.
 struct JSONStoreState: Sendable {
-    var agents: [String: Agent] = [:]
+    var agents = BoxedDictionary<Agent>()
     var agentIDByClientID: [String: String] = [:]
     var refreshTokens: [String: RefreshTokenRecord] = [:]
     var revokedTokens: [String: RevokedAccessToken] = [:]
@@ -22,8 +22,11 @@ struct JSONStoreState: Sendable {
     init() {}
 
     init(document: JSONStoreDocument) {
+        var interner = ValueInterner()
+        agents = BoxedDictionary(minimumCapacity: document.agents.count)
+        agentIDByClientID.reserveCapacity(document.agents.count)
         for agent in document.agents {
-            agents[agent.id] = agent
+            agents[agent.id] = interner.share(agent)
             agentIDByClientID[agent.clientID] = agent.id
         }
         refreshTokens = Dictionary(document.refreshTokens.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
@@ -41,7 +44,7 @@ struct JSONStoreState: Sendable {
 
     var document: JSONStoreDocument {
         JSONStoreDocument(
-            agents: agents.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            agents: agents.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             refreshTokens: refreshTokens.values.sorted { ($0.createdAt, $0.hash) < ($1.createdAt, $1.hash) },
             revokedAccessTokens: revokedTokens.values.sorted { $0.jti < $1.jti },
             signingKeys: signingKeys, settings: settings,

@@ -11,6 +11,7 @@ actor SnapshotWriter {
     private var durableVersion = 0
     private var waiters: [(version: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var writing = false
+    private var largestWrite = 0
 
     init(file: DurableFile, durableVersion: Int, capture: @escaping @Sendable () -> JSONStoreState) {
         self.file = file
@@ -34,18 +35,33 @@ actor SnapshotWriter {
         while !waiters.isEmpty {
             let snapshot = capture()
             let version = snapshot.version
-            let result: Result<Void, any Error> = await withCheckedContinuation { continuation in
+            let result: Result<Int, any Error> = await withCheckedContinuation { continuation in
                 queue.async { [file] in
-                    continuation.resume(returning: Result { try file.write(Self.encode(snapshot.document)) })
+                    continuation.resume(returning: Result {
+                        let data = try Self.encode(snapshot.document)
+                        try file.write(data)
+                        return data.count
+                    })
                 }
             }
-            if case .success = result { durableVersion = max(durableVersion, version) }
+            if case .success(let size) = result {
+                durableVersion = max(durableVersion, version)
+                largestWrite = max(largestWrite, size)
+            }
             let done = waiters.filter { $0.version <= version }
             waiters.removeAll { $0.version <= version }
-            for waiter in done { waiter.continuation.resume(with: result) }
+            for waiter in done { waiter.continuation.resume(with: result.map { _ in }) }
         }
         writing = false
+        if largestWrite > Self.trimThreshold {
+            // Queued behind the writes, so their snapshots and buffers are freed by then.
+            largestWrite = 0
+            queue.async { HeapTrimmer.trim() }
+        }
     }
+
+    /// After writes this large, their temporary buffers are given back to the system.
+    static let trimThreshold = 4 << 20
 
     /// Dates keep milliseconds, so ordering and token cutoffs survive a reload.
     static let preciseDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

@@ -134,4 +134,34 @@ struct JSONStorageDurabilityTests {
         #expect(try await storage.listAgents(AgentQuery()).total == 1)
         try await storage.close()
     }
+
+    @Test("agents that share scopes and metadata after a reload still change one at a time")
+    func sharedValuesStayIndependent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("store.json")
+        let first = store(path)
+        try await first.open()
+        var twins = [Self.agent("one"), Self.agent("two")]
+        for index in twins.indices {
+            twins[index].metadata = ["team": "load"]
+            twins[index].tags = ["fleet"]
+            try await first.insertAgent(twins[index])
+        }
+        try await first.close()
+
+        let second = store(path)
+        try await second.open()
+        _ = try await second.updateAgent(id: twins[0].id) { agent in
+            agent.scopes.append("write")
+            agent.metadata["team"] = "ops"
+            agent.tags.removeAll()
+        }
+        let changed = try #require(try await second.agent(id: twins[0].id))
+        let untouched = try #require(try await second.agent(id: twins[1].id))
+        #expect(changed.scopes == ["read", "write"] && changed.metadata == ["team": "ops"] && changed.tags.isEmpty)
+        #expect(untouched.scopes == ["read"] && untouched.metadata == ["team": "load"] && untouched.tags == ["fleet"])
+        #expect(try await second.listAgents(AgentQuery()).total == 2)
+        try await second.close()
+    }
 }
