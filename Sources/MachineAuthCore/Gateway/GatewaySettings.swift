@@ -50,7 +50,8 @@ public struct GatewaySettings: Decodable, Sendable, Hashable {
 
     /// The first rule matching the request, in configuration order.
     public func rule(method: String, host: String, path: String) -> GatewayRule? {
-        rules.first { $0.match.matches(method: method, host: host, path: path) }
+        let request = MatchableRequest(method: method, host: host, path: path)
+        return rules.first { $0.match.matches(request) }
     }
 }
 
@@ -119,10 +120,28 @@ public struct RequestMatch: Decodable, Sendable, Hashable {
     }
 
     public func matches(method: String, host: String, path: String) -> Bool {
-        if let methods, !methods.contains(method.uppercased()) { return false }
-        if let hostPattern = self.host, !hostPattern.matches(host) { return false }
-        if let pathPattern = self.path, !pathPattern.matches(path) { return false }
+        matches(MatchableRequest(method: method, host: host, path: path))
+    }
+
+    func matches(_ request: MatchableRequest) -> Bool {
+        if let methods, !methods.contains(request.method) { return false }
+        if let hostPattern = self.host, !hostPattern.matches(labels: request.hostLabels) { return false }
+        if let pathPattern = self.path, !pathPattern.matches(segments: request.pathSegments) { return false }
         return true
+    }
+}
+
+/// A request's method, host and path in the form rules compare, worked out once for all rules.
+struct MatchableRequest {
+    let method: String
+    let hostLabels: ArraySlice<Substring>
+    let pathSegments: ArraySlice<Substring>
+
+    /// `path` is already normalized (see ``PathPattern/normalize(_:)``).
+    init(method: String, host: String, path: String) {
+        self.method = method.uppercased()
+        hostLabels = HostPattern.normalize(host).split(separator: ".")[...]
+        pathSegments = path.split(separator: "/", omittingEmptySubsequences: true)[...]
     }
 }
 

@@ -4,29 +4,34 @@ import Foundation
 /// `?` one character. `/v1/reports/**` matches `/v1/reports` and everything below it.
 public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     public let text: String
-    let segments: [String]
+    let segments: [GlobPiece]
 
     public init(_ text: String) throws(ConfigValueError) {
         guard text.hasPrefix("/") else { throw ConfigValueError("a path pattern starts with /, such as /v1/** (got \"\(text)\")") }
         self.text = text
-        segments = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        segments = text.split(separator: "/", omittingEmptySubsequences: true).map(GlobPiece.init)
     }
 
     public var description: String { text }
 
     /// Whether the (already normalized) `path` matches.
     public func matches(_ path: String) -> Bool {
-        Self.match(segments[...], path.split(separator: "/", omittingEmptySubsequences: true)[...])
+        matches(segments: path.split(separator: "/", omittingEmptySubsequences: true)[...])
     }
 
-    private static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<Substring>) -> Bool {
+    /// Whether a path, already split into its segments, matches.
+    func matches(segments path: ArraySlice<Substring>) -> Bool {
+        Self.match(segments[...], path)
+    }
+
+    private static func match(_ pattern: ArraySlice<GlobPiece>, _ path: ArraySlice<Substring>) -> Bool {
         guard let head = pattern.first else { return path.isEmpty }
-        if head == "**" {
+        if head == .anySegments {
             let rest = pattern.dropFirst()
             for start in path.indices where match(rest, path[start...]) { return true }
             return match(rest, path[path.endIndex...])
         }
-        guard let segment = path.first, Wildcard.matches(head, segment) else { return false }
+        guard let segment = path.first, head.matches(segment) else { return false }
         return match(pattern.dropFirst(), path.dropFirst())
     }
 
@@ -58,18 +63,21 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 /// A host glob: `*` matches within one label (`*.example.com`); ports are ignored.
 public struct HostPattern: Sendable, Hashable {
     public let text: String
-    let labels: [String]
+    let labels: [GlobPiece]
 
     public init(_ text: String) throws(ConfigValueError) {
         guard !text.isEmpty, !text.contains("/") else { throw ConfigValueError("a host pattern is a name such as api.example.com or *.example.com") }
         self.text = text.lowercased()
-        labels = self.text.split(separator: ".").map(String.init)
+        labels = self.text.split(separator: ".").map(GlobPiece.init)
     }
 
     public func matches(_ host: String) -> Bool {
-        let name = Self.normalize(host)
-        let parts = name.split(separator: ".")
-        return parts.count == labels.count && zip(labels, parts).allSatisfy { Wildcard.matches($0, $1) }
+        matches(labels: Self.normalize(host).split(separator: ".")[...])
+    }
+
+    /// Whether a normalized host, already split into its labels, matches.
+    func matches(labels host: ArraySlice<Substring>) -> Bool {
+        host.count == labels.count && zip(labels, host).allSatisfy { $0.matches($1) }
     }
 
     /// Lower-cased, without a port or a trailing dot.
@@ -82,13 +90,41 @@ public struct HostPattern: Sendable, Hashable {
     }
 }
 
+/// One segment of a path pattern or one label of a host pattern, compiled when the
+/// configuration loads so matching a request allocates nothing.
+enum GlobPiece: Sendable, Hashable {
+    /// `**`: any number of path segments.
+    case anySegments
+    /// `*`: any one segment or label.
+    case anyOne
+    case literal(String)
+    /// Contains `*` or `?` among other characters.
+    case wildcard([Unicode.Scalar])
+
+    init(_ text: Substring) {
+        switch text {
+        case "**": self = .anySegments
+        case "*": self = .anyOne
+        default: self = text.contains(where: { $0 == "*" || $0 == "?" }) ? .wildcard(Array(text.unicodeScalars)) : .literal(String(text))
+        }
+    }
+
+    func matches(_ text: Substring) -> Bool {
+        switch self {
+        case .anySegments, .anyOne: return true
+        case .literal(let literal): return text == literal
+        case .wildcard(let pattern): return Wildcard.matches(pattern[...], text.unicodeScalars)
+        }
+    }
+}
+
 /// `*` and `?` within one segment or label.
 enum Wildcard {
     static func matches(_ pattern: String, _ text: Substring) -> Bool {
-        matches(Array(pattern.unicodeScalars)[...], Array(text.unicodeScalars)[...])
+        matches(Array(pattern.unicodeScalars)[...], text.unicodeScalars)
     }
 
-    private static func matches(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
+    static func matches(_ pattern: ArraySlice<Unicode.Scalar>, _ text: Substring.UnicodeScalarView) -> Bool {
         guard let first = pattern.first else { return text.isEmpty }
         switch first {
         case "*":

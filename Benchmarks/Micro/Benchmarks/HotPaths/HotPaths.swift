@@ -47,7 +47,7 @@ let benchmarks: @Sendable () -> Void = {
     let gateway = try! PipelineLoader(registry: .standard).load(
         ConfigSource(name: "bench.yaml", text: "gateway:\n  rules:\n" + rules + "\n    - match: { path: \"/public/**\" }\n      allow_anonymous: true\n", dotEnvPath: nil),
         environment: ConfigEnvironment([:])).settings.gateway
-    Benchmark("match a request against 51 gateway rules (last rule wins)") { benchmark in
+    Benchmark("match a request against 51 gateway rules (the last one matches)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(gateway.rule(method: "GET", host: "api.example.com", path: PathPattern.normalize("/public/docs/../index.html")))
         }
