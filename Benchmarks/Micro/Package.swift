@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Micro-benchmarks of MachineAuth's hot paths (ordo-one/benchmark). Built on demand only:
-///   cd Benchmarks/Micro && swift package --allow-writing-to-package-directory benchmark
+///   cd Benchmarks/Micro && swift package --disable-sandbox --allow-writing-to-package-directory benchmark
 let package = Package(
     name: "machineauth-micro",
     platforms: [.macOS(.v15)],
