@@ -14,9 +14,7 @@ enum TargetGuard {
 
     /// The URL's scheme is http(s) and it names a host.
     static func validate(_ url: String) throws(ValidationError) -> URL {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = parsed.host, !host.isEmpty
-        else { throw ValidationError("url", "must be an http or https URL") }
+        guard let parsed = Webhook.targetURL(url) else { throw ValidationError("url", "must be an http or https URL") }
         return parsed
     }
 

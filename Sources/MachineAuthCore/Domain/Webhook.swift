@@ -50,6 +50,15 @@ public struct Webhook: Sendable, Hashable, Codable {
         case managedBy = "managed_by"
     }
 
+    /// `text` as a webhook target: an http or https URL naming a host; `nil` for anything else.
+    /// The admin API, provisioning and the sender all check targets with this.
+    public static func targetURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { return nil }
+        return url
+    }
+
     /// A new signing secret: `whsec_` + 24 random bytes in base64 (Standard Webhooks).
     public static func generateSecret() -> String {
         "whsec_" + Data(RandomToken.randomBytes(24)).base64EncodedString()

@@ -60,7 +60,7 @@ extension ProvisionParser {
             reference(declared.organization, declared.team, organizations, teams, item, what: "webhook \(declared.name)")
             let key = ProvisionDocument.key(declared.organization, declared.name)
             if !hooks.insert(key).inserted { problem(item.location, item.keyPath, "webhook \(key) is declared twice") }
-            if let url = URL(string: declared.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil {} else {
+            if Webhook.targetURL(declared.url) == nil {
                 problem(item.location, item.keyPath + ".url", "must be an http or https URL")
             }
             for event in declared.events ?? [] where !EventCatalog.isValidPattern(event) {

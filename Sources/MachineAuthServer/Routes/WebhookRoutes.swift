@@ -99,9 +99,7 @@ struct WebhookRoutes: Sendable {
     }
 
     private func checkURL(_ url: String, dispatcher: any WebhookDispatcher) throws {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            let host = parsed.host, !host.isEmpty
-        else { throw APIError.invalidField("url", "must be an http or https URL") }
+        guard let host = Webhook.targetURL(url)?.host else { throw APIError.invalidField("url", "must be an http or https URL") }
         if !dispatcher.allowsPrivateTargets, IPAddressRange.isInternal(host) {
             throw APIError.invalidField("url", "private, loopback and link-local targets are not allowed (allow_private_targets)")
         }
