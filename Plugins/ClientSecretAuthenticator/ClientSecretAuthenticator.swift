@@ -27,7 +27,7 @@ public struct ClientSecretAuthenticator: Authenticator {
         guard let credentials = try ClientCredentials.extract(from: presentation, config: config) else { return nil }
         let challenge: OAuthError.Challenge? = credentials.method == "client_secret_basic" ? .basic : nil
         let failure = OAuthError.invalidClient("client authentication failed", challenge: challenge)
-        guard let agent = try await agents.agent(clientID: credentials.clientID) else {
+        guard let agent = try await agents.agentForAuthentication(clientID: credentials.clientID) else {
             _ = hasher.verify(credentials.secret, against: "hmac-sha256:")
             throw failure
         }

@@ -14,7 +14,18 @@ final class RecordCache: Sendable {
         var agents: [String: Entry<Agent>] = [:]
         var organizations: [String: Entry<Organization>] = [:]
         var apiKeys: [String: Entry<APIKey>] = [:]
+        /// By client id; checked against the row version on every use, so no time limit applies.
+        var credentialHolders: [String: CredentialHolder] = [:]
     }
+
+    /// An agent as decoded for credential checks, with the row version it was read at.
+    struct CredentialHolder: Sendable {
+        var version: String
+        var agent: Agent
+    }
+
+    /// Most credential holders kept; past it the map starts over (each entry costs one decode to refill).
+    static let credentialHolderLimit = 10_000
 
     let ttl: TimeInterval
     private let state = Mutex(State())
@@ -39,6 +50,15 @@ final class RecordCache: Sendable {
     func apiKey(hash: String) -> APIKey? { fresh(state.withLock { $0.apiKeys[hash] }) }
     func store(apiKey: APIKey) { state.withLock { $0.apiKeys[apiKey.hash] = Entry(value: apiKey, stored: Date()) } }
     func dropAPIKeys() { state.withLock { $0.apiKeys = [:] } }
+
+    func credentialHolder(_ clientID: String) -> CredentialHolder? { state.withLock { $0.credentialHolders[clientID] } }
+    func store(credentialHolder agent: Agent, version: String) {
+        state.withLock {
+            if $0.credentialHolders.count >= Self.credentialHolderLimit { $0.credentialHolders = [:] }
+            $0.credentialHolders[agent.clientID] = CredentialHolder(version: version, agent: agent)
+        }
+    }
+    func dropCredentialHolder(_ clientID: String) { state.withLock { $0.credentialHolders[clientID] = nil } }
 
     func clear() { state.withLock { $0 = State() } }
 }

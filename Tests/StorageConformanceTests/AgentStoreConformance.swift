@@ -44,6 +44,31 @@ struct AgentStoreConformance {
         }
     }
 
+    @Test("credential lookups see every committed change at once, from this or another instance", arguments: TestDatabases.drivers)
+    func credentialLookup(driver: String) async throws {
+        try await withStore(driver) { handle async throws in
+            let store = handle.storage
+            // PostgreSQL: a second instance on the same database makes the changes; JSON has one writer.
+            let writer = driver == "postgres" ? try await handle.reopen() : store
+            let agent = Fixture.agent()
+            try await writer.insertAgent(agent)
+            #expect(try await store.agentForAuthentication(clientID: agent.clientID)?.secrets.map(\.hash) == ["hmac-sha256:x"])
+            #expect(try await store.agentForAuthentication(clientID: agent.clientID)?.name == agent.name, "an unchanged agent reads the same twice")
+            for round in 1...3 {
+                _ = try await writer.updateAgent(id: agent.id) { $0.secrets = [ClientSecretHash(hash: "hmac-sha256:\(round)", createdAt: Date())] }
+                #expect(try await store.agentForAuthentication(clientID: agent.clientID)?.secrets.map(\.hash) == ["hmac-sha256:\(round)"],
+                        "rotation \(round) counts with no wait for a notification")
+            }
+            _ = try await writer.updateAgent(id: agent.id) { $0.isActive = false }
+            #expect(try await store.agentForAuthentication(clientID: agent.clientID)?.isActive == false)
+            _ = try await writer.updateAgent(id: agent.id) { $0.clientID = "cid_renamed_" + RandomToken.hex(bytes: 4) }
+            #expect(try await store.agentForAuthentication(clientID: agent.clientID) == nil, "the old client id no longer authenticates")
+            _ = try await writer.deleteAgent(id: agent.id)
+            #expect(try await store.agentForAuthentication(clientID: agent.clientID) == nil)
+            if driver == "postgres" { try await writer.close() }
+        }
+    }
+
     @Test("delete removes the agent and its refresh tokens", arguments: TestDatabases.drivers)
     func delete(driver: String) async throws {
         try await withStore(driver) { handle async throws in

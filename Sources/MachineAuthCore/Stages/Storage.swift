@@ -42,6 +42,11 @@ public protocol AgentStore: Sendable {
     func insertAgent(_ agent: Agent) async throws
     func agent(id: String) async throws -> Agent?
     func agent(clientID: String) async throws -> Agent?
+    /// The agent a client credential names, for checking that credential: its secrets, status and
+    /// grants are as committed at the time of the call — a rotation or deactivation made by any
+    /// instance counts at once — while its usage counters may be out of date. Drivers answer it
+    /// without decoding an unchanged agent again.
+    func agentForAuthentication(clientID: String) async throws -> Agent?
     /// Reads, changes and writes one agent atomically; `nil` when it does not exist.
     func updateAgent(id: String, _ change: @escaping @Sendable (inout Agent) throws -> Void) async throws -> Agent?
     /// Removes an agent and its refresh tokens; returns what was removed.
@@ -53,6 +58,13 @@ public protocol AgentStore: Sendable {
     func knownScopes() async throws -> [String]
     /// Adds batched usage counters (agents that no longer exist are skipped).
     func applyUsage(_ deltas: [String: UsageDelta]) async throws
+}
+
+extension AgentStore {
+    /// Stores whose ``agent(clientID:)`` is already an in-memory read need nothing more.
+    public func agentForAuthentication(clientID: String) async throws -> Agent? {
+        try await agent(clientID: clientID)
+    }
 }
 
 /// The signing key ring.
