@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import MachineAuthCore
 import Synchronization
@@ -23,21 +20,7 @@ final class AuditLogFile: Sendable {
             record.writeJSONLine(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try lock.withLock { _ in
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw StorageError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
-            defer { close(descriptor) }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw StorageError.unavailable("cannot append to \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += written
-            }
-            guard fsync(descriptor) == 0 else { throw StorageError.unavailable("cannot fsync \(path)") }
-        }
+        try lock.withLock { _ in try AppendOnlyFile.append(bytes, to: path) }
     }
 
     /// Every readable record, oldest first.

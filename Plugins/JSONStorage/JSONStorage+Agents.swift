@@ -67,12 +67,25 @@ extension JSONStorage {
         read { state in Set(state.agents.flatMap(\.scopes)).sorted() }
     }
 
+    /// Appends the counters to the usage journal — a small fsynced append instead of a rewrite of
+    /// the whole store — and folds the journal into a snapshot once it outgrows the store.
     public func applyUsage(_ deltas: [String: UsageDelta]) async throws {
         guard !deltas.isEmpty else { return }
-        try await commit { state in
-            for (id, delta) in deltas {
-                state.agents[id]?.usage.apply(delta)
-            }
+        try await usageWriter.run { [self] in
+            let entry = UsageJournal.Entry(sequence: read { $0.usageSequence } + 1, deltas: deltas.mapValues(UsageJournal.Delta.init))
+            try await Self.offload { [usageJournal] in try usageJournal.append(entry) }
+            cell.state.withLock { $0.apply(entry) }
+            if usageJournal.size >= max(Self.journalFloor, AppendOnlyFile.size(of: path)) { try await foldUsageJournal() }
         }
     }
+
+    /// Writes a snapshot holding every journal entry, then empties the journal. Runs on
+    /// `usageWriter`, so no entry is appended in between.
+    func foldUsageJournal() async throws {
+        try await commit { $0.version += 1 }
+        try await Self.offload { [usageJournal] in try usageJournal.truncate() }
+    }
+
+    /// The journal is folded only past this size, however small the store.
+    static let journalFloor = 1 << 20
 }

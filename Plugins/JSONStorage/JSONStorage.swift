@@ -13,6 +13,9 @@ public final class JSONStorage: Storage {
     let cell = JSONStateCell()
     let exclusive = SerialRunner()
     let auditLog: AuditLogFile
+    let usageJournal: UsageJournal
+    /// Serializes usage appends and journal folds.
+    let usageWriter = SerialRunner()
     private let lock = Mutex<ProcessLock?>(nil)
     private let writer = Mutex<SnapshotWriter?>(nil)
 
@@ -20,6 +23,7 @@ public final class JSONStorage: Storage {
         self.path = path
         self.file = DurableFile(path: path)
         self.auditLog = AuditLogFile(storePath: path)
+        self.usageJournal = UsageJournal(storePath: path)
         self.logger = logger
     }
 
@@ -48,9 +52,16 @@ public final class JSONStorage: Storage {
         }
     }
 
+    /// The store as the file holds it, with the usage journal's later entries applied.
+    private func readState() throws -> JSONStoreState {
+        var state = try readSnapshot()
+        for entry in usageJournal.entries(after: state.usageSequence) { state.apply(entry) }
+        return state
+    }
+
     /// The store as the file holds it (empty when there is none yet). Decoding's temporaries
     /// are gone when this returns.
-    private func readState() throws -> JSONStoreState {
+    private func readSnapshot() throws -> JSONStoreState {
         guard let data = try file.read() else { return JSONStoreState() }
         do {
             return JSONStoreState(document: try SnapshotWriter.decode(data))
@@ -60,7 +71,11 @@ public final class JSONStorage: Storage {
         }
     }
 
+    /// Folds the usage journal into the store, so a stopped store is one file again.
     public func close() async throws {
+        if usageJournal.size > 0, writer.withLock({ $0 }) != nil {
+            try await usageWriter.run { [self] in try await foldUsageJournal() }
+        }
         let version = cell.state.withLock { $0.version }
         if let current = writer.withLock({ $0 }) { try await current.waitUntilDurable(version) }
         lock.withLock { held in

@@ -18,6 +18,8 @@ struct JSONStoreState: Sendable {
     var deliveries: [String: WebhookDelivery] = [:]
     /// Bumped by every change; the writer persists up to a version.
     var version = 0
+    /// The last usage-journal entry applied (see ``UsageJournal``).
+    var usageSequence = 0
 
     init() {}
 
@@ -40,6 +42,13 @@ struct JSONStoreState: Sendable {
         users = Dictionary(document.users.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         webhooks = Dictionary(document.webhooks.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         deliveries = Dictionary(document.deliveries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        usageSequence = document.usageSequence
+    }
+
+    /// Adds one usage-journal entry's counters (agents that no longer exist are skipped).
+    mutating func apply(_ entry: UsageJournal.Entry) {
+        for (id, delta) in entry.deltas { agents[id]?.usage.apply(delta.usage) }
+        usageSequence = entry.sequence
     }
 
     var document: JSONStoreDocument {
@@ -53,7 +62,8 @@ struct JSONStoreState: Sendable {
             apiKeys: apiKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             users: users.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
             webhooks: webhooks.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            deliveries: deliveries.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) })
+            deliveries: deliveries.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
+            usageSequence: usageSequence)
     }
 }
 
@@ -75,13 +85,16 @@ struct JSONStoreDocument: Codable, Sendable {
     var users: [AdminUser]
     var webhooks: [Webhook]
     var deliveries: [WebhookDelivery]
+    /// The last usage-journal entry these agents' counters include.
+    var usageSequence: Int
 
     init(
         agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
         signingKeys: [SigningKeyRecord], settings: [String: String],
         organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser], webhooks: [Webhook],
-        deliveries: [WebhookDelivery]
+        deliveries: [WebhookDelivery], usageSequence: Int = 0
     ) {
+        self.usageSequence = usageSequence
         self.webhooks = webhooks
         self.deliveries = deliveries
         self.organizations = organizations
@@ -100,6 +113,7 @@ struct JSONStoreDocument: Codable, Sendable {
         case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
         case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys"
         case organizations, teams, apiKeys = "api_keys", users, webhooks, deliveries = "webhook_deliveries"
+        case usageSequence = "usage_sequence"
     }
 
     init(from decoder: any Decoder) throws {
@@ -125,5 +139,6 @@ struct JSONStoreDocument: Codable, Sendable {
         users = try container.decodeIfPresent([AdminUser].self, forKey: .users) ?? []
         webhooks = try container.decodeIfPresent([Webhook].self, forKey: .webhooks) ?? []
         deliveries = try container.decodeIfPresent([WebhookDelivery].self, forKey: .deliveries) ?? []
+        usageSequence = try container.decodeIfPresent(Int.self, forKey: .usageSequence) ?? 0
     }
 }

@@ -50,6 +50,78 @@ struct JSONStorageDurabilityTests {
         #expect(onDisk.contains(agent.id))
     }
 
+    @Test("usage flushes append to a journal, never rewrite the store; a crash loses none and counts none twice")
+    func usageJournal() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("store.json")
+        let journal = path + ".usage.jsonl"
+        let storage = store(path)
+        try await storage.open()
+        let agent = Self.agent("busy")
+        try await storage.insertAgent(agent)
+        let snapshot = try Data(contentsOf: URL(fileURLWithPath: path))
+        let late = Date(timeIntervalSince1970: 1_900_000_000)
+        for tokens in 1...3 {
+            try await storage.applyUsage([agent.id: UsageDelta(tokens: tokens, lastTokenAt: late.addingTimeInterval(Double(-tokens)))])
+        }
+        try await storage.applyUsage([agent.id: UsageDelta(failures: 1), "deleted-agent": UsageDelta(tokens: 9)])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == snapshot, "the store file was not rewritten")
+        let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        func crashImage(_ name: String, store: String, journal journalCopy: Data) throws -> String {
+            let image = directory.file(name)
+            try FileManager.default.createDirectory(atPath: image, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: store, toPath: image + "/store.json")
+            try journalCopy.write(to: URL(fileURLWithPath: image + "/store.json.usage.jsonl"))
+            return image + "/store.json"
+        }
+        func usage(at path: String) async throws -> AgentUsage {
+            let reopened = store(path)
+            try await reopened.open()
+            let found = try await reopened.agent(id: agent.id)
+            try await reopened.close()
+            return try #require(found).usage
+        }
+        let journalBeforeClose = try Data(contentsOf: URL(fileURLWithPath: journal))
+        let crashed = try crashImage("crash", store: path, journal: journalBeforeClose + Data(#"{"sequence":5,"del"#.utf8))
+        let recovered = try await usage(at: crashed)
+        #expect(recovered.tokenCount == 6 && recovered.failedAuthCount == 1, "journal replayed; a torn last line is skipped")
+        #expect(recovered.lastTokenAt == late.addingTimeInterval(-1))
+
+        try await storage.close()
+        let leftOver = (try? Data(contentsOf: URL(fileURLWithPath: journal))) ?? Data()
+        #expect(leftOver.isEmpty, "closing folds the journal into the store")
+        #expect(try await usage(at: path).tokenCount == 6)
+        let foldedButNotTruncated = try crashImage("fold", store: path, journal: journalBeforeClose)
+        #expect(try await usage(at: foldedButNotTruncated).tokenCount == 6, "entries the snapshot holds are not applied again")
+    }
+
+    @Test("a journal that outgrows the store is folded into it")
+    func usageJournalFold() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("store.json")
+        let storage = store(path)
+        try await storage.open()
+        let agent = Self.agent("folded")
+        try await storage.insertAgent(agent)
+        var batch = [agent.id: UsageDelta(tokens: 7)]
+        for index in 0..<12_000 { batch["gone-\(index)"] = UsageDelta(tokens: 1, lastTokenAt: Date()) }
+        try await storage.applyUsage(batch)
+        let journal = try? Data(contentsOf: URL(fileURLWithPath: path + ".usage.jsonl"))
+        #expect((journal ?? Data()).isEmpty, "more than 1 MB of journal was folded at once")
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(onDisk.contains(#""usage_sequence":1"#) && onDisk.contains(#""token_count":7"#))
+        try await storage.applyUsage([agent.id: UsageDelta(tokens: 1)])
+        try await storage.close()
+        let reopened = store(path)
+        try await reopened.open()
+        #expect(try await reopened.agent(id: agent.id)?.usage.tokenCount == 8)
+        try await reopened.close()
+    }
+
     @Test("concurrent writers all land")
     func concurrentWriters() async throws {
         let directory = try TemporaryDirectory()
