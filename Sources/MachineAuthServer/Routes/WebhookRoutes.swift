@@ -16,12 +16,12 @@ struct WebhookRoutes: Sendable {
         router.get("/api/webhooks") { request, context in
             let (scope, _) = try await prepare(request, context)
             let webhooks = try await runtime.storage.listWebhooks(organizationIDs: scope.organizations)
-            return JSONResponse.value(["webhooks": .array(webhooks.map(Self.view))])
+            return JSONResponse.value(["webhooks": .array(webhooks.map(WebhookView.webhook))])
         }
         router.post("/api/webhooks") { request, context in try await create(request, context) }
         router.get("/api/webhooks/{id}") { request, context in
             let (_, webhook, _) = try await visible(request, context)
-            return JSONResponse.value(["webhook": Self.view(webhook)])
+            return JSONResponse.value(["webhook": WebhookView.webhook(webhook)])
         }
         router.put("/api/webhooks/{id}") { request, context in try await update(request, context) }
         router.patch("/api/webhooks/{id}") { request, context in try await update(request, context) }
@@ -38,14 +38,14 @@ struct WebhookRoutes: Sendable {
             guard let updated = try await runtime.storage.updateWebhook(id: webhook.id, { $0.encryptedSecret = sealed; $0.updatedAt = Date() }) else {
                 throw APIError.notFound("webhook")
             }
-            return JSONResponse.value(["webhook": Self.view(updated), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
+            return JSONResponse.value(["webhook": WebhookView.webhook(updated), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
                                       headers: .noStore)
         }
         router.post("/api/webhooks/{id}/test") { request, context in
             let (_, webhook, dispatcher) = try await visible(request, context, write: true)
             let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
             let delivery = try await dispatcher.sendTest(webhook: webhook, data: ["message": .string(try body.string("message") ?? "test delivery from MachineAuth")])
-            return JSONResponse.value(["delivery": Self.view(delivery)])
+            return JSONResponse.value(["delivery": WebhookView.delivery(delivery)])
         }
         router.get("/api/webhooks/{id}/deliveries") { request, context in
             let (_, webhook, _) = try await visible(request, context)
@@ -58,7 +58,7 @@ struct WebhookRoutes: Sendable {
                 status = parsed
             }
             let page = try await runtime.storage.deliveries(webhookID: webhook.id, status: status, page: try query.page())
-            return JSONResponse.value(["deliveries": .array(page.items.map(Self.view)), "pagination": page.pagination])
+            return JSONResponse.value(["deliveries": .array(page.items.map(WebhookView.delivery)), "pagination": page.pagination])
         }
     }
 
@@ -136,7 +136,7 @@ struct WebhookRoutes: Sendable {
         try await runtime.storage.insertWebhook(webhook)
         dispatcher.subscriptionsChanged()
         return JSONResponse.value(
-            ["webhook": Self.view(webhook), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
+            ["webhook": WebhookView.webhook(webhook), "secret": .string(secret), "message": "Save this secret - it will not be shown again!"],
             status: .created, headers: .noStore)
     }
 
@@ -165,38 +165,6 @@ struct WebhookRoutes: Sendable {
             stored.updatedAt = time
         }) else { throw APIError.notFound("webhook") }
         dispatcher.subscriptionsChanged()
-        return JSONResponse.value(["webhook": Self.view(updated)])
-    }
-
-    /// A webhook without its secret.
-    static func view(_ webhook: Webhook) -> JSONValue {
-        [
-            "id": .string(webhook.id), "name": .string(webhook.name), "url": .string(webhook.url),
-            "events": .array(webhook.events.map(JSONValue.string)), "organization_id": webhook.organizationID.map(JSONValue.string) ?? .null,
-            "team_id": webhook.teamID.map(JSONValue.string) ?? .null, "is_active": .bool(webhook.isActive),
-            "max_retries": .int(webhook.maxRetries), "retry_backoff_base": .double(webhook.retryBackoffBase),
-            "consecutive_fails": .int(webhook.consecutiveFails), "disabled_reason": webhook.disabledReason.map(JSONValue.string) ?? .null,
-            "created_at": AgentView.timestamp(webhook.createdAt), "updated_at": AgentView.timestamp(webhook.updatedAt),
-            "last_tested_at": webhook.lastTestedAt.map(AgentView.timestamp) ?? .null,
-        ]
-    }
-
-    static func view(_ delivery: WebhookDelivery) -> JSONValue {
-        [
-            "id": .string(delivery.id), "webhook_id": .string(delivery.webhookID), "event": .string(delivery.eventType),
-            "event_id": .string(delivery.eventID), "status": .string(delivery.status.rawValue), "attempts": .int(delivery.attempts),
-            "max_attempts": .int(delivery.maxAttempts), "created_at": AgentView.timestamp(delivery.createdAt),
-            "last_attempt_at": delivery.lastAttemptAt.map(AgentView.timestamp) ?? .null,
-            "next_attempt_at": delivery.status.isFinal ? .null : AgentView.timestamp(delivery.nextAttemptAt),
-            "delivered_at": delivery.deliveredAt.map(AgentView.timestamp) ?? .null,
-            "last_status_code": delivery.lastStatusCode.map(JSONValue.int) ?? .null, "last_error": delivery.lastError.map(JSONValue.string) ?? .null,
-            "payload": (try? JSONValue.parse(Data(delivery.payload.utf8))) ?? .string(delivery.payload),
-            "attempt_history": .array(delivery.history.map { attempt in
-                [
-                    "at": AgentView.timestamp(attempt.at), "status_code": attempt.statusCode.map(JSONValue.int) ?? .null,
-                    "latency_ms": .int(attempt.latencyMilliseconds), "error": attempt.error.map(JSONValue.string) ?? .null,
-                ]
-            }),
-        ]
+        return JSONResponse.value(["webhook": WebhookView.webhook(updated)])
     }
 }
