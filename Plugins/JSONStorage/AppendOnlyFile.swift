@@ -6,21 +6,28 @@ import MachineAuthCore
 
 /// Durable appends to a JSON-lines file beside the store (created with mode 0600).
 enum AppendOnlyFile {
-    /// Appends `bytes` and fsyncs before returning.
+    /// Appends `bytes` and fsyncs before returning. On failure the file is cut back to its
+    /// previous length, so a half-written line never sits in front of later appends.
     static func append(_ bytes: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StorageError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        let previousLength = lseek(descriptor, 0, SEEK_END)
+        func fail(_ what: String) -> StorageError {
+            let reason = String(cString: strerror(errno))
+            if previousLength >= 0 { _ = ftruncate(descriptor, previousLength) }
+            return StorageError.unavailable("cannot \(what) \(path): \(reason)")
+        }
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw StorageError.unavailable("cannot append to \(path): \(String(cString: strerror(errno)))")
+                throw fail("append to")
             }
             offset += written
         }
-        guard fsync(descriptor) == 0 else { throw StorageError.unavailable("cannot fsync \(path)") }
+        guard fsync(descriptor) == 0 else { throw fail("fsync") }
     }
 
     /// The file's size in bytes (0 when it does not exist).

@@ -75,7 +75,13 @@ extension JSONStorage {
             let entry = UsageJournal.Entry(sequence: read { $0.usageSequence } + 1, deltas: deltas.mapValues(UsageJournal.Delta.init))
             try await Self.offload { [usageJournal] in try usageJournal.append(entry) }
             cell.state.withLock { $0.apply(entry) }
-            if usageJournal.size >= max(Self.journalFloor, AppendOnlyFile.size(of: path)) { try await foldUsageJournal() }
+            guard usageJournal.size >= max(Self.journalFloor, AppendOnlyFile.size(of: path)) else { return }
+            do {
+                try await foldUsageJournal()
+            } catch {
+                // The counters are durable in the journal already; the next flush tries the fold again.
+                logger.warning("folding the usage journal into the store failed: \(error)")
+            }
         }
     }
 
