@@ -119,3 +119,30 @@ struct Base64URLTests {
         #expect(Base64URL.decode(text) == nil)
     }
 }
+
+@Suite("Random tokens")
+struct RandomTokenTests {
+    @Test("ids are version-4 UUIDs, never repeated, also when drawn from many tasks at once")
+    func uuids() async throws {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<2_000).map { _ in RandomToken.uuid() } } }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(200) {
+            let parsed = try #require(UUID(uuidString: id))
+            #expect(parsed.uuidString.lowercased() == id)
+            let bytes = withUnsafeBytes(of: parsed.uuid) { Array($0) }
+            #expect(bytes[6] >> 4 == 4 && bytes[8] >> 6 == 0b10)
+        }
+    }
+
+    @Test("random bytes of any length, spread over every value, never handed out twice", arguments: [1, 32, 1_024, 1_025, 10_000])
+    func bytes(count: Int) {
+        let first = RandomToken.randomBytes(count)
+        let second = RandomToken.randomBytes(count)
+        #expect(first.count == count && second.count == count)
+        if count >= 32 { #expect(first != second) }
+        if count >= 10_000 { #expect(Set(first).count == 256, "10,000 random bytes cover every byte value") }
+    }
+}

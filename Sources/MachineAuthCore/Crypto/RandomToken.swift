@@ -23,19 +23,24 @@ public enum RandomToken {
         return prefix + String(decoding: output, as: UTF8.self)
     }
 
-    /// Cryptographically secure random bytes, drawn eight at a time.
+    /// Cryptographically secure random bytes (see ``RandomPool``).
     public static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(count + 8)
-        while bytes.count < count {
-            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
-        }
-        return Array(bytes.prefix(count))
+        RandomPool.shared.take(count)
     }
 
-    /// A lower-case UUID string for record ids.
+    /// A lower-case random (version 4) UUID string for record ids.
     public static func uuid() -> String {
-        UUID().uuidString.lowercased()
+        var bytes = randomBytes(16)
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var output = [UInt8]()
+        output.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -18,7 +18,7 @@ public struct DomainEvent: Sendable, Hashable, Codable {
     public var origin: RequestOrigin
 
     public init(
-        id: String = UUID().uuidString.lowercased(), type: String, time: Date = Date(), actor: EventActor,
+        id: String = RandomToken.uuid(), type: String, time: Date = Date(), actor: EventActor,
         target: EventTarget? = nil, outcome: Outcome = .success, organizationID: String? = nil,
         teamID: String? = nil, data: [String: JSONValue] = [:], origin: RequestOrigin = RequestOrigin()
     ) {
