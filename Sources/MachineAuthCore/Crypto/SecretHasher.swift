@@ -8,15 +8,18 @@ import Foundation
 /// issuance bound by signing rather than hashing. Stored form: `hmac-sha256:<base64url>`.
 /// Pre-computed `sha256:<base64url>` hashes (from `machineauth hash-secret`) verify too.
 public struct SecretHasher: Sendable {
-    private let key: SymmetricKey
+    /// HMAC state with the key already absorbed; each hash continues from a copy of it.
+    private let keyed: HMAC<SHA256>
 
     public init(key: some DataProtocol) {
-        self.key = SymmetricKey(data: Data(key))
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(key)))
     }
 
     /// The stored form of `secret`. Deterministic, so it can serve as a lookup key.
     public func hash(_ secret: String) -> String {
-        "hmac-sha256:" + Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key))
+        var mac = keyed
+        mac.update(data: Array(secret.utf8))
+        return "hmac-sha256:" + Base64URL.encode(mac.finalize())
     }
 
     /// Whether `secret` matches `stored`, compared in constant time.
