@@ -47,7 +47,6 @@ struct ClientCredentials {
 
     /// `application/x-www-form-urlencoded` decoding, as RFC 6749 §2.3.1 requires for Basic.
     private static func formDecode(_ text: Substring) -> String? {
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
-        return String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        PercentDecoding.decode(Array(text.utf8)[...], plusIsSpace: true)
     }
 }

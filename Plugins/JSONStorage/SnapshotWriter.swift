@@ -67,13 +67,18 @@ actor SnapshotWriter {
     static let preciseDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func encode(_ document: JSONStoreDocument) throws -> Data {
+        try encoder().encode(document)
+    }
+
+    /// The store's JSON encoding (sorted keys, millisecond timestamps), shared with the journals beside it.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(TimestampFormat.string(date))
         }
-        return try encoder.encode(document)
+        return encoder
     }
 
     static func decode(_ data: Data) throws -> JSONStoreDocument {

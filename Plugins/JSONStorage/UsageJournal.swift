@@ -43,13 +43,7 @@ struct UsageJournal: Sendable {
     }
 
     func append(_ entry: Entry) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(TimestampFormat.string(date))
-        }
-        try AppendOnlyFile.append(Array(try encoder.encode(entry)) + [UInt8(ascii: "\n")], to: path)
+        try AppendOnlyFile.append(Array(try SnapshotWriter.encoder().encode(entry)) + [UInt8(ascii: "\n")], to: path)
     }
 
     /// Readable entries numbered after `sequence`, in order.

@@ -38,28 +38,18 @@ extension PostgresStorage {
             let rows = try await client.execute(AgentByClientID(clientID: clientID, knownVersion: held?.version ?? ""), logger: logger)
             var first: AgentByClientID.Row?
             for try await row in rows where first == nil { first = row }
-            return first.map(VersionedRecord.init)
+            return first
         }
-        guard let row else {
+        guard let (version, record) = row else {
             cache.dropCredentialHolder(clientID)
             return nil
         }
-        if let record = row.record {
+        if let record {
             let agent = try RecordCoding.decode(Agent.self, from: record)
-            cache.store(credentialHolder: agent, version: row.version)
+            cache.store(credentialHolder: agent, version: version)
             return agent
         }
         guard let held else { throw StorageError.corrupt("agent with client id \(clientID) has no stored record") }
         return held.agent
-    }
-}
-
-/// One row of ``AgentByClientID``: the row version and, when it changed, the record.
-struct VersionedRecord: Sendable {
-    var version: String
-    var record: String?
-
-    init(_ row: AgentByClientID.Row) {
-        (version, record) = row
     }
 }

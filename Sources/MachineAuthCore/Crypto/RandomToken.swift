@@ -13,13 +13,9 @@ public enum RandomToken {
 
     /// `prefix` followed by `bytes` random bytes in lower-case hex.
     public static func hex(prefix: String = "", bytes: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var output = [UInt8]()
         output.reserveCapacity(bytes * 2)
-        for byte in randomBytes(bytes) {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
-        }
+        for byte in randomBytes(bytes) { appendHex(byte, to: &output) }
         return prefix + String(decoding: output, as: UTF8.self)
     }
 
@@ -33,14 +29,19 @@ public enum RandomToken {
         var bytes = randomBytes(16)
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
         var output = [UInt8]()
         output.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {
             if index == 4 || index == 6 || index == 8 || index == 10 { output.append(UInt8(ascii: "-")) }
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+            appendHex(byte, to: &output)
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendHex(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(hexDigits[Int(byte >> 4)])
+        output.append(hexDigits[Int(byte & 0x0F)])
     }
 }
