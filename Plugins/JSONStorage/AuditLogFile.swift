@@ -65,11 +65,7 @@ final class AuditLogFile: Sendable {
 enum RecordLine {
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: SnapshotWriter.preciseDates) { return date }
-            return try Date(text, strategy: .iso8601)
-        }
+        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
         return try decoder.decode(T.self, from: data)
     }
 }

@@ -63,9 +63,6 @@ actor SnapshotWriter {
     /// After writes this large, their temporary buffers are given back to the system.
     static let trimThreshold = 4 << 20
 
-    /// Dates keep milliseconds, so ordering and token cutoffs survive a reload.
-    static let preciseDates = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
     static func encode(_ document: JSONStoreDocument) throws -> Data {
         try encoder().encode(document)
     }
@@ -74,21 +71,13 @@ actor SnapshotWriter {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(TimestampFormat.string(date))
-        }
+        encoder.dateEncodingStrategy = TimestampFormat.encodingStrategy
         return encoder
     }
 
     static func decode(_ data: Data) throws -> JSONStoreDocument {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: preciseDates) { return date }
-            if let date = try? Date(text, strategy: .iso8601) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid date \"\(text)\""))
-        }
+        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
         return try decoder.decode(JSONStoreDocument.self, from: data)
     }
 }

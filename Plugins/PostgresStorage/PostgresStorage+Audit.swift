@@ -40,8 +40,8 @@ extension PostgresStorage {
         }
         if let actor = query.actorID { filter.add("actor_id = $", actor) }
         if let organization = query.organizationID { filter.add("organization_id = $", organization) }
-        if let from = query.from { filter.add("time >= $::timestamptz", from.formatted(RecordCoding.dates)) }
-        if let to = query.to { filter.add("time <= $::timestamptz", to.formatted(RecordCoding.dates)) }
+        if let from = query.from { filter.add("time >= $::timestamptz", TimestampFormat.string(from)) }
+        if let to = query.to { filter.add("time <= $::timestamptz", TimestampFormat.string(to)) }
         let frozen = filter
         return try await mapped { [self] in
             let total = try await count(frozen.query("SELECT count(*)::bigint FROM audit_records"))

@@ -30,7 +30,13 @@ public struct RefreshTokenAuthenticator: Authenticator, RefreshTokenIssuer {
             throw OAuthError.invalidClient("client authentication is required to use a refresh token")
         }
         let time = now()
-        switch try await storage.useRefreshToken(hash: hasher.hash(token), at: time) {
+        let hash = hasher.hash(token)
+        // A token presented by another client is refused before it is used, so it stays
+        // usable for its owner (and the owner's next use is not mistaken for a replay).
+        if let client = presentation.authenticatedClient, let record = try await storage.refreshToken(hash: hash), client.id != record.agentID {
+            throw OAuthError.invalidGrant("the refresh token was issued to another client")
+        }
+        switch try await storage.useRefreshToken(hash: hash, at: time) {
         case .unknown:
             throw OAuthError.invalidGrant("the refresh token is invalid")
         case .replayed(let record):

@@ -241,7 +241,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
         if let team = event.teamID { data["team_id"] = .string(team) }
         return JSONValue.object([
             "id": .string(event.id), "type": .string(event.type),
-            "timestamp": .string(event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))), "data": .object(data),
+            "timestamp": .string(TimestampFormat.string(event.time)), "data": .object(data),
         ]).jsonText
     }
 }

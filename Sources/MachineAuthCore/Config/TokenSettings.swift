@@ -9,7 +9,8 @@ public struct TokenSettings: Decodable, Sendable, Hashable {
     public var refreshTokensForClientCredentials: Bool
     /// `aud` when the client asks for none; empty means the issuer.
     public var defaultAudience: [String]
-    /// Audiences a client may ask for (`resource` / `audience`); empty allows any absolute URI or name.
+    /// Audiences any agent may ask for (`resource` / `audience`) besides the default; an agent's own
+    /// `allowed_audiences` replace this list. Empty: only the default audience.
     public var allowedAudiences: [String]
     /// Lets a token introspect itself without other credentials.
     public var allowSelfIntrospection: Bool

@@ -16,7 +16,7 @@ public enum PasswordHasher {
 
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$")
-        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = try? WholeNumber.parse(parts[1], in: 1...10_000_000),
             let salt = Base64URL.decode(parts[2]), let expected = Base64URL.decode(parts[3]),
             let derived = try? derive(password, salt: Array(salt), rounds: rounds)
         else { return false }

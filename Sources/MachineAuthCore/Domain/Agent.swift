@@ -27,6 +27,11 @@ public struct Agent: Sendable, Hashable, Codable {
     public var managedBy: String?
     /// Grants this client may use (`client_credentials`, `refresh_token`); others get `unauthorized_client`.
     public var grantTypes: [String]
+    /// Audiences (`resource` / `audience`) the agent may ask for; empty: the deployment's
+    /// `tokens.allowed_audiences`. Anything else is `invalid_target`.
+    public var allowedAudiences: [String]
+    /// Who deactivated the agent; only a deactivation the agent made itself can it undo itself.
+    public var deactivatedBy: Deactivation?
 
     /// Grants an agent may use unless restricted.
     public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
@@ -36,7 +41,7 @@ public struct Agent: Sendable, Hashable, Codable {
         clientID: String, secrets: [ClientSecretHash], scopes: [String], isActive: Bool = true,
         organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
         expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
-        grantTypes: [String] = Agent.defaultGrantTypes
+        grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil
     ) {
         self.id = id
         self.name = name
@@ -56,6 +61,8 @@ public struct Agent: Sendable, Hashable, Codable {
         self.tokenCutoffs = tokenCutoffs
         self.managedBy = managedBy
         self.grantTypes = grantTypes
+        self.allowedAudiences = allowedAudiences
+        self.deactivatedBy = deactivatedBy
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,6 +70,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case clientID = "client_id", isActive = "is_active", organizationID = "organization_id", teamID = "team_id"
         case createdAt = "created_at", updatedAt = "updated_at", expiresAt = "expires_at"
         case tokenCutoffs = "token_cutoffs", managedBy = "managed_by", grantTypes = "grant_types"
+        case allowedAudiences = "allowed_audiences", deactivatedBy = "deactivated_by"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +93,8 @@ public struct Agent: Sendable, Hashable, Codable {
         tokenCutoffs = try container.decodeIfPresent([TokenCutoff].self, forKey: .tokenCutoffs) ?? []
         managedBy = try container.decodeIfPresent(String.self, forKey: .managedBy)
         grantTypes = try container.decodeIfPresent([String].self, forKey: .grantTypes) ?? Agent.defaultGrantTypes
+        allowedAudiences = try container.decodeIfPresent([String].self, forKey: .allowedAudiences) ?? []
+        deactivatedBy = try container.decodeIfPresent(Deactivation.self, forKey: .deactivatedBy)
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.
@@ -99,6 +109,14 @@ public struct Agent: Sendable, Hashable, Codable {
         guard status(at: now) == .active else { return false }
         return !tokenCutoffs.contains { $0.revokes(issuedAt: issuedAt, at: now) }
     }
+}
+
+/// Who deactivated an agent.
+public enum Deactivation: String, Sendable, Codable, Hashable {
+    /// The agent itself (`POST /api/agents/me/deactivate`): it may reactivate itself.
+    case selfService = "self"
+    /// An administrator, an API key or provisioning: only they can reactivate it.
+    case administrator
 }
 
 /// The lifecycle state shown in the API.

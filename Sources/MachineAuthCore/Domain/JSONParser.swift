@@ -1,5 +1,6 @@
 /// A strict JSON parser (RFC 8259) straight into ``JSONValue``, used on validation hot paths
-/// where `JSONDecoder`'s try-each-type decoding is slow. Nesting is limited to 64 levels.
+/// where `JSONDecoder`'s try-each-type decoding is slow. Nesting is limited to 64 levels;
+/// invalid UTF-8 and repeated member names are refused.
 struct JSONParser {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -78,6 +79,7 @@ struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw Failure(description: "expected ':'") }
             index += 1
             skipWhitespace()
+            guard members[key] == nil else { throw Failure(description: "duplicate member \"\(key)\"") }
             members[key] = try value()
             skipWhitespace()
             switch peek() {
@@ -125,7 +127,7 @@ struct JSONParser {
             index += 1
         }
         guard index < bytes.count else { throw Failure(description: "unterminated string") }
-        var scalars = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard var scalars = String(validating: bytes[start..<index], as: UTF8.self) else { throw Failure(description: "invalid UTF-8 in string") }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -153,7 +155,8 @@ struct JSONParser {
             guard byte >= 0x20 else { throw Failure(description: "control character in string") }
             let runStart = index
             while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
-            scalars += String(decoding: bytes[runStart..<index], as: UTF8.self)
+            guard let run = String(validating: bytes[runStart..<index], as: UTF8.self) else { throw Failure(description: "invalid UTF-8 in string") }
+            scalars += run
         }
         throw Failure(description: "unterminated string")
     }

@@ -1,13 +1,15 @@
-/// A page number and size, 1-based, as the API's `page` and `limit` parameters.
+/// A page number and size, 1-based, as the API's `page` and `limit` parameters, clamped to
+/// ``InputLimits/page`` and ``InputLimits/pageSize`` so the offset can never overflow.
 public struct PageRequest: Sendable, Hashable {
-    public var page: Int
-    public var limit: Int
+    public let page: Int
+    public let limit: Int
 
     public init(page: Int = 1, limit: Int = 20) {
-        self.page = max(1, page)
-        self.limit = min(max(1, limit), 500)
+        self.page = page.clamped(to: InputLimits.page)
+        self.limit = limit.clamped(to: InputLimits.pageSize)
     }
 
+    /// At most 999,999 × 500: far inside `Int`.
     public var offset: Int { (page - 1) * limit }
 }
 
@@ -30,5 +32,12 @@ public struct Page<Item: Sendable>: Sendable {
         let start = min(request.offset, all.count)
         let end = min(start + request.limit, all.count)
         return Page(items: Array(all[start..<end]), total: all.count, request: request)
+    }
+}
+
+extension Comparable {
+    /// The value, moved into `range` when it lies outside.
+    public func clamped(to range: ClosedRange<Self>) -> Self {
+        min(max(self, range.lowerBound), range.upperBound)
     }
 }

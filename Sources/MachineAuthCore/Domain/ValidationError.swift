@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request field with an invalid value; the API answers 400 naming the field.
 public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String
@@ -54,6 +56,24 @@ public enum FieldRules {
     public static func description(_ value: String) throws(ValidationError) -> String {
         guard value.count <= 2000 else { throw ValidationError("description", "must be at most 2000 characters") }
         return value
+    }
+
+    /// Audiences an agent may ask for: at most 50, each 1 to 2048 printable characters without spaces.
+    public static func audiences(_ values: [String], field: String = "allowed_audiences") throws(ValidationError) -> [String] {
+        guard values.count <= 50 else { throw ValidationError(field, "at most 50 audiences") }
+        for value in values where value.isEmpty || value.utf8.count > 2048 || !value.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            throw ValidationError(field, "\"\(value)\" is not an audience (1 to 2048 printable ASCII characters without spaces)")
+        }
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// An expiry must lie in the future and at most ten years ahead.
+    public static func expiry(_ date: Date, now: Date, field: String = "expires_at") throws(ValidationError) {
+        guard date > now else { throw ValidationError(field, "must be in the future") }
+        guard date.timeIntervalSince(now) <= TimeInterval(InputLimits.maxLifetimeSeconds) else {
+            throw ValidationError(field, "must be at most ten years from now")
+        }
     }
 
     public static let grantTypes: Set<String> = ["client_credentials", "refresh_token"]

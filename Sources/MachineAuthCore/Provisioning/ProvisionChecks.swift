@@ -114,6 +114,6 @@ extension ProvisionParser {
     }
 
     static func date(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        RFC3339.parse(text)
     }
 }

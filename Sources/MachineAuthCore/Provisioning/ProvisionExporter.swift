@@ -17,7 +17,7 @@ public struct ProvisionExporter: Sendable {
             ConfigNode(.mapping(pairs.compactMap { key, value in value.map { ConfigNode.Entry(key: key, keyLocation: here, value: $0) } }), at: here)
         }
         func strings(_ values: [String]) -> ConfigNode { list(values.map(scalar)) }
-        func date(_ value: Date?) -> ConfigNode? { value.map { scalar($0.formatted(.iso8601)) } }
+        func date(_ value: Date?) -> ConfigNode? { value.map { scalar(TimestampFormat.string($0, milliseconds: false)) } }
 
         let organizations = try await storage.listOrganizations(ids: nil, page: PageRequest(page: 1, limit: 500)).items
         let slugs = Dictionary(organizations.map { ($0.id, $0.slug) }, uniquingKeysWith: { $1 })
@@ -70,7 +70,7 @@ public struct ProvisionExporter: Sendable {
                 ])
             })),
         ])
-        return "# MachineAuth provision file, exported \(Date().formatted(.iso8601)). Secrets are not exported:\n"
+        return "# MachineAuth provision file, exported \(TimestampFormat.string(Date(), milliseconds: false)). Secrets are not exported:\n"
             + "# add client_secret_env / key_env / secret_env entries to set them from this file.\n"
             + ConfigRenderer.render(document, masking: false)
     }

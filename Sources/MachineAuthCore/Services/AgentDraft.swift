@@ -11,6 +11,7 @@ public struct AgentDraft: Sendable {
     public var organizationID: String?
     public var teamID: String?
     public var grantTypes: [String]?
+    public var allowedAudiences: [String] = []
     public var managedBy: String?
     /// A pre-computed secret hash (declarative provisioning); otherwise a secret is generated.
     public var secretHash: String?
@@ -32,6 +33,7 @@ public struct AgentChanges: Sendable {
     /// `.some(nil)` removes the expiry.
     public var expiresAt: Date??
     public var grantTypes: [String]?
+    public var allowedAudiences: [String]?
     public var teamID: String??
 
     public init() {}

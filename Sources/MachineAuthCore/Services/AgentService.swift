@@ -22,7 +22,7 @@ public struct AgentService: Sendable {
 
     public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
         let time = now()
-        if let expiresAt = draft.expiresAt, expiresAt <= time { throw ValidationError("expires_at", "must be in the future") }
+        if let expiresAt = draft.expiresAt { try FieldRules.expiry(expiresAt, now: time) }
         let secret = draft.secretHash == nil ? Self.generateSecret() : nil
         let agent = Agent(
             id: RandomToken.uuid(), name: try FieldRules.name(draft.name), description: try FieldRules.description(draft.description),
@@ -31,7 +31,8 @@ public struct AgentService: Sendable {
             secrets: [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)],
             scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
-            grantTypes: try draft.grantTypes.map(FieldRules.grantTypes) ?? Agent.defaultGrantTypes)
+            grantTypes: try draft.grantTypes.map(FieldRules.grantTypes) ?? Agent.defaultGrantTypes,
+            allowedAudiences: try FieldRules.audiences(draft.allowedAudiences))
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -45,9 +46,8 @@ public struct AgentService: Sendable {
         let scopes = try changes.scopes.map { try FieldRules.scopes($0) }
         let metadata = try changes.metadata.map { try FieldRules.metadata($0) }
         let grants = try changes.grantTypes.map { try FieldRules.grantTypes($0) }
-        if case .some(.some(let expiry)) = changes.expiresAt, expiry <= time {
-            throw ValidationError("expires_at", "must be in the future")
-        }
+        let audiences = try changes.allowedAudiences.map { try FieldRules.audiences($0) }
+        if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         guard let agent = try await storage.updateAgent(id: id, { agent in
             if let name { agent.name = name }
             if let description { agent.description = description }
@@ -55,6 +55,7 @@ public struct AgentService: Sendable {
             if let scopes { agent.scopes = scopes }
             if let metadata { agent.metadata = metadata }
             if let grants { agent.grantTypes = grants }
+            if let audiences { agent.allowedAudiences = audiences }
             if let expiresAt = changes.expiresAt { agent.expiresAt = expiresAt }
             if let teamID = changes.teamID { agent.teamID = teamID }
             agent.updatedAt = time
@@ -104,10 +105,13 @@ public struct AgentService: Sendable {
     }
 
     /// Deactivates the agent: its tokens stop working at once, even after a later reactivation.
+    /// Remembers who did it: an agent deactivating itself may reactivate itself later.
     public func deactivate(id: String, by attribution: Attribution) async throws -> Agent? {
         let time = now()
         let horizon = tokenHorizon(time)
+        let source: Deactivation = attribution.actor == .agent(id) ? .selfService : .administrator
         guard let agent = try await storage.updateAgent(id: id, { agent in
+            if agent.isActive || source == .administrator { agent.deactivatedBy = source }
             agent.isActive = false
             agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]
             agent.updatedAt = time
@@ -117,10 +121,15 @@ public struct AgentService: Sendable {
         return agent
     }
 
+    /// Reactivates the agent. The agent itself may only undo its own deactivation
+    /// (``ReactivationRefused`` otherwise); an administrator's stays until an administrator lifts it.
     public func reactivate(id: String, by attribution: Attribution) async throws -> Agent? {
         let time = now()
+        let bySelf = attribution.actor == .agent(id)
         guard let agent = try await storage.updateAgent(id: id, { agent in
+            if bySelf, !agent.isActive, agent.deactivatedBy != .selfService { throw ReactivationRefused() }
             agent.isActive = true
+            agent.deactivatedBy = nil
             agent.updatedAt = time
         }) else { return nil }
         await publish("agent.reactivated", agent, attribution)
@@ -144,4 +153,9 @@ public struct AgentService: Sendable {
             type: type, time: now(), actor: attribution.actor, target: .agent(agent.id), organizationID: agent.organizationID,
             teamID: agent.teamID, data: data, origin: attribution.origin))
     }
+}
+
+/// An agent tried to lift a deactivation an administrator made.
+public struct ReactivationRefused: Error, Sendable, CustomStringConvertible {
+    public var description: String { "an administrator deactivated this agent; only an administrator can reactivate it" }
 }

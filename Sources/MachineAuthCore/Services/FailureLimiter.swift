@@ -1,50 +1,89 @@
 import Foundation
 import Synchronization
 
-/// Counts failures per key (a client id, an address, an e-mail) in a fixed window and
-/// says how long a key must wait once it reached the limit.
+/// Slows down guessing: counts failed attempts per key within a window and, once a key has
+/// used its allowance, makes it wait — 1 s, then twice as long after each further failure,
+/// up to ``maxDelay``. Keys pair the target with the address (``FailureKeys``), so nobody can
+/// lock a client or an administrator out by failing in their name from somewhere else.
 public final class FailureLimiter: Sendable {
-    struct Window {
-        var start: Date
+    struct Entry {
+        var windowStart: Date
         var failures: Int
+        var blockedUntil: Date?
     }
+
+    /// The longest wait one key is given.
+    public static let maxDelay: TimeInterval = 900
 
     private let limit: Int
     private let window: TimeInterval
-    private let windows = Mutex<[String: Window]>([:])
+    private let entries = Mutex<[String: Entry]>([:])
 
+    /// `limit`: failures a key may have within `window` before it waits.
     public init(limit: Int, window: TimeInterval) {
-        self.limit = limit
-        self.window = window
+        self.limit = max(1, limit)
+        self.window = max(1, window)
     }
 
-    /// Seconds to wait before `key` may try again, or `nil` when it may try now.
-    public func retryAfter(_ key: String, at now: Date) -> Int? {
-        windows.withLock { windows in
-            guard let current = windows[key] else { return nil }
-            let end = current.start.addingTimeInterval(window)
-            if end <= now {
-                windows[key] = nil
-                return nil
-            }
-            return current.failures >= limit ? max(1, Int(end.timeIntervalSince(now).rounded(.up))) : nil
+    /// Seconds to wait before trying again under `keys`, or `nil` when an attempt may be made now.
+    public func retryAfter(_ keys: FailureKeys, at now: Date) -> Int? {
+        entries.withLock { entries in
+            keys.names.compactMap { name -> Int? in
+                guard let until = entries[name]?.blockedUntil, until > now else { return nil }
+                return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+            }.max()
         }
     }
 
-    public func recordFailure(_ key: String, at now: Date) {
-        windows.withLock { windows in
-            if let current = windows[key], current.start.addingTimeInterval(window) > now {
-                windows[key]?.failures += 1
-            } else {
-                windows[key] = Window(start: now, failures: 1)
+    public func recordFailure(_ keys: FailureKeys, at now: Date) {
+        entries.withLock { entries in
+            for (name, factor) in keys.entries {
+                var entry = entries[name] ?? Entry(windowStart: now, failures: 0)
+                if entry.windowStart.addingTimeInterval(window) <= now, (entry.blockedUntil ?? now) <= now {
+                    entry = Entry(windowStart: now, failures: 0)
+                }
+                entry.failures += 1
+                let excess = entry.failures - limit * factor
+                if excess >= 0 {
+                    let delay = min(Self.maxDelay, Double(1 << min(excess, 20)))
+                    entry.blockedUntil = now.addingTimeInterval(delay)
+                }
+                entries[name] = entry
             }
-            if windows.count > 100_000 {
-                windows = windows.filter { $0.value.start.addingTimeInterval(self.window) > now }
+            if entries.count > 100_000 {
+                entries = entries.filter { $0.value.windowStart.addingTimeInterval(window) > now || ($0.value.blockedUntil ?? now) > now }
             }
         }
     }
 
-    public func reset(_ key: String) {
-        windows.withLock { $0[key] = nil }
+    /// A successful attempt forgets the failures of its most specific key (the target at this address).
+    public func recordSuccess(_ keys: FailureKeys) {
+        guard let first = keys.names.first else { return }
+        entries.withLock { $0[first] = nil }
+    }
+}
+
+/// What one attempt counts against: the target at the caller's address (the allowance), and
+/// the address alone with five times the allowance, so one address cannot spray many targets.
+public struct FailureKeys: Sendable, Hashable {
+    /// Key name and multiple of the limiter's allowance, most specific first. Names begin with the
+    /// address (which has no spaces), so no client id or e-mail can collide with another key.
+    public let entries: [(String, Int)]
+
+    public var names: [String] { entries.map(\.0) }
+
+    public static func == (lhs: FailureKeys, rhs: FailureKeys) -> Bool { lhs.names == rhs.names }
+    public func hash(into hasher: inout Hasher) { hasher.combine(names) }
+
+    /// An OAuth client authenticating from `address` (the client may be unknown).
+    public static func client(_ clientID: String?, address: String?) -> FailureKeys {
+        let place = address ?? "-"
+        return FailureKeys(entries: [("\(place) client \(clientID ?? "")", 1), ("\(place) clients", 5)])
+    }
+
+    /// An administrator signing in from `address`.
+    public static func login(email: String, address: String?) -> FailureKeys {
+        let place = address ?? "-"
+        return FailureKeys(entries: [("\(place) login \(email.lowercased())", 1), ("\(place) logins", 5)])
     }
 }

@@ -2,9 +2,14 @@ import Foundation
 
 /// RFC 3339 timestamps in UTC with milliseconds (`2026-11-22T19:30:00.123Z`), formatted by
 /// arithmetic rather than a locale-aware formatter: stores write thousands per second.
+/// Dates outside years 1–9999 (which RFC 3339 cannot write) are clamped, never trapped on.
 public enum TimestampFormat {
-    public static func string(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    /// 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z, in seconds since 1970.
+    static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
+    public static func string(_ date: Date, milliseconds withMilliseconds: Bool = true) -> String {
+        let since1970 = date.timeIntervalSince1970.isNaN ? 0 : date.timeIntervalSince1970.clamped(to: representable)
+        let totalMilliseconds = Int64((since1970 * 1000).rounded(.down))
         var days = totalMilliseconds >= 0 ? totalMilliseconds / 86_400_000 : (totalMilliseconds - 86_399_999) / 86_400_000
         let milliseconds = totalMilliseconds - days * 86_400_000
         // Howard Hinnant's civil_from_days.
@@ -22,6 +27,13 @@ public enum TimestampFormat {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(milliseconds % 1000, 3))Z"
+        let fraction = withMilliseconds ? ".\(pad(milliseconds % 1000, 3))" : ""
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))\(fraction)Z"
+    }
+
+    /// For `JSONEncoder`: every stored date with milliseconds, so ordering and token cutoffs survive a reload.
+    public static let encodingStrategy = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(string(date))
     }
 }

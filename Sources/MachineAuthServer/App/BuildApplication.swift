@@ -5,7 +5,8 @@ import MachineAuthCore
 import NIOCore
 
 /// Builds the HTTP application for a started runtime: middleware in order (request context,
-/// errors, HTTPS policy, CORS, body limit), then every route group.
+/// errors, HTTPS policy, CORS, body limit), then every route of ``RouteTable``, each behind its
+/// access rule.
 ///
 /// Tests run it in-process with `app.test(.router)`; `serve` runs it with ``MachineAuthServer``.
 public func buildApplication(
@@ -20,19 +21,20 @@ public func buildApplication(
     }
     if !settings.allowedOrigins.isEmpty { router.add(middleware: CORSPolicyMiddleware(allowedOrigins: settings.allowedOrigins)) }
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-    HealthRoutes(runtime: runtime).register(on: router)
-    OAuthRoutes(runtime: runtime).register(on: router)
-    DiscoveryRoutes(runtime: runtime).register(on: router)
-    AdminAuthRoutes(runtime: runtime).register(on: router)
-    SelfServiceRoutes(runtime: runtime).register(on: router)
-    AgentRoutes(runtime: runtime).register(on: router)
-    OrganizationRoutes(runtime: runtime).register(on: router)
-    UserRoutes(runtime: runtime).register(on: router)
-    AuditRoutes(runtime: runtime).register(on: router)
-    OperationsRoutes(runtime: runtime).register(on: router)
-    GatewayRoutes(runtime: runtime).register(on: router)
-    WebhookRoutes(runtime: runtime).register(on: router)
-
+    let routes = RouteRegistrar(router: router, gate: AccessGate(runtime: runtime))
+    HealthRoutes(runtime: runtime).register(on: routes)
+    OAuthRoutes(runtime: runtime).register(on: routes)
+    DiscoveryRoutes(runtime: runtime).register(on: routes)
+    AdminAuthRoutes(runtime: runtime).register(on: routes)
+    SelfServiceRoutes(runtime: runtime).register(on: routes)
+    AgentRoutes(runtime: runtime).register(on: routes)
+    OrganizationRoutes(runtime: runtime).register(on: routes)
+    UserRoutes(runtime: runtime).register(on: routes)
+    AuditRoutes(runtime: runtime).register(on: routes)
+    OperationsRoutes(runtime: runtime).register(on: routes)
+    GatewayRoutes(runtime: runtime).register(on: routes)
+    WebhookRoutes(runtime: runtime).register(on: routes)
+    routes.requireComplete()
     var logger = runtime.logger
     logger[metadataKey: "component"] = "http"
     return Application(

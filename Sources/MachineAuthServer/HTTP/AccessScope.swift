@@ -1,36 +1,41 @@
 import Hummingbird
 import MachineAuthCore
 
-/// What an API caller may see and change. The instance owner sees everything; an
-/// organization admin only its organizations; a viewer reads only; an API key acts for its
-/// organization. Anything outside the scope answers 404, so ids do not leak.
+/// The authenticated caller of an API request, its ``Role`` in the authorization table, and
+/// which organizations it reaches. The instance owner reaches everything; an organization
+/// administrator or viewer only its organizations; an API key its own; an agent only itself.
+/// Anything outside answers 404, so ids do not leak.
 struct AccessScope: Sendable {
+    var caller: Caller
+    var role: Role
     /// `nil`: every organization (and agents without one).
     var organizations: Set<String>?
-    var canWrite: Bool
-    var caller: Caller
-    var isOwner: Bool
     /// The organization an administrator works in (`switch-org`), used when a list names none.
     var currentOrganization: String?
 
-    /// Resolves the scope of a caller; agents are refused (403). Memberships and roles are
-    /// read from storage on every request, so changes apply at once.
-    static func resolve(_ caller: Caller, storage: any Storage) async throws -> AccessScope {
+    var isOwner: Bool { role == .owner }
+
+    /// Resolves the caller's role and reach. Memberships, roles and passwords are read from
+    /// storage on every request, so changes apply at once.
+    static func resolve(_ caller: Caller, runtime: MachineAuthRuntime) async throws -> AccessScope {
         switch caller {
         case .admin(let session) where session.isOwner:
-            return AccessScope(organizations: nil, canWrite: true, caller: caller, isOwner: true, currentOrganization: session.organizationID)
+            return AccessScope(caller: caller, role: .owner, organizations: nil, currentOrganization: session.organizationID)
         case .admin(let session):
-            guard let user = try await storage.user(id: session.userID) else {
+            guard let user = try await runtime.storage.user(id: session.userID), user.role != .owner else {
                 throw OAuthError.invalidToken("the administrator account no longer exists")
             }
+            guard ConstantTime.equals(session.passwordVersion, runtime.adminSessions.passwordVersion(of: user)) else {
+                throw OAuthError.invalidToken("the password changed since this session began; sign in again")
+            }
             let current = session.organizationID.flatMap { user.organizationIDs.contains($0) ? $0 : nil } ?? user.organizationIDs.first
-            return AccessScope(organizations: Set(user.organizationIDs), canWrite: user.role != .viewer, caller: caller, isOwner: false,
-                               currentOrganization: current)
+            return AccessScope(caller: caller, role: user.role == .viewer ? .viewer : .administrator,
+                               organizations: Set(user.organizationIDs), currentOrganization: current)
         case .apiKey(let key):
-            return AccessScope(organizations: [key.organizationID], canWrite: true, caller: caller, isOwner: false,
-                               currentOrganization: key.organizationID)
-        case .agent:
-            throw APIError.forbidden("this operation requires an administrator or an organization API key")
+            return AccessScope(caller: caller, role: .apiKey, organizations: [key.organizationID], currentOrganization: key.organizationID)
+        case .agent(let token):
+            return AccessScope(caller: caller, role: .agent, organizations: Set(token.agent.organizationID.map { [$0] } ?? []),
+                               currentOrganization: token.agent.organizationID)
         }
     }
 
@@ -39,30 +44,25 @@ struct AccessScope: Sendable {
         return organization.map(organizations.contains) ?? false
     }
 
-    func requireWrite() throws {
-        guard canWrite else { throw APIError.forbidden("a viewer cannot change anything") }
+    /// The agent's own validated token (routes whose access is ``Access/agentToken``).
+    var agentToken: ValidatedAccessToken? {
+        if case .agent(let token) = caller { return token }
+        return nil
     }
 
-    func requireOwner() throws {
-        guard isOwner else { throw APIError.forbidden("only the instance owner can do this") }
-    }
-
-    /// Administrators only (owner, admin, viewer): API keys may not manage organizations or keys.
-    func requireAdministrator() throws {
-        if case .apiKey = caller { throw APIError.forbidden("an API key cannot do this; sign in as an administrator") }
-    }
-
-    var isAPIKey: Bool {
-        if case .apiKey = caller { return true }
-        return false
+    /// The administrator's session, for any role but API keys and agents.
+    var session: AdminSession? {
+        if case .admin(let session) = caller { return session }
+        return nil
     }
 
     var attributionActor: EventActor { caller.actor }
 }
 
-extension Authentication {
-    /// The caller's access scope (401 without credentials, 403 for agents).
-    func scope(_ request: Request, context: AppRequestContext) async throws -> AccessScope {
-        try await AccessScope.resolve(try await requireCaller(request, context: context), storage: runtime.storage)
+extension AppRequestContext {
+    /// The caller admitted by the route's access rule (set before the handler runs).
+    func scope() throws -> AccessScope {
+        guard let identity else { throw OAuthError.missingCredentials }
+        return identity
     }
 }

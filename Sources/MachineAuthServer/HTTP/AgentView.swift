@@ -12,6 +12,8 @@ enum AgentView {
             "tags": .array(agent.tags.map(JSONValue.string)), "metadata": .object(agent.metadata.mapValues(JSONValue.string)),
             "client_id": .string(agent.clientID), "scopes": .array(agent.scopes.map(JSONValue.string)),
             "grant_types": .array(agent.grantTypes.map(JSONValue.string)),
+            "allowed_audiences": .array(agent.allowedAudiences.map(JSONValue.string)),
+            "deactivated_by": agent.isActive ? .null : .string((agent.deactivatedBy ?? .administrator).rawValue),
             "status": .string(agent.status(at: now).rawValue), "is_active": .bool(agent.isActive),
             "organization_id": agent.organizationID.map(JSONValue.string) ?? .null, "team_id": agent.teamID.map(JSONValue.string) ?? .null,
             "created_at": timestamp(agent.createdAt), "updated_at": timestamp(agent.updatedAt),
@@ -27,6 +29,6 @@ enum AgentView {
 
     /// RFC 3339 UTC with seconds.
     static func timestamp(_ date: Date) -> JSONValue {
-        .string(date.formatted(.iso8601))
+        .string(TimestampFormat.string(date, milliseconds: false))
     }
 }

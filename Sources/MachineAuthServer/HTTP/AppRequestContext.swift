@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var scheme: String = "http"
     /// The request id (from `X-Request-Id`, or generated), also in every log line of the request.
     public var requestID: String = ""
+    /// The caller, once the route's access rule admitted it (``AccessGate``).
+    var identity: AccessScope?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

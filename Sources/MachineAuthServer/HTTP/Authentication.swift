@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import MachineAuthCore
 
@@ -18,29 +19,48 @@ enum Caller: Sendable {
     }
 }
 
+/// A bearer credential and where the request carried it.
+struct PresentedCredential: Sendable {
+    enum Source: Sendable {
+        /// `Authorization: Bearer`.
+        case authorization
+        /// `X-API-Key`.
+        case apiKeyHeader
+        /// The admin session cookie: unsafe requests must also carry the CSRF token.
+        case cookie
+    }
+
+    var value: String
+    var source: Source
+}
+
 /// Resolves callers from bearer credentials, and OAuth clients through the authenticator
-/// stages with per-client and per-address rate limiting of failures.
+/// stages with per-(client, address) rate limiting of failures.
 struct Authentication: Sendable {
     static let adminCookie = "machineauth_admin"
+    /// Readable by the dashboard's script (not HttpOnly); unsafe cookie-authenticated requests
+    /// send its value in ``csrfHeader``.
+    static let csrfCookie = "machineauth_csrf"
+    static let csrfHeader = HTTPField.Name.xCSRFToken
     let runtime: MachineAuthRuntime
 
     /// The bearer credential: `Authorization: Bearer`, `X-API-Key`, or the admin session cookie.
-    func bearer(_ request: Request) -> String? {
+    func presented(_ request: Request) -> PresentedCredential? {
         if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
-            return header.dropFirst(7).trimmingASCIIWhitespace
+            return PresentedCredential(value: header.dropFirst(7).trimmingASCIIWhitespace, source: .authorization)
         }
-        if let key = request.headers[.xAPIKey], !key.isEmpty { return key }
-        return request.cookies[Self.adminCookie]?.value
+        if let key = request.headers[.xAPIKey], !key.isEmpty { return PresentedCredential(value: key, source: .apiKeyHeader) }
+        return request.cookies[Self.adminCookie].map { PresentedCredential(value: $0.value, source: .cookie) }
     }
 
-    /// The caller, or `nil` when the request carries no bearer credential. Invalid credentials throw 401.
-    func caller(_ request: Request, context: AppRequestContext) async throws -> Caller? {
-        guard let credential = bearer(request) else { return nil }
-        return try await caller(request, context: context, credential: credential)
+    func bearer(_ request: Request) -> String? {
+        presented(request)?.value
     }
 
-    /// The caller a given credential stands for.
-    func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller? {
+    /// The caller a credential stands for; invalid credentials throw 401. Agent tokens must be
+    /// meant for this server (`aud` includes the issuer): a token minted for another resource
+    /// is not a key to MachineAuth's own API.
+    func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller {
         if credential.hasPrefix("sk_") {
             let presentation = CredentialPresentation(
                 purpose: .apiAccess, authorization: "Bearer \(credential)", remoteAddress: context.clientAddress)
@@ -51,49 +71,41 @@ struct Authentication: Sendable {
         }
         do {
             if let session = try runtime.adminSessions.validate(credential) { return .admin(session) }
-            return .agent(try await runtime.validator.validate(credential))
+            return .agent(try await runtime.validator.validate(credential, audience: runtime.settings.server.issuer))
         } catch let rejection as TokenRejection {
             throw OAuthError.invalidToken(rejection.message)
         }
     }
 
-    /// The caller; 401 with a Bearer challenge when there is none.
-    func requireCaller(_ request: Request, context: AppRequestContext) async throws -> Caller {
-        guard let caller = try await caller(request, context: context) else { throw OAuthError.missingCredentials }
-        return caller
+    /// The caller of the request, or `nil` when it carries no bearer credential.
+    func caller(_ request: Request, context: AppRequestContext) async throws -> Caller? {
+        guard let credential = bearer(request) else { return nil }
+        return try await caller(request, context: context, credential: credential)
     }
 
-    /// An administrator (or, when `allowAPIKey`, an organization API key); agents get 403.
-    func requireAdmin(_ request: Request, context: AppRequestContext) async throws -> AdminSession {
-        switch try await requireCaller(request, context: context) {
-        case .admin(let session): return session
-        case .apiKey, .agent: throw APIError.forbidden("this operation requires an administrator")
-        }
-    }
-
-    /// An agent presenting its own access token.
-    func requireAgent(_ request: Request, context: AppRequestContext) async throws -> ValidatedAccessToken {
-        switch try await requireCaller(request, context: context) {
-        case .agent(let token): return token
-        case .admin, .apiKey: throw APIError.forbidden("this operation requires the agent's own access token")
-        }
-    }
-
-    /// Authenticates an OAuth client with the configured stages; `nil` when it sent no client credentials.
-    func authenticateClient(_ request: Request, context: AppRequestContext, parameters: RequestParameters) async throws -> AgentPrincipal? {
-        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
+    /// Authenticates an OAuth client with the configured stages; `nil` when it sent no client
+    /// credentials. Failures count against (client, address) and the address; a client's own
+    /// requests from its own address are never slowed by someone else's guesses.
+    func authenticateClient(
+        _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose = .clientAuthentication
+    ) async throws -> AgentPrincipal? {
+        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: purpose)
         let time = runtime.now()
-        let keys = limiterKeys(presentation)
-        if let wait = keys.compactMap({ runtime.clientFailures.retryAfter($0, at: time) }).max() {
+        let keys = FailureKeys.client(presentation.parameters["client_id"] ?? basicClientID(presentation.authorization),
+                                      address: presentation.remoteAddress)
+        if let wait = runtime.clientFailures.retryAfter(keys, at: time) {
             throw OAuthError.slowDown(retryAfter: wait)
         }
         do {
-            for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(.clientAuthentication) {
-                if case .agent(let principal) = try await authenticator.authenticate(presentation) { return principal }
+            for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(purpose) {
+                if case .agent(let principal) = try await authenticator.authenticate(presentation) {
+                    runtime.clientFailures.recordSuccess(keys)
+                    return principal
+                }
             }
             return nil
         } catch let error as OAuthError where error.code == "invalid_client" {
-            for key in keys { runtime.clientFailures.recordFailure(key, at: time) }
+            runtime.clientFailures.recordFailure(keys, at: time)
             if let clientID = error.clientID, let agent = try? await runtime.storage.agent(clientID: clientID) {
                 runtime.usage.record(agent.id, UsageDelta(failures: 1))
             }
@@ -103,14 +115,6 @@ struct Authentication: Sendable {
                 origin: context.origin(request)))
             throw error
         }
-    }
-
-    private func limiterKeys(_ presentation: CredentialPresentation) -> [String] {
-        var keys = ["address:\(presentation.remoteAddress ?? "-")"]
-        if let clientID = presentation.parameters["client_id"] ?? basicClientID(presentation.authorization) {
-            keys.append("client:\(clientID)")
-        }
-        return keys
     }
 
     private func basicClientID(_ authorization: String?) -> String? {

@@ -11,4 +11,5 @@ extension HTTPField.Name {
     static let xOriginalMethod = Self("X-Original-Method")!
     static let xAPIKey = Self("X-API-Key")!
     static let pragma = Self("Pragma")!
+    static let xCSRFToken = Self("X-CSRF-Token")!
 }

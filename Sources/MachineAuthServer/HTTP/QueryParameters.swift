@@ -10,26 +10,35 @@ struct QueryParameters {
         request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func int(_ name: String, default fallback: Int) throws -> Int {
+    /// A whole number within `range` (400 naming the parameter otherwise).
+    func int(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
         guard let text = string(name) else { return fallback }
-        guard let value = Int(text) else { throw APIError.invalidField(name, "must be a whole number") }
-        return value
+        do {
+            return try WholeNumber.parse(text, in: range)
+        } catch {
+            throw APIError.invalidField(name, error.description)
+        }
     }
 
     func date(_ name: String) throws -> Date? {
         guard let text = string(name) else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-        throw APIError.invalidField(name, "must be an RFC 3339 timestamp")
+        guard let date = RFC3339.parse(text) else { throw APIError.invalidField(name, "must be an RFC 3339 timestamp") }
+        return date
     }
 
-    /// `page` (from 1) and `limit` (1–500, default 20).
+    /// `true` or `false` (400 for anything else).
+    func bool(_ name: String) throws -> Bool? {
+        switch string(name) {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        default: throw APIError.invalidField(name, "must be true or false")
+        }
+    }
+
+    /// `page` (1–1,000,000, default 1) and `limit` (1–500, default 20).
     func page() throws -> PageRequest {
-        let page = try int("page", default: 1)
-        let limit = try int("limit", default: 20)
-        guard page >= 1 else { throw APIError.invalidField("page", "must be 1 or more") }
-        guard (1...500).contains(limit) else { throw APIError.invalidField("limit", "must be between 1 and 500") }
-        return PageRequest(page: page, limit: limit)
+        PageRequest(page: try int("page", in: InputLimits.page, default: 1), limit: try int("limit", in: InputLimits.pageSize, default: 20))
     }
 }
 

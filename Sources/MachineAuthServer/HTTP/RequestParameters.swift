@@ -30,33 +30,34 @@ public struct RequestParameters: Sendable {
         values.compactMapValues(\.first)
     }
 
-    /// Reads and parses the body of `request`, up to `maxBytes`.
+    /// Reads and parses the body of `request`, up to `maxBytes` (413 beyond).
     public static func read(_ request: Request, maxBytes: Int) async throws -> RequestParameters {
-        let buffer = try await request.body.collect(upTo: maxBytes)
-        let bytes = Data(buffer: buffer)
+        let bytes = try await RequestBody.collect(request, maxBytes: maxBytes)
         guard !bytes.isEmpty else { return RequestParameters() }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        if contentType.hasPrefix("application/json") {
+        let contentType = request.headers[.contentType].map(RequestBody.mediaType) ?? ""
+        if contentType == "application/json" {
             return try json(bytes)
         }
-        guard contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") else {
+        guard contentType.isEmpty || contentType == "application/x-www-form-urlencoded" else {
             throw OAuthError.invalidRequest("unsupported content type \"\(contentType)\"; send application/x-www-form-urlencoded or application/json")
         }
-        return form(Array(bytes))
+        return try form(Array(bytes))
     }
 
-    /// Parses `a=1&b=2`, decoding `+` and percent escapes; pairs that do not decode are skipped.
-    public static func form(_ text: String) -> RequestParameters {
-        form(Array(text.utf8))
+    /// Parses `a=1&b=2`, decoding `+` and percent escapes; a bad escape or invalid UTF-8 is `invalid_request`.
+    public static func form(_ text: String) throws(OAuthError) -> RequestParameters {
+        try form(Array(text.utf8))
     }
 
     /// Parses form bytes (byte-wise: tokens in forms are long, and `Character` splitting is slow).
-    static func form(_ bytes: [UInt8]) -> RequestParameters {
+    static func form(_ bytes: [UInt8]) throws(OAuthError) -> RequestParameters {
         var values: [String: [String]] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
-            guard let name = decodeComponent(pair[..<(equals ?? pair.endIndex)]), !name.isEmpty else { continue }
-            let value = equals.map { decodeComponent(pair[pair.index(after: $0)...]) ?? "" } ?? ""
+            guard let name = decodeComponent(pair[..<(equals ?? pair.endIndex)]),
+                let value = equals.map({ decodeComponent(pair[pair.index(after: $0)...]) }) ?? ""
+            else { throw OAuthError.invalidRequest("the form body has a malformed percent escape or invalid UTF-8") }
+            guard !name.isEmpty else { continue }
             values[name, default: []].append(value)
         }
         return RequestParameters(values)

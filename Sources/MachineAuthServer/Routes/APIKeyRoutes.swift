@@ -1,25 +1,24 @@
 import Hummingbird
 import MachineAuthCore
 
-/// `/api/organizations/{id}/api-keys` and `/api-keys/{key_id}`. Keys are made and revoked by
-/// administrators only; the `sk_…` value is returned once.
+/// `/api/organizations/{id}/api-keys` and `/api-keys/{key_id}`. Keys are listed, made and
+/// revoked by administrators only; the `sk_…` value is returned once.
 struct APIKeyRoutes: Sendable {
     let runtime: MachineAuthRuntime
     let organizations: OrganizationRoutes
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/api/organizations/{id}/api-keys") { request, context in
             let (_, organization) = try await organizations.visible(request, context)
             let keys = try await runtime.storage.listAPIKeys(organizationID: organization.id)
             return JSONResponse.value(["api_keys": .array(keys.map { TenancyView.apiKey($0, now: runtime.now()) })])
         }
         router.post("/api/organizations/{id}/api-keys") { request, context in
-            let (scope, organization) = try await organizations.visible(request, context, write: true)
-            try scope.requireAdministrator()
-            let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+            let (scope, organization) = try await organizations.visible(request, context)
+            let body = try await JSONBody.read(request, schema: RequestSchemas.createAPIKey, maxBytes: runtime.settings.server.maxBodyBytes)
             let (key, secret) = try await runtime.tenants.createAPIKey(
-                organizationID: organization.id, name: try body.string("name", required: true) ?? "",
-                expiresIn: try body.int("expires_in"), by: organizations.attribution(scope, request, context))
+                organizationID: organization.id, name: body.requiredString("name"), expiresIn: nil,
+                expiresAt: try body.expiry(now: runtime.now()) ?? nil, by: organizations.attribution(scope, request, context))
             return JSONResponse.value(
                 [
                     "api_key": TenancyView.apiKey(key, now: runtime.now()), "key": .string(secret),
@@ -27,8 +26,7 @@ struct APIKeyRoutes: Sendable {
                 ], status: .created, headers: .noStore)
         }
         router.delete("/api/organizations/{id}/api-keys/{key_id}") { request, context in
-            let (scope, organization) = try await organizations.visible(request, context, write: true)
-            try scope.requireAdministrator()
+            let (scope, organization) = try await organizations.visible(request, context)
             let keyID = try context.parameters.require("key_id")
             guard try await runtime.storage.listAPIKeys(organizationID: organization.id).contains(where: { $0.id == keyID }),
                 let key = try await runtime.tenants.revokeAPIKey(id: keyID, by: organizations.attribution(scope, request, context))

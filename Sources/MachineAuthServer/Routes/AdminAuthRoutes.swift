@@ -6,7 +6,7 @@ import MachineAuthCore
 struct AdminAuthRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.post("/api/auth/login") { request, context in try await login(request, context: context) }
         router.post("/api/auth/logout") { request, context in try await logout(request, context: context) }
         router.get("/api/auth/me") { request, context in try await me(request, context) }
@@ -15,9 +15,8 @@ struct AdminAuthRoutes: Sendable {
     }
 
     private func me(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let authentication = Authentication(runtime: runtime)
-        let session = try await authentication.requireAdmin(request, context: context)
-        let scope = try await AccessScope.resolve(.admin(session), storage: runtime.storage)
+        let scope = try context.scope()
+        guard let session = scope.session else { throw APIError.forbidden("this operation requires an administrator session") }
         let organizations = try await runtime.storage.listOrganizations(ids: scope.organizations, page: PageRequest(page: 1, limit: 500))
         return JSONResponse.value([
             "user": user(session), "expires_at": AgentView.timestamp(session.expiresAt),
@@ -28,16 +27,16 @@ struct AdminAuthRoutes: Sendable {
 
     /// Issues a new session working in another organization the administrator belongs to.
     private func switchOrganization(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let session = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
-        let scope = try await AccessScope.resolve(.admin(session), storage: runtime.storage)
-        let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-        guard let organizationID = try parameters.single("organization_id") ?? parameters.single("org_id"), !organizationID.isEmpty else {
+        let scope = try context.scope()
+        guard let session = scope.session else { throw APIError.forbidden("this operation requires an administrator session") }
+        let body = try await JSONBody.read(request, schema: RequestSchemas.switchOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
+        guard let organizationID = body.string("organization_id") ?? body.string("org_id"), !organizationID.isEmpty else {
             throw APIError.invalidField("organization_id", "is required")
         }
         guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
             throw APIError.notFound("organization")
         }
-        let next = try runtime.adminSessions.issue(email: session.email, role: session.role, userID: session.userID, organizationID: organizationID)
+        let next = try runtime.adminSessions.reissue(session, organizationID: organizationID)
         return sessionResponse(next, context: context)
     }
 
@@ -46,21 +45,23 @@ struct AdminAuthRoutes: Sendable {
         guard runtime.settings.admin.allowSignup else {
             throw APIError(.forbidden, code: "signup_disabled", "sign-up is disabled on this server (admin.allow_signup)")
         }
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let email = try FieldRules.email(try body.string("email", required: true) ?? "")
-        let password = try FieldRules.password(try body.string("password", required: true) ?? "")
-        let organizationName = try body.string("organization_name", required: true) ?? ""
-        let slug = try body.string("organization_slug") ?? Self.slugify(organizationName)
+        let body = try await JSONBody.read(request, schema: RequestSchemas.signup, maxBytes: runtime.settings.server.maxBodyBytes)
+        let email = try FieldRules.email(body.requiredString("email"))
+        let password = try FieldRules.password(body.requiredString("password"))
+        let organizationName = body.requiredString("organization_name")
+        let slug = body.string("organization_slug") ?? Self.slugify(organizationName)
         guard try await runtime.storage.user(email: email) == nil, email.lowercased() != runtime.settings.admin.email.lowercased() else {
             throw APIError.conflict("an account with this e-mail exists")
         }
         let attribution = Attribution(actor: .admin(email), origin: context.origin(request))
         let organization = try await runtime.tenants.createOrganization(name: organizationName, slug: slug, ownerEmail: email, by: attribution)
         let account = AdminUser(
-            id: RandomToken.uuid(), email: email, name: try body.string("name") ?? "", passwordHash: try PasswordHasher.hash(password),
+            id: RandomToken.uuid(), email: email, name: body.string("name") ?? "", passwordHash: try PasswordHasher.hash(password),
             role: .admin, organizationIDs: [organization.id], createdAt: runtime.now())
         try await runtime.storage.insertUser(account)
-        let session = try runtime.adminSessions.issue(email: email, role: account.role.rawValue, userID: account.id, organizationID: organization.id)
+        let session = try runtime.adminSessions.issue(
+            email: email, role: account.role.rawValue, userID: account.id, organizationID: organization.id,
+            passwordVersion: runtime.adminSessions.passwordVersion(of: account))
         var response = sessionResponse(session, context: context)
         response.status = .created
         return response
@@ -72,16 +73,23 @@ struct AdminAuthRoutes: Sendable {
         return String(collapsed.prefix(63))
     }
 
+    /// The session as JSON (bearer token and CSRF token) and as cookies: the session itself
+    /// (HttpOnly) and its CSRF token (readable by the dashboard's script).
     private func sessionResponse(_ session: AdminSession, context: AppRequestContext) -> Response {
+        let csrf = runtime.adminSessions.csrfToken(for: session)
         var response = JSONResponse.value(
             [
                 "token": .string(session.token), "token_type": "Bearer", "expires_in": .int(runtime.settings.admin.sessionTTL.seconds),
                 "expires_at": AgentView.timestamp(session.expiresAt), "user": user(session),
-                "current_organization_id": session.organizationID.map(JSONValue.string) ?? .null,
+                "current_organization_id": session.organizationID.map(JSONValue.string) ?? .null, "csrf_token": .string(csrf),
             ], headers: .noStore)
+        let lifetime = runtime.settings.admin.sessionTTL.seconds
         response.setCookie(Cookie(
-            name: Authentication.adminCookie, value: session.token, maxAge: runtime.settings.admin.sessionTTL.seconds, path: "/",
-            secure: context.scheme == "https", httpOnly: true, sameSite: .strict))
+            name: Authentication.adminCookie, value: session.token, maxAge: lifetime, path: "/", secure: context.scheme == "https",
+            httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(
+            name: Authentication.csrfCookie, value: csrf, maxAge: lifetime, path: "/", secure: context.scheme == "https",
+            httpOnly: false, sameSite: .strict))
         return response
     }
 
@@ -90,11 +98,11 @@ struct AdminAuthRoutes: Sendable {
     }
 
     private func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-        guard let email = try parameters.single("email"), !email.isEmpty else { throw APIError.invalidField("email", "is required") }
-        guard let password = try parameters.single("password"), !password.isEmpty else {
-            throw APIError.invalidField("password", "is required")
-        }
+        let body = try await JSONBody.read(request, schema: RequestSchemas.login, maxBytes: runtime.settings.server.maxBodyBytes)
+        let email = body.requiredString("email")
+        let password = body.requiredString("password")
+        guard !email.isEmpty, email.utf8.count <= 254 else { throw APIError.invalidField("email", "must be an e-mail address") }
+        guard !password.isEmpty, password.utf8.count <= 1024 else { throw APIError.invalidField("password", "must be 1 to 1024 characters") }
         let session: AdminSession
         do {
             session = try await runtime.adminSessions.login(email: email, password: password, from: context.clientAddress, users: runtime.storage)
@@ -110,13 +118,14 @@ struct AdminAuthRoutes: Sendable {
     }
 
     private func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
+        guard let session = try context.scope().session else { throw APIError.forbidden("this operation requires an administrator session") }
         let revoked = RevokedAccessToken(jti: session.jti, expiresAt: session.expiresAt)
         try await runtime.storage.revokeAccessToken(revoked)
         runtime.revocations.insert(revoked)
         await publish("admin.logout", email: session.email, outcome: .success, request: request, context: context)
         var response = JSONResponse.value(["message": "signed out"], headers: .noStore)
         response.setCookie(Cookie(name: Authentication.adminCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Authentication.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict))
         return response
     }
 

@@ -8,7 +8,7 @@ struct AgentRoutes: Sendable {
     let runtime: MachineAuthRuntime
     static let secretNotice = "Save this client_secret - it will not be shown again!"
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/api/agents") { request, context in try await list(request, context: context, organizationID: nil) }
         router.post("/api/agents") { request, context in try await create(request, context: context, organizationID: nil) }
         router.get("/api/agents/{id}") { request, context in
@@ -18,21 +18,21 @@ struct AgentRoutes: Sendable {
         router.patch("/api/agents/{id}") { request, context in try await update(request, context: context) }
         router.put("/api/agents/{id}") { request, context in try await update(request, context: context) }
         router.delete("/api/agents/{id}") { request, context in
-            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let (scope, agent) = try await visibleAgent(request, context: context)
             _ = try await runtime.agents.delete(id: agent.id, by: attribution(scope, request, context))
             return JSONResponse.value(["message": "agent deleted", "id": .string(agent.id)])
         }
         router.post("/api/agents/{id}/rotate") { request, context in
-            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let (scope, agent) = try await visibleAgent(request, context: context)
             return try await rotate(agent, request: request, context: context, attribution: attribution(scope, request, context))
         }
         router.post("/api/agents/{id}/deactivate") { request, context in
-            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let (scope, agent) = try await visibleAgent(request, context: context)
             let updated = try await runtime.agents.deactivate(id: agent.id, by: attribution(scope, request, context))
             return try respond(updated, message: "agent deactivated; its tokens no longer work")
         }
         router.post("/api/agents/{id}/reactivate") { request, context in
-            let (scope, agent) = try await visibleAgent(request, context: context, write: true)
+            let (scope, agent) = try await visibleAgent(request, context: context)
             let updated = try await runtime.agents.reactivate(id: agent.id, by: attribution(scope, request, context))
             return try respond(updated, message: "agent reactivated")
         }
@@ -42,18 +42,13 @@ struct AgentRoutes: Sendable {
         AgentView.render(agent, usage: runtime.usage.unflushed(agent.id), now: runtime.now())
     }
 
-    func scope(_ request: Request, _ context: AppRequestContext) async throws -> AccessScope {
-        try await Authentication(runtime: runtime).scope(request, context: context)
-    }
-
     func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
         Attribution(actor: scope.attributionActor, origin: context.origin(request))
     }
 
     /// The agent named by `{id}` when the caller may see it; 404 otherwise (never 403, so ids do not leak).
-    func visibleAgent(_ request: Request, context: AppRequestContext, write: Bool = false) async throws -> (AccessScope, Agent) {
-        let scope = try await scope(request, context)
-        if write { try scope.requireWrite() }
+    func visibleAgent(_ request: Request, context: AppRequestContext) async throws -> (AccessScope, Agent) {
+        let scope = try context.scope()
         let id = try context.parameters.require("id")
         guard let agent = try await runtime.storage.agent(id: id), scope.sees(organization: agent.organizationID) else {
             throw APIError.notFound("agent")
@@ -68,7 +63,7 @@ struct AgentRoutes: Sendable {
 
     /// Lists agents; `organizationID` is set by the organization-scoped route.
     func list(_ request: Request, context: AppRequestContext, organizationID: String?) async throws -> Response {
-        let scope = try await scope(request, context)
+        let scope = try context.scope()
         let query = QueryParameters(request: request)
         var filter = AgentQuery(search: query.string("q"), page: try query.page())
         if let status = query.string("status") {
@@ -92,19 +87,20 @@ struct AgentRoutes: Sendable {
 
     /// Creates an agent; `organizationID` is set by the organization-scoped route.
     func create(_ request: Request, context: AppRequestContext, organizationID: String?) async throws -> Response {
-        let scope = try await scope(request, context)
-        try scope.requireWrite()
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        var draft = AgentDraft(name: try body.string("name", required: true) ?? "")
-        draft.description = try body.string("description") ?? ""
-        draft.tags = try body.strings("tags") ?? []
-        draft.scopes = try body.strings("scopes") ?? []
-        draft.metadata = try body.stringMap("metadata") ?? [:]
-        draft.grantTypes = try body.strings("grant_types")
+        let scope = try context.scope()
+        let schema = organizationID == nil ? RequestSchemas.createAgent : RequestSchemas.createOrganizationAgent
+        let body = try await JSONBody.read(request, schema: schema, maxBytes: runtime.settings.server.maxBodyBytes)
+        var draft = AgentDraft(name: body.requiredString("name"))
+        draft.description = body.string("description") ?? ""
+        draft.tags = body.strings("tags") ?? []
+        draft.scopes = body.strings("scopes") ?? []
+        draft.metadata = body.stringMap("metadata") ?? [:]
+        draft.grantTypes = body.strings("grant_types")
+        draft.allowedAudiences = body.strings("allowed_audiences") ?? []
         draft.expiresAt = try body.expiry(now: runtime.now()) ?? nil
-        draft.organizationID = try organizationID ?? body.string("organization_id")
+        draft.organizationID = organizationID ?? body.string("organization_id")
         if draft.organizationID == nil, scope.organizations != nil { draft.organizationID = scope.currentOrganization }
-        draft.teamID = try body.string("team_id")
+        draft.teamID = body.string("team_id")
         try await checkPlacement(organizationID: draft.organizationID, teamID: draft.teamID, scope: scope)
         let created = try await runtime.agents.create(draft, by: attribution(scope, request, context))
         return JSONResponse.value(
@@ -115,18 +111,19 @@ struct AgentRoutes: Sendable {
     }
 
     private func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (scope, agent) = try await visibleAgent(request, context: context, write: true)
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        let (scope, agent) = try await visibleAgent(request, context: context)
+        let body = try await JSONBody.read(request, schema: RequestSchemas.updateAgent, maxBytes: runtime.settings.server.maxBodyBytes)
         var changes = AgentChanges()
-        changes.name = try body.string("name")
-        changes.description = try body.string("description")
-        changes.tags = try body.strings("tags")
-        changes.scopes = try body.strings("scopes")
-        changes.metadata = try body.stringMap("metadata")
-        changes.grantTypes = try body.strings("grant_types")
+        changes.name = body.string("name")
+        changes.description = body.string("description")
+        changes.tags = body.strings("tags")
+        changes.scopes = body.strings("scopes")
+        changes.metadata = body.stringMap("metadata")
+        changes.grantTypes = body.strings("grant_types")
+        changes.allowedAudiences = body.strings("allowed_audiences")
         changes.expiresAt = try body.expiry(now: runtime.now())
         if body.has("team_id") {
-            let teamID = try body.string("team_id")
+            let teamID = body.string("team_id")
             try await checkPlacement(organizationID: agent.organizationID, teamID: teamID, scope: scope)
             changes.teamID = .some(teamID)
         }
@@ -152,8 +149,8 @@ struct AgentRoutes: Sendable {
 
     /// Rotates the secret; `grace_period_seconds` keeps the old one working for a while.
     func rotate(_ agent: Agent, request: Request, context: AppRequestContext, attribution: Attribution) async throws -> Response {
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-        let grace = try body.int("grace_period_seconds") ?? 0
+        let body = try await JSONBody.read(request, schema: RequestSchemas.rotate, maxBytes: runtime.settings.server.maxBodyBytes)
+        let grace = body.int("grace_period_seconds") ?? 0
         guard let (updated, secret) = try await runtime.agents.rotate(id: agent.id, gracePeriod: grace, by: attribution) else {
             throw APIError.notFound("agent")
         }

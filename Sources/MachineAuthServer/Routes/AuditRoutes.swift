@@ -2,13 +2,14 @@ import Hummingbird
 import MachineAuthCore
 
 /// `GET /api/audit-logs`: filters `agent_id`, `action` (`token.*` for a prefix), `actor`,
-/// `from`, `to`, with `page` and `limit`. An API key sees its organization's records only.
+/// `from`, `to`, with `page` and `limit`. Administrators only; an organization administrator
+/// sees its organizations' records.
 struct AuditRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/api/audit-logs") { request, context in
-            let scope = try await Authentication(runtime: runtime).scope(request, context: context)
+            let scope = try context.scope()
             let query = QueryParameters(request: request)
             var filter = AuditQuery(
                 agentID: query.string("agent_id"), action: query.string("action"), actorID: query.string("actor"),

@@ -8,7 +8,7 @@ import MachineAuthCore
 struct DiscoveryRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/.well-known/jwks.json") { request, _ in try jwks(request) }
         router.get("/.well-known/oauth-authorization-server") { _, _ in try await metadata(openID: false) }
         router.get("/.well-known/openid-configuration") { _, _ in try await metadata(openID: true) }

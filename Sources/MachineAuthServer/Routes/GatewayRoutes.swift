@@ -13,10 +13,10 @@ struct GatewayRoutes: Sendable {
     let runtime: MachineAuthRuntime
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         for method in Self.methods {
-            router.on("/gateway/check", method: method) { request, context in try await check(request, context, suffix: nil) }
-            router.on("/gateway/check/**", method: method) { request, context in
+            router.on(method, "/gateway/check") { request, context in try await check(request, context, suffix: nil) }
+            router.on(method, "/gateway/check/**") { request, context in
                 try await check(request, context, suffix: "/" + context.parameters.getCatchAll().joined(separator: "/"))
             }
         }

@@ -1,16 +1,20 @@
 import Hummingbird
 import MachineAuthCore
 
-/// `GET /`, `GET /health` and `GET /health/ready`.
+/// `GET /`, `GET /health`, `GET /health/ready` and `GET /openapi.json`.
 struct HealthRoutes {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/") { _, _ in
             JSONResponse.value([
                 "service": "MachineAuth", "version": .string(MachineAuthVersion.current),
                 "issuer": .string(runtime.settings.server.issuer),
             ])
+        }
+        let document = OpenAPIDocument.render(issuer: runtime.settings.server.issuer).jsonText
+        router.get("/openapi.json") { _, _ in
+            JSONResponse.text(document, headers: [.cacheControl: "public, max-age=300"])
         }
         router.get("/health") { _, _ in
             JSONResponse.value(["status": "ok", "version": .string(MachineAuthVersion.current)])

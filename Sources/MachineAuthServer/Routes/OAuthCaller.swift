@@ -5,8 +5,8 @@ import MachineAuthCore
 enum OAuthCaller: Sendable {
     /// An agent authenticated with its client credentials: its own tokens.
     case client(Agent)
-    /// An administrator: every token of the organizations it may see (`nil`: all).
-    case admin(AdminSession, organizations: Set<String>?)
+    /// An administrator: every token of the organizations it may see (`nil`: all); viewers only read.
+    case admin(AdminSession, organizations: Set<String>?, viewer: Bool)
     /// An organization API key: tokens of that organization's agents.
     case apiKey(APIKeyPrincipal)
     /// A token introspecting itself (when `allow_self_introspection` is on): tokens of the same agent.
@@ -16,7 +16,7 @@ enum OAuthCaller: Sendable {
     func owns(_ agent: Agent) -> Bool {
         switch self {
         case .client(let client), .selfToken(let client): return client.id == agent.id
-        case .admin(_, let organizations): return organizations.map { agent.organizationID.map($0.contains) ?? false } ?? true
+        case .admin(_, let organizations, _): return organizations.map { agent.organizationID.map($0.contains) ?? false } ?? true
         case .apiKey(let key): return agent.organizationID == key.organizationID
         }
     }
@@ -24,9 +24,15 @@ enum OAuthCaller: Sendable {
     var actor: EventActor {
         switch self {
         case .client(let agent), .selfToken(let agent): return .agent(agent.id)
-        case .admin(let session, _): return .admin(session.email)
+        case .admin(let session, _, _): return .admin(session.email)
         case .apiKey(let key): return .apiKey(key.keyID)
         }
+    }
+
+    /// Whether the caller may revoke tokens (viewers change nothing).
+    var mayRevoke: Bool {
+        if case .admin(_, _, let viewer) = self { return !viewer }
+        return true
     }
 
     /// Client credentials, an admin token, an API key, or (if allowed) the agent's own token.
@@ -45,7 +51,8 @@ enum OAuthCaller: Sendable {
         }
         switch caller {
         case .admin(let session):
-            return .admin(session, organizations: try await AccessScope.resolve(.admin(session), storage: runtime.storage).organizations)
+            let scope = try await AccessScope.resolve(.admin(session), runtime: runtime)
+            return .admin(session, organizations: scope.organizations, viewer: scope.role == .viewer)
         case .apiKey(let key): return .apiKey(key)
         case .agent(let token) where allowSelf: return .selfToken(token.agent)
         case .agent:

@@ -5,7 +5,7 @@ import MachineAuthCore
 struct OAuthRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         let token = TokenEndpoint(runtime: runtime)
         router.post("/oauth/token") { request, context in try await token.handle(request, context: context) }
         router.post("/oauth/refresh") { request, context in try await token.handle(request, context: context) }
@@ -19,7 +19,7 @@ struct OAuthRoutes: Sendable {
 
     /// The profile of the agent whose access token is presented.
     private func userinfo(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let token = try await Authentication(runtime: runtime).requireAgent(request, context: context)
+        guard let token = try context.scope().agentToken else { throw APIError.forbidden("this operation requires the agent's own access token") }
         let agent = token.agent
         var profile: [String: JSONValue] = [
             "sub": .string(agent.clientID), "client_id": .string(agent.clientID), "agent_id": .string(agent.id),

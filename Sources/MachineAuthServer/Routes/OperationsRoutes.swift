@@ -7,14 +7,13 @@ import MachineAuthCore
 struct OperationsRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: runtime.metricsRegistry.emitToString())))
         }
-        router.get("/api/stats") { request, context in
-            _ = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
+        router.get("/api/stats") { _, _ in
             let stats = try await runtime.storage.agentStatistics()
             return JSONResponse.value([
                 "agents": [
@@ -30,16 +29,14 @@ struct OperationsRoutes: Sendable {
                 "version": .string(MachineAuthVersion.current),
             ])
         }
-        router.get("/api/keys") { request, context in
-            _ = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
-            return JSONResponse.value(try await keyList())
+        router.get("/api/keys") { _, _ in
+            JSONResponse.value(try await keyList())
         }
         router.post("/api/keys/rotate") { request, context in
-            let session = try await Authentication(runtime: runtime).requireAdmin(request, context: context)
-            guard session.role == "owner" else { throw APIError.forbidden("only the instance owner can rotate signing keys") }
+            let scope = try context.scope()
             let kid = try await runtime.keyRing.rotate(now: runtime.now())
             await runtime.events.publish(DomainEvent(
-                type: "keys.rotated", time: runtime.now(), actor: .admin(session.email), data: ["kid": .string(kid)],
+                type: "keys.rotated", time: runtime.now(), actor: scope.attributionActor, data: ["kid": .string(kid)],
                 origin: context.origin(request)))
             var list = try await keyList()
             if case .object(var fields) = list {

@@ -8,7 +8,7 @@ struct OrganizationRoutes: Sendable {
     let runtime: MachineAuthRuntime
     var agents: AgentRoutes { AgentRoutes(runtime: runtime) }
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/api/organizations") { request, context in try await list(request, context) }
         router.post("/api/organizations") { request, context in try await create(request, context) }
         router.get("/api/organizations/{id}") { request, context in
@@ -30,18 +30,13 @@ struct OrganizationRoutes: Sendable {
         APIKeyRoutes(runtime: runtime, organizations: self).register(on: router)
     }
 
-    func scope(_ request: Request, _ context: AppRequestContext) async throws -> AccessScope {
-        try await Authentication(runtime: runtime).scope(request, context: context)
-    }
-
     func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
         Attribution(actor: scope.attributionActor, origin: context.origin(request))
     }
 
     /// The organization `{id}` if the caller may see it.
-    func visible(_ request: Request, _ context: AppRequestContext, write: Bool = false) async throws -> (AccessScope, Organization) {
-        let scope = try await scope(request, context)
-        if write { try scope.requireWrite() }
+    func visible(_ request: Request, _ context: AppRequestContext) async throws -> (AccessScope, Organization) {
+        let scope = try context.scope()
         let id = try context.parameters.require("id")
         guard scope.sees(organization: id), let organization = try await runtime.storage.organization(id: id) else {
             throw APIError.notFound("organization")
@@ -50,19 +45,17 @@ struct OrganizationRoutes: Sendable {
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try await scope(request, context)
+        let scope = try context.scope()
         let page = try await runtime.storage.listOrganizations(ids: scope.organizations, page: try QueryParameters(request: request).page())
         return JSONResponse.value(["organizations": .array(page.items.map(TenancyView.organization)), "pagination": page.pagination])
     }
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try await scope(request, context)
-        try scope.requireAdministrator()
-        try scope.requireWrite()
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
+        let scope = try context.scope()
+        let body = try await JSONBody.read(request, schema: RequestSchemas.createOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
         let organization = try await runtime.tenants.createOrganization(
-            name: try body.string("name", required: true) ?? "", slug: try body.string("slug", required: true) ?? "",
-            ownerEmail: try body.string("owner_email"), by: attribution(scope, request, context))
+            name: body.requiredString("name"), slug: body.requiredString("slug"),
+            ownerEmail: body.string("owner_email"), by: attribution(scope, request, context))
         if case .admin(let session) = scope.caller, !scope.isOwner {
             _ = try await runtime.storage.updateUser(id: session.userID) { $0.organizationIDs.append(organization.id) }
         }
@@ -70,21 +63,19 @@ struct OrganizationRoutes: Sendable {
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (scope, organization) = try await visible(request, context, write: true)
-        try scope.requireAdministrator()
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let owner: String?? = body.has("owner_email") ? .some(try body.string("owner_email")) : nil
+        let (scope, organization) = try await visible(request, context)
+        let body = try await JSONBody.read(request, schema: RequestSchemas.updateOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
+        let owner: String?? = body.has("owner_email") ? .some(body.string("owner_email")) : nil
         guard let updated = try await runtime.tenants.updateOrganization(
-            id: organization.id, name: try body.string("name"), slug: try body.string("slug"), ownerEmail: owner,
+            id: organization.id, name: body.string("name"), slug: body.string("slug"), ownerEmail: owner,
             by: attribution(scope, request, context))
         else { throw APIError.notFound("organization") }
         return JSONResponse.value(["organization": TenancyView.organization(updated)])
     }
 
     private func delete(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (scope, organization) = try await visible(request, context, write: true)
-        try scope.requireAdministrator()
-        let cascade = QueryParameters(request: request).string("cascade") == "true"
+        let (scope, organization) = try await visible(request, context)
+        let cascade = try QueryParameters(request: request).bool("cascade") ?? false
         guard let removed = try await runtime.tenants.deleteOrganization(id: organization.id, cascade: cascade, by: attribution(scope, request, context)) else {
             throw APIError.notFound("organization")
         }

@@ -11,6 +11,7 @@ struct RevocationEndpoint: Sendable {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         guard let token = try parameters.single("token"), !token.isEmpty else { throw OAuthError.invalidRequest("token is required") }
         let caller = try await OAuthCaller.resolve(request, context: context, parameters: parameters, runtime: runtime, allowSelf: true)
+        guard caller.mayRevoke else { throw OAuthError.accessDenied("a viewer cannot revoke tokens") }
         let hint = try parameters.single("token_type_hint")
         if token.hasPrefix("rt_") || hint == "refresh_token" {
             try await revokeRefreshToken(token, caller: caller, request: request, context: context)

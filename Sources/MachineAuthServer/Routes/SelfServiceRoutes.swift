@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import MachineAuthCore
 
-/// `/api/agents/me…`: an agent managing itself with its own access token; reactivation
-/// authenticates with client credentials, since its tokens died with the deactivation.
+/// `/api/agents/me…`: an agent managing itself with its own access token. Reactivation
+/// authenticates with client credentials (its tokens died with the deactivation) and only
+/// undoes a deactivation the agent made itself.
 struct SelfServiceRoutes: Sendable {
     let runtime: MachineAuthRuntime
     var agentRoutes: AgentRoutes { AgentRoutes(runtime: runtime) }
 
-    func register(on router: Router<AppRequestContext>) {
+    func register(on router: RouteRegistrar) {
         router.get("/api/agents/me") { request, context in
             let token = try await me(request, context)
             return JSONResponse.value(["agent": agentRoutes.view(token.agent)])
@@ -40,7 +41,8 @@ struct SelfServiceRoutes: Sendable {
     }
 
     private func me(_ request: Request, _ context: AppRequestContext) async throws -> ValidatedAccessToken {
-        try await Authentication(runtime: runtime).requireAgent(request, context: context)
+        guard let token = try context.scope().agentToken else { throw APIError.forbidden("this operation requires the agent's own access token") }
+        return token
     }
 
     private func attribution(_ token: ValidatedAccessToken, _ request: Request, _ context: AppRequestContext) -> Attribution {
@@ -55,19 +57,17 @@ struct SelfServiceRoutes: Sendable {
 
     private func reactivate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .reactivation)
-        var principal: AgentPrincipal?
-        for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(.reactivation) {
-            if case .agent(let found) = try await authenticator.authenticate(presentation) {
-                principal = found
-                break
-            }
-        }
+        let principal = try await Authentication(runtime: runtime).authenticateClient(
+            request, context: context, parameters: parameters, purpose: .reactivation)
         guard let agent = principal?.agent else {
             throw OAuthError.invalidClient("authenticate with the agent's client credentials", challenge: .basic)
         }
-        let updated = try await runtime.agents.reactivate(
-            id: agent.id, by: Attribution(actor: .agent(agent.id), origin: context.origin(request)))
+        let updated: Agent?
+        do {
+            updated = try await runtime.agents.reactivate(id: agent.id, by: Attribution(actor: .agent(agent.id), origin: context.origin(request)))
+        } catch let refusal as ReactivationRefused {
+            throw APIError(.forbidden, code: "access_denied", refusal.description)
+        }
         return try agentRoutes.respond(updated, message: "agent reactivated; request new tokens")
     }
 }

@@ -39,7 +39,7 @@ struct TokenEndpoint: Sendable {
             throw OAuthError.unauthorizedClient("this client may not use the client_credentials grant")
         }
         let scopes = try ScopeRequest.resolve(try parameters.single("scope"), within: agent.scopes)
-        let audience = try AudienceRequest(settings: runtime.settings).resolve(parameters, within: nil)
+        let audience = try AudienceRequest(settings: runtime.settings).resolve(parameters, for: agent, within: nil)
         let issued = try await runtime.issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: "client_credentials")
         var refreshToken: String?
         if runtime.settings.tokens.refreshTokensForClientCredentials, agent.grantTypes.contains("refresh_token"),
@@ -70,7 +70,7 @@ struct TokenEndpoint: Sendable {
         let agent = principal.agent
         let granted = grant.scopes.filter(agent.scopes.contains)
         let scopes = try ScopeRequest.resolve(try parameters.single("scope"), within: granted)
-        let audience = try AudienceRequest(settings: runtime.settings).resolve(parameters, within: grant.audience)
+        let audience = try AudienceRequest(settings: runtime.settings).resolve(parameters, for: agent, within: grant.audience)
         let issued = try await runtime.issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: "refresh_token")
         let next = try await runtime.refreshTokenIssuer?.issueRefreshToken(
             for: agent, scopes: granted, audience: grant.audience, familyID: grant.familyID)
@@ -118,11 +118,19 @@ enum ScopeRequest {
 }
 
 /// `resource` (RFC 8707, repeatable absolute URIs) and `audience` parameters → the token's `aud`.
+///
+/// Only audiences the agent may ask for are issued: its `allowed_audiences`, else the
+/// deployment's `tokens.allowed_audiences`, and always the default audience (this server, unless
+/// `tokens.default_audience` says otherwise). Anything else is `invalid_target` (RFC 8707 §2).
 struct AudienceRequest {
     let settings: CoreSettings
 
-    /// `within`: for a refresh, the audience of the original grant, which may only be narrowed.
-    func resolve(_ parameters: RequestParameters, within granted: [String]?) throws -> [String] {
+    var defaultAudience: [String] {
+        settings.tokens.defaultAudience.isEmpty ? [settings.server.issuer] : settings.tokens.defaultAudience
+    }
+
+    /// `granted`: for a refresh, the audience of the original grant, which may only be narrowed.
+    func resolve(_ parameters: RequestParameters, for agent: Agent, within granted: [String]?) throws -> [String] {
         let resources = parameters.all("resource")
         for resource in resources {
             guard let url = URL(string: resource), url.scheme != nil, url.host != nil || url.scheme == "urn", url.fragment == nil else {
@@ -140,13 +148,11 @@ struct AudienceRequest {
             }
             return requested
         }
-        guard !requested.isEmpty else {
-            return settings.tokens.defaultAudience.isEmpty ? [settings.server.issuer] : settings.tokens.defaultAudience
-        }
-        let allowed = settings.tokens.allowedAudiences
-        if !allowed.isEmpty {
-            let outside = requested.filter { !allowed.contains($0) }
-            guard outside.isEmpty else { throw OAuthError.invalidTarget("unknown resource or audience: \(outside.joined(separator: " "))") }
+        guard !requested.isEmpty else { return defaultAudience }
+        let allowed = Set((agent.allowedAudiences.isEmpty ? settings.tokens.allowedAudiences : agent.allowedAudiences) + defaultAudience)
+        let outside = requested.filter { !allowed.contains($0) }
+        guard outside.isEmpty else {
+            throw OAuthError.invalidTarget("this client may not ask for \(outside.joined(separator: " ")) (see the agent's allowed_audiences)")
         }
         return requested
     }

@@ -6,26 +6,19 @@ import MachineAuthCore
 struct UserRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/users") { request, context in
-            _ = try await owner(request, context)
-            return JSONResponse.value(["users": .array(try await runtime.storage.listUsers().map(TenancyView.user))])
+    func register(on router: RouteRegistrar) {
+        router.get("/api/users") { _, _ in
+            JSONResponse.value(["users": .array(try await runtime.storage.listUsers().map(TenancyView.user))])
         }
         router.post("/api/users") { request, context in try await create(request, context) }
         router.patch("/api/users/{id}") { request, context in try await update(request, context) }
         router.delete("/api/users/{id}") { request, context in
-            let scope = try await owner(request, context)
+            let scope = try context.scope()
             let id = try context.parameters.require("id")
             guard let user = try await runtime.storage.deleteUser(id: id) else { throw APIError.notFound("user") }
             await publish("user.deleted", user, scope, request, context)
             return JSONResponse.value(["message": "user deleted", "id": .string(user.id)])
         }
-    }
-
-    private func owner(_ request: Request, _ context: AppRequestContext) async throws -> AccessScope {
-        let scope = try await Authentication(runtime: runtime).scope(request, context: context)
-        try scope.requireOwner()
-        return scope
     }
 
     private func roles(_ text: String?) throws -> AdminRole? {
@@ -43,14 +36,14 @@ struct UserRoutes: Sendable {
     }
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try await owner(request, context)
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let email = try FieldRules.email(try body.string("email", required: true) ?? "")
+        let scope = try context.scope()
+        let body = try await JSONBody.read(request, schema: RequestSchemas.createUser, maxBytes: runtime.settings.server.maxBodyBytes)
+        let email = try FieldRules.email(body.requiredString("email"))
         guard email.lowercased() != runtime.settings.admin.email.lowercased() else { throw APIError.conflict("that is the instance owner's e-mail") }
-        let password = try FieldRules.password(try body.string("password", required: true) ?? "")
+        let password = try FieldRules.password(body.requiredString("password"))
         let user = AdminUser(
-            id: RandomToken.uuid(), email: email, name: try body.string("name") ?? "", passwordHash: try PasswordHasher.hash(password),
-            role: try roles(try body.string("role")) ?? .admin, organizationIDs: try await organizations(try body.strings("organization_ids")) ?? [],
+            id: RandomToken.uuid(), email: email, name: body.string("name") ?? "", passwordHash: try PasswordHasher.hash(password),
+            role: try roles(body.string("role")) ?? .admin, organizationIDs: try await organizations(body.strings("organization_ids")) ?? [],
             createdAt: runtime.now())
         try await runtime.storage.insertUser(user)
         await publish("user.created", user, scope, request, context)
@@ -58,12 +51,12 @@ struct UserRoutes: Sendable {
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try await owner(request, context)
+        let scope = try context.scope()
         let id = try context.parameters.require("id")
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let name = try body.string("name")
-        let role = try roles(try body.string("role"))
-        let memberships = try await organizations(try body.strings("organization_ids"))
+        let body = try await JSONBody.read(request, schema: RequestSchemas.updateUser, maxBytes: runtime.settings.server.maxBodyBytes)
+        let name = body.string("name")
+        let role = try roles(body.string("role"))
+        let memberships = try await organizations(body.strings("organization_ids"))
         let passwordHash = try body.string("password").map { try PasswordHasher.hash(try FieldRules.password($0)) }
         let time = runtime.now()
         guard let user = try await runtime.storage.updateUser(id: id, { user in

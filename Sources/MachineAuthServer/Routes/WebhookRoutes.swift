@@ -8,10 +8,9 @@ import MachineAuthCore
 struct WebhookRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/webhook-events") { request, context in
-            _ = try await Authentication(runtime: runtime).scope(request, context: context)
-            return JSONResponse.value(["events": .array(EventCatalog.events.map { ["type": .string($0.type), "description": .string($0.description)] })])
+    func register(on router: RouteRegistrar) {
+        router.get("/api/webhook-events") { _, _ in
+            JSONResponse.value(["events": .array(EventCatalog.events.map { ["type": .string($0.type), "description": .string($0.description)] })])
         }
         router.get("/api/webhooks") { request, context in
             let (scope, _) = try await prepare(request, context)
@@ -26,13 +25,13 @@ struct WebhookRoutes: Sendable {
         router.put("/api/webhooks/{id}") { request, context in try await update(request, context) }
         router.patch("/api/webhooks/{id}") { request, context in try await update(request, context) }
         router.delete("/api/webhooks/{id}") { request, context in
-            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+            let (_, webhook, dispatcher) = try await visible(request, context)
             _ = try await runtime.storage.deleteWebhook(id: webhook.id)
             dispatcher.subscriptionsChanged()
             return JSONResponse.value(["message": "webhook deleted", "id": .string(webhook.id)])
         }
         router.post("/api/webhooks/{id}/rotate-secret") { request, context in
-            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
+            let (_, webhook, dispatcher) = try await visible(request, context)
             let secret = Webhook.generateSecret()
             let sealed = try dispatcher.sealSecret(secret)
             guard let updated = try await runtime.storage.updateWebhook(id: webhook.id, { $0.encryptedSecret = sealed; $0.updatedAt = Date() }) else {
@@ -42,9 +41,9 @@ struct WebhookRoutes: Sendable {
                                       headers: .noStore)
         }
         router.post("/api/webhooks/{id}/test") { request, context in
-            let (_, webhook, dispatcher) = try await visible(request, context, write: true)
-            let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-            let delivery = try await dispatcher.sendTest(webhook: webhook, data: ["message": .string(try body.string("message") ?? "test delivery from MachineAuth")])
+            let (_, webhook, dispatcher) = try await visible(request, context)
+            let body = try await JSONBody.read(request, schema: RequestSchemas.testWebhook, maxBytes: runtime.settings.server.maxBodyBytes)
+            let delivery = try await dispatcher.sendTest(webhook: webhook, data: ["message": .string(body.string("message") ?? "test delivery from MachineAuth")])
             return JSONResponse.value(["delivery": WebhookView.delivery(delivery)])
         }
         router.get("/api/webhooks/{id}/deliveries") { request, context in
@@ -66,12 +65,11 @@ struct WebhookRoutes: Sendable {
         guard let dispatcher = runtime.webhookDispatcher else {
             throw APIError(.notFound, code: "not_found", "webhooks are not enabled on this server (add the webhooks notifier stage)")
         }
-        return (try await Authentication(runtime: runtime).scope(request, context: context), dispatcher)
+        return (try context.scope(), dispatcher)
     }
 
-    private func visible(_ request: Request, _ context: AppRequestContext, write: Bool = false) async throws -> (AccessScope, Webhook, any WebhookDispatcher) {
+    private func visible(_ request: Request, _ context: AppRequestContext) async throws -> (AccessScope, Webhook, any WebhookDispatcher) {
         let (scope, dispatcher) = try await prepare(request, context)
-        if write { try scope.requireWrite() }
         let id = try context.parameters.require("id")
         guard let webhook = try await runtime.storage.webhook(id: id), scope.sees(organization: webhook.organizationID) else {
             throw APIError.notFound("webhook")
@@ -80,22 +78,12 @@ struct WebhookRoutes: Sendable {
     }
 
     private func fields(_ body: JSONBody) throws -> (events: [String]?, maxRetries: Int?, backoff: Double?) {
-        let events = try body.strings("events")
+        let events = body.strings("events")
         for event in events ?? [] where !EventCatalog.isValidPattern(event) {
             throw APIError.invalidField("events", "unknown event \"\(event)\" (see GET /api/webhook-events; wildcards: agent.*, *)")
         }
         if let events, events.isEmpty { throw APIError.invalidField("events", "must name at least one event") }
-        let retries = try body.int("max_retries")
-        if let retries, !(0...50).contains(retries) { throw APIError.invalidField("max_retries", "must be between 0 and 50") }
-        var backoff: Double?
-        switch body.fields["retry_backoff_base"] {
-        case .int(let value)?: backoff = Double(value)
-        case .double(let value)?: backoff = value
-        case nil, .null?: backoff = nil
-        default: throw APIError.invalidField("retry_backoff_base", "must be a number")
-        }
-        if let backoff, !(1...10).contains(backoff) { throw APIError.invalidField("retry_backoff_base", "must be between 1 and 10") }
-        return (events, retries, backoff)
+        return (events, body.int("max_retries"), body.double("retry_backoff_base"))
     }
 
     private func checkURL(_ url: String, dispatcher: any WebhookDispatcher) throws {
@@ -107,12 +95,11 @@ struct WebhookRoutes: Sendable {
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (scope, dispatcher) = try await prepare(request, context)
-        try scope.requireWrite()
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let url = try body.string("url", required: true) ?? ""
+        let body = try await JSONBody.read(request, schema: RequestSchemas.createWebhook, maxBytes: runtime.settings.server.maxBodyBytes)
+        let url = body.requiredString("url")
         try checkURL(url, dispatcher: dispatcher)
         let (events, retries, backoff) = try fields(body)
-        var organizationID = try body.string("organization_id")
+        var organizationID = body.string("organization_id")
         if organizationID == nil, scope.organizations != nil { organizationID = scope.currentOrganization }
         if let organizationID {
             guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
@@ -121,7 +108,7 @@ struct WebhookRoutes: Sendable {
         } else if scope.organizations != nil {
             throw APIError.invalidField("organization_id", "is required for an organization administrator or API key")
         }
-        let teamID = try body.string("team_id")
+        let teamID = body.string("team_id")
         if let teamID {
             guard let team = try await runtime.storage.team(id: teamID), team.organizationID == organizationID else {
                 throw APIError.invalidField("team_id", "must be a team of the webhook's organization")
@@ -129,9 +116,9 @@ struct WebhookRoutes: Sendable {
         }
         let secret = Webhook.generateSecret()
         let webhook = Webhook(
-            id: RandomToken.uuid(), name: try FieldRules.name(try body.string("name") ?? url), url: url, events: events ?? ["*"],
+            id: RandomToken.uuid(), name: try FieldRules.name(body.string("name") ?? url), url: url, events: events ?? ["*"],
             encryptedSecret: try dispatcher.sealSecret(secret), organizationID: organizationID, teamID: teamID,
-            isActive: try body.bool("is_active") ?? true, maxRetries: retries ?? dispatcher.defaultMaxRetries,
+            isActive: body.bool("is_active") ?? true, maxRetries: retries ?? dispatcher.defaultMaxRetries,
             retryBackoffBase: backoff ?? 2, createdAt: runtime.now())
         try await runtime.storage.insertWebhook(webhook)
         dispatcher.subscriptionsChanged()
@@ -141,13 +128,13 @@ struct WebhookRoutes: Sendable {
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (_, webhook, dispatcher) = try await visible(request, context, write: true)
-        let body = try await JSONBody.read(request, maxBytes: runtime.settings.server.maxBodyBytes, allowEmpty: false)
-        let url = try body.string("url")
+        let (_, webhook, dispatcher) = try await visible(request, context)
+        let body = try await JSONBody.read(request, schema: RequestSchemas.updateWebhook, maxBytes: runtime.settings.server.maxBodyBytes)
+        let url = body.string("url")
         if let url { try checkURL(url, dispatcher: dispatcher) }
         let name = try body.string("name").map { try FieldRules.name($0) }
         let (events, retries, backoff) = try fields(body)
-        let active = try body.bool("is_active")
+        let active = body.bool("is_active")
         let time = runtime.now()
         guard let updated = try await runtime.storage.updateWebhook(id: webhook.id, { stored in
             if let url { stored.url = url }

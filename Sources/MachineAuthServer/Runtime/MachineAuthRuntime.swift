@@ -26,7 +26,7 @@ public final class MachineAuthRuntime: Sendable {
     public let gateway: GatewayEngine
     public let provisioner: Provisioner
     public let adminSessions: AdminSessions
-    /// Failed client authentications, per client id and per address.
+    /// Failed client authentications, per (client id, address) and per address.
     public let clientFailures: FailureLimiter
     public let metricsRegistry: PrometheusCollectorRegistry
     public let telemetry: Telemetry
@@ -68,7 +68,7 @@ public final class MachineAuthRuntime: Sendable {
         self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, authenticators: stages.authenticators, tenants: storage)
         self.provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)
-        self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, now: now)
+        self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, hasher: hasher, now: now)
         self.clientFailures = FailureLimiter(
             limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
         self.metricsRegistry = metrics

@@ -1,0 +1,84 @@
+import MachineAuthCore
+
+/// The JSON bodies of the API: what ``JSONBody`` accepts and the OpenAPI document describes.
+enum RequestSchemas {
+    static let login = BodySchema([
+        .string("email", required: true, "the owner's ADMIN_EMAIL or an administrator account"),
+        .string("password", required: true),
+    ])
+
+    static let switchOrganization = BodySchema([
+        .string("organization_id", "an organization the administrator belongs to"),
+        .string("org_id", "alias of organization_id"),
+    ])
+
+    static let signup = BodySchema([
+        .string("email", required: true), .string("password", required: true, "12 to 1024 characters"), .string("name"),
+        .string("organization_name", required: true), .string("organization_slug", "a lowercase DNS label; default: from the name"),
+    ])
+
+    /// Fields an agent can be created with; updates take the same except the placement.
+    private static let agentFields: [BodySchema.Field] = [
+        .string("description"), .strings("tags"), .strings("scopes", "scopes the agent may request"),
+        .stringMap("metadata", "string values, used by claim enrichers"),
+        .strings("grant_types", "client_credentials and/or refresh_token"),
+        .strings("allowed_audiences", "audiences (resource indicators) the agent may request; default: tokens.allowed_audiences"),
+        .integer("expires_in", InputLimits.lifetimeSeconds, nullable: true, "seconds until the agent expires; null removes the expiry"),
+        .timestamp("expires_at", nullable: true, "when the agent expires; null removes the expiry"),
+        .string("team_id", nullable: true),
+    ]
+
+    static let createAgent = BodySchema(
+        [.string("name", required: true), .string("organization_id", "default: the caller's current organization")] + agentFields)
+    static let createOrganizationAgent = BodySchema([.string("name", required: true)] + agentFields)
+    static let updateAgent = BodySchema([.string("name")] + agentFields)
+
+    static let rotate = BodySchema([
+        .integer("grace_period_seconds", InputLimits.gracePeriodSeconds, "how long the old secret keeps working (default 0)"),
+    ])
+
+    static let createOrganization = BodySchema([
+        .string("name", required: true), .string("slug", required: true, "a lowercase DNS label"), .string("owner_email"),
+    ])
+    static let updateOrganization = BodySchema([.string("name"), .string("slug"), .string("owner_email", nullable: true)])
+
+    static let createTeam = BodySchema([.string("name", required: true), .string("description")])
+    static let updateTeam = BodySchema([.string("name"), .string("description")])
+
+    static let createAPIKey = BodySchema([
+        .string("name", required: true),
+        .integer("expires_in", InputLimits.lifetimeSeconds, "seconds until the key expires"),
+        .timestamp("expires_at", "when the key expires"),
+    ])
+
+    static let createUser = BodySchema([
+        .string("email", required: true), .string("password", required: true, "12 to 1024 characters"), .string("name"),
+        .string("role", "admin (default) or viewer"), .strings("organization_ids"),
+    ])
+    static let updateUser = BodySchema([
+        .string("name"), .string("role", "admin or viewer"), .strings("organization_ids"),
+        .string("password", "a new password; ends the user's sessions"),
+    ])
+
+    private static let webhookFields: [BodySchema.Field] = [
+        .string("name"), .strings("events", "event types or patterns such as agent.* or *"), .boolean("is_active"),
+        .integer("max_retries", InputLimits.webhookRetries), .number("retry_backoff_base", 1...10),
+    ]
+    static let createWebhook = BodySchema(
+        [.string("url", required: true, "an http(s) URL on a public address"), .string("organization_id"), .string("team_id")]
+            + webhookFields)
+    static let updateWebhook = BodySchema([.string("url")] + webhookFields)
+    static let testWebhook = BodySchema([.string("message")])
+
+    // Form parameters of the OAuth-style endpoints (documented; unknown ones are ignored, RFC 6749 §3.1).
+    private static let clientCredentials: [BodySchema.Field] = [
+        .string("client_id", "with client_secret, or use HTTP Basic"), .string("client_secret"),
+    ]
+    static let tokenForm = BodySchema([
+        .string("grant_type", required: true, "client_credentials or refresh_token"), .string("scope", "space-separated"),
+        .string("resource", "RFC 8707 resource indicator (repeatable)"), .string("audience"), .string("refresh_token"),
+    ] + clientCredentials)
+    static let tokenQueryForm = BodySchema([.string("token", required: true), .string("token_type_hint")] + clientCredentials)
+    static let clientForm = BodySchema(clientCredentials)
+    static let verifyForm = BodySchema([.string("token", "when no Authorization header is sent")])
+}
