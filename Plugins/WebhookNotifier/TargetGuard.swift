@@ -5,32 +5,38 @@ import Dispatch
 import Foundation
 import MachineAuthCore
 
-/// Refuses webhook targets on private, loopback, link-local and other internal addresses,
-/// checked on the addresses the host resolves to at send time (not only when the webhook is made).
+/// Decides where a delivery may connect: the target's host is resolved once, every address it
+/// resolves to must be public unicast (``IPAddressRange/isInternal(bytes:)``), and the sender
+/// then connects to exactly the address that was checked — no second lookup that DNS could
+/// answer differently.
 enum TargetGuard {
-    static func isInternal(_ address: String) -> Bool {
-        IPAddressRange.isInternal(address)
+    /// Where to connect, or why not.
+    enum Decision: Sendable, Equatable {
+        /// Connect to `address` (an IP literal) for the URL's host.
+        case connect(address: String)
+        case refuse(String)
     }
 
-    /// The URL's scheme is http(s) and it names a host.
     static func validate(_ url: String) throws(ValidationError) -> URL {
         guard let parsed = Webhook.targetURL(url) else { throw ValidationError("url", "must be an http or https URL") }
         return parsed
     }
 
-    /// Resolves `host` (off the cooperative pool) and returns the reason it is refused, if any.
-    static func refusal(host: String) async -> String? {
+    /// Resolves `host` (off the cooperative pool) and checks every address it names.
+    static func decide(host: String) async -> Decision {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if name.contains("%") { return .refuse("the host \(name) has a zone id; link-local targets are not allowed") }
         let addresses = await resolve(name)
-        guard !addresses.isEmpty else { return "the host \(name) does not resolve" }
-        if let blocked = addresses.first(where: isInternal) {
-            return "the host \(name) resolves to the internal address \(blocked) (set allow_private_targets to permit it)"
+        guard let first = addresses.first else { return .refuse("the host \(name) does not resolve") }
+        if let blocked = addresses.first(where: { IPAddressRange.isInternal(bytes: $0) }) {
+            return .refuse("the host \(name) resolves to the internal address \(format(blocked)) (set allow_private_targets to permit it)")
         }
-        return nil
+        return .connect(address: format(first))
     }
 
-    static func resolve(_ host: String) async -> [String] {
-        if IPAddressRange.parse(host) != nil { return [host] }
+    /// The addresses `host` stands for, as 4 or 16 bytes each.
+    static func resolve(_ host: String) async -> [[UInt8]] {
+        if let literal = IPAddressRange.parse(host) { return [literal] }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var hints = addrinfo()
@@ -41,17 +47,34 @@ enum TargetGuard {
                     return
                 }
                 defer { freeaddrinfo(results) }
-                var addresses: [String] = []
+                var addresses: [[UInt8]] = []
                 var cursor = results
                 while let entry = cursor {
-                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                        addresses.append(String(cString: buffer))
+                    if let address = entry.pointee.ai_addr {
+                        switch Int32(address.pointee.sa_family) {
+                        case AF_INET:
+                            address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
+                                addresses.append(withUnsafeBytes(of: ipv4.pointee.sin_addr) { Array($0) })
+                            }
+                        case AF_INET6:
+                            address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
+                                addresses.append(withUnsafeBytes(of: ipv6.pointee.sin6_addr) { Array($0) })
+                            }
+                        default: break
+                        }
                     }
                     cursor = entry.pointee.ai_next
                 }
                 continuation.resume(returning: addresses)
             }
         }
+    }
+
+    /// The numeric text of an address (`93.184.216.34`, `2606:2800::1`).
+    static func format(_ bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let written = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) }
+        return written == nil ? "" : String(cString: buffer)
     }
 }

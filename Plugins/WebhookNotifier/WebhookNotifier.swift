@@ -27,10 +27,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
         self.telemetry = telemetry
         self.logger = logger
         self.now = now
-        let timeout = Int64(config.timeout.milliseconds)
-        client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(timeout), read: .milliseconds(timeout))))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.configuration(timeout: config.timeout))
         sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets)
     }
 

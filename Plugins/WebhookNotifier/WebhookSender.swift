@@ -3,8 +3,9 @@ import Foundation
 import MachineAuthCore
 import NIOCore
 
-/// Sends one signed delivery: checks the target's resolved addresses, does not follow
-/// redirects, times out, and reports status and latency.
+/// Sends one signed delivery: checks the target's resolved addresses and connects to the one
+/// it checked, does not follow redirects, times out, and reports status and latency — never
+/// the remote error text (which would make the webhook API a port scanner).
 struct WebhookSender: Sendable {
     enum Result: Sendable {
         case delivered(status: Int, latencyMilliseconds: Int)
@@ -24,9 +25,33 @@ struct WebhookSender: Sendable {
         } catch {
             return .refused(error.message)
         }
-        if !allowPrivateTargets, let host = url.host, let refusal = await TargetGuard.refusal(host: host) {
-            return .refused(refusal)
+        var pinned: HTTPClient?
+        if !allowPrivateTargets {
+            guard let host = url.host else { return .refused("the URL names no host") }
+            switch await TargetGuard.decide(host: host) {
+            case .refuse(let reason):
+                return .refused(reason)
+            case .connect(let address) where IPAddressRange.parse(host) == nil:
+                var configuration = Self.configuration(timeout: timeout)
+                configuration.dnsOverride = [host: address]
+                pinned = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            case .connect:
+                break
+            }
         }
+        let result = await post(delivery, to: webhook, secret: secret, at: time, using: pinned ?? client)
+        try? await pinned?.shutdown()
+        return result
+    }
+
+    /// The client settings of every delivery: no redirects, connect and read timeouts.
+    static func configuration(timeout: ConfigDuration) -> HTTPClient.Configuration {
+        let milliseconds = Int64(timeout.milliseconds)
+        return HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(milliseconds), read: .milliseconds(milliseconds)))
+    }
+
+    private func post(_ delivery: WebhookDelivery, to webhook: Webhook, secret: String, at time: Date, using client: HTTPClient) async -> Result {
         let timestamp = Int(time.timeIntervalSince1970)
         var request = HTTPClientRequest(url: webhook.url)
         request.method = .POST
@@ -54,11 +79,12 @@ struct WebhookSender: Sendable {
         }
     }
 
+    /// A fixed description of a failed attempt: whether a port is closed, filtered or speaks
+    /// something else must not be readable from the API.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout { return "timed out" }
-            return "\(error)"
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return "timed out"
         }
-        return "\(error)"
+        return "the connection failed"
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 public struct GatewayRequest: Sendable {
     public var method: String
     public var host: String
-    /// Raw path (normalized by the engine before matching).
+    /// The raw request target as the proxy forwarded it (canonicalized by the engine, ``CanonicalPath``).
     public var path: String
     public var scheme: String
     /// The bearer token or API key presented, if any.
@@ -45,14 +45,27 @@ public struct GatewayEngine: Sendable {
         self.tenants = tenants
     }
 
+    /// The path rules see: canonical, or `nil` when it is ambiguous and such paths are denied.
+    public func matchedPath(_ raw: String) -> Result<String, CanonicalPath.Ambiguity> {
+        switch CanonicalPath.parse(raw) {
+        case .canonical(let path): return .success(path)
+        case .ambiguous(let reason) where settings.ambiguousPaths == .deny: return .failure(reason)
+        case .ambiguous: return .success(CanonicalPath.decodeLeniently(raw))
+        }
+    }
+
     public func decide(_ request: GatewayRequest) async -> GatewayDecision {
-        let path = PathPattern.normalize(request.path)
-        let rule = settings.rule(method: request.method, host: request.host, path: path)
         func deny(_ error: OAuthError) -> GatewayDecision {
             var error = error
             error.resourceMetadata = resourceMetadataURL(host: request.host)
             return .deny(error)
         }
+        let path: String
+        switch matchedPath(request.path) {
+        case .success(let canonical): path = canonical
+        case .failure(let reason): return deny(.accessDenied("\(reason.rawValue); such paths are refused (gateway.ambiguous_paths)"))
+        }
+        let rule = settings.rule(method: request.method, host: request.host, path: path)
         if rule == nil, settings.unmatched == .deny {
             return deny(.accessDenied("no gateway rule allows \(request.method) \(path)"))
         }

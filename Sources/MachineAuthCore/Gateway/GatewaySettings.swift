@@ -16,14 +16,24 @@ public struct GatewaySettings: Decodable, Sendable, Hashable {
     /// Response header → value source; see ``IdentityHeaders``.
     public var identityHeaders: [String: String]
     public var protectedResources: [ProtectedResource]
+    /// How the proxy describes the original request (``GatewayDialect``); default `auto`.
+    public var dialect: GatewayDialect
+    /// What happens to a path that upstreams could read in more than one way (``CanonicalPath``).
+    public var ambiguousPaths: AmbiguousPaths
 
     public enum UnmatchedAction: String, ConfigChoice, Hashable {
         case deny, authenticate
     }
 
+    /// `deny` (default): refused with 403; `decode`: matched decoded, dot segments resolved —
+    /// only for upstreams known to read paths exactly that way.
+    public enum AmbiguousPaths: String, ConfigChoice, Hashable {
+        case deny, decode
+    }
+
     enum CodingKeys: String, CodingKey {
-        case rules, unmatched
-        case identityHeaders = "identity_headers", protectedResources = "protected_resources"
+        case rules, unmatched, dialect
+        case identityHeaders = "identity_headers", protectedResources = "protected_resources", ambiguousPaths = "ambiguous_paths"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +42,8 @@ public struct GatewaySettings: Decodable, Sendable, Hashable {
         unmatched = try container.decodeIfPresent(UnmatchedAction.self, forKey: .unmatched) ?? .deny
         identityHeaders = try container.decodeIfPresent([String: String].self, forKey: .identityHeaders) ?? IdentityHeaders.defaults
         protectedResources = try container.decodeIfPresent([ProtectedResource].self, forKey: .protectedResources) ?? []
+        dialect = try container.decodeIfPresent(GatewayDialect.self, forKey: .dialect) ?? .auto
+        ambiguousPaths = try container.decodeIfPresent(AmbiguousPaths.self, forKey: .ambiguousPaths) ?? .deny
     }
 
     static func validate(_ settings: GatewaySettings) -> [StageConfigProblem] {
@@ -137,7 +149,7 @@ struct MatchableRequest {
     let hostLabels: ArraySlice<Substring>
     let pathSegments: ArraySlice<Substring>
 
-    /// `path` is already normalized (see ``PathPattern/normalize(_:)``).
+    /// `path` is already canonical (see ``CanonicalPath``).
     init(method: String, host: String, path: String) {
         self.method = method.uppercased()
         hostLabels = HostPattern.normalize(host).split(separator: ".")[...]

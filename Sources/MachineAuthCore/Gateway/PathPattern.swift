@@ -34,30 +34,6 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         guard let segment = path.first, head.matches(segment) else { return false }
         return match(pattern.dropFirst(), path.dropFirst())
     }
-
-    /// Percent-decodes and resolves `.`/`..` segments and repeated slashes, the way proxies
-    /// route, so `/public/../admin` is matched as `/admin`. The query string is dropped.
-    public static func normalize(_ raw: String) -> String {
-        let bytes = Array(raw.utf8)
-        let pathOnly = bytes[..<(bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex)]
-        let decoded = PercentDecoding.decode(pathOnly, plusIsSpace: false).map { Array($0.utf8) } ?? Array(pathOnly)
-        var output: [ArraySlice<UInt8>] = []
-        for segment in decoded.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            if segment.elementsEqual(".".utf8) { continue }
-            if segment.elementsEqual("..".utf8) {
-                _ = output.popLast()
-                continue
-            }
-            output.append(segment)
-        }
-        var normalized = [UInt8(ascii: "/")]
-        normalized.reserveCapacity(decoded.count + 1)
-        for (index, segment) in output.enumerated() {
-            if index > 0 { normalized.append(UInt8(ascii: "/")) }
-            normalized.append(contentsOf: segment)
-        }
-        return String(decoding: normalized, as: UTF8.self)
-    }
 }
 
 /// A host glob: `*` matches within one label (`*.example.com`); ports are ignored.

@@ -28,7 +28,13 @@ public struct IPAddressRange: Sendable, Hashable {
 
     /// Whether `address` lies in the range (IPv4-mapped IPv6 addresses match IPv4 ranges).
     public func contains(_ address: String) -> Bool {
-        guard var candidate = Self.parse(address) else { return false }
+        guard let candidate = Self.parse(address) else { return false }
+        return contains(bytes: candidate)
+    }
+
+    /// Whether the address given by its 4 or 16 bytes lies in the range.
+    public func contains(bytes address: [UInt8]) -> Bool {
+        var candidate = address
         if candidate.count == 16, bytes.count == 4, candidate.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] {
             candidate = Array(candidate.suffix(4))
         }
@@ -59,16 +65,55 @@ public struct IPAddressRange: Sendable, Hashable {
 }
 
 extension IPAddressRange {
-    /// Private, loopback, link-local, shared, multicast and reserved ranges: never webhook targets
-    /// unless explicitly allowed.
-    public static let internalRanges: [IPAddressRange] = [
+    /// IPv4 ranges that are not public unicast: this network, private, shared (CGNAT), loopback,
+    /// link-local, IETF protocol assignments, documentation, 6to4 relay, benchmarking,
+    /// multicast, reserved and broadcast.
+    static let internalIPv4: [IPAddressRange] = [
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-        "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+        "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+        "224.0.0.0/4", "240.0.0.0/4",
     ].compactMap(IPAddressRange.init)
 
-    /// Whether `address` (an IP literal, brackets allowed) lies in an internal range.
+    /// IPv6 ranges that are not public unicast: unspecified, loopback, discard, Teredo, ORCHID,
+    /// documentation, local-use NAT64, unique local, site-local, link-local and multicast.
+    static let internalIPv6: [IPAddressRange] = [
+        "::/128", "::1/128", "100::/64", "2001::/32", "2001:10::/28", "2001:20::/28", "2001:db8::/32", "3fff::/20",
+        "64:ff9b:1::/48", "fc00::/7", "fec0::/10", "fe80::/10", "ff00::/8",
+    ].compactMap(IPAddressRange.init)
+
+    /// Whether an address (its 4 or 16 bytes) is anything but public unicast. IPv6 forms that
+    /// carry an IPv4 address — mapped (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`), NAT64
+    /// (`64:ff9b::a.b.c.d`) and 6to4 (`2002:aabb:ccdd::/48`) — are judged by that IPv4 address.
+    public static func isInternal(bytes: [UInt8]) -> Bool {
+        switch bytes.count {
+        case 4:
+            return internalIPv4.contains { $0.contains(bytes: bytes) }
+        case 16:
+            let zeros = [UInt8](repeating: 0, count: 10)
+            if Array(bytes[0..<10]) == zeros, (bytes[10] == 0xFF && bytes[11] == 0xFF) || (bytes[10] == 0 && bytes[11] == 0) {
+                return isInternal(bytes: Array(bytes[12..<16]))
+            }
+            if Array(bytes[0..<8]) == [0, 0, 0, 0, 0, 0, 0, 0], bytes[8] == 0xFF, bytes[9] == 0xFF, bytes[10] == 0, bytes[11] == 0 {
+                return isInternal(bytes: Array(bytes[12..<16]))  // SIIT, ::ffff:0:a.b.c.d
+            }
+            if Array(bytes[0..<12]) == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] {
+                return isInternal(bytes: Array(bytes[12..<16]))
+            }
+            if bytes[0] == 0x20, bytes[1] == 0x02 {
+                return isInternal(bytes: Array(bytes[2..<6]))
+            }
+            return internalIPv6.contains { $0.contains(bytes: bytes) }
+        default:
+            return true
+        }
+    }
+
+    /// Whether `address` — an IP literal, brackets allowed — is not a public unicast address. A
+    /// literal with a zone id (`fe80::1%eth0`, `[::1%251]`) always is: zones name local links.
     public static func isInternal(_ address: String) -> Bool {
         let bare = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
-        return internalRanges.contains { $0.contains(bare) }
+        if bare.contains("%") { return true }
+        guard let bytes = parse(bare) else { return false }
+        return isInternal(bytes: bytes)
     }
 }

@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public let peerAddress: String?
     /// The client's address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy.
     public var clientAddress: String?
+    /// Whether the TCP peer is one of `TRUSTED_PROXIES` (whose forwarded headers count).
+    public var fromTrustedProxy = false
     /// `http` or `https` as seen by the client (from `X-Forwarded-Proto` of a trusted proxy).
     public var scheme: String = "http"
     /// The request id (from `X-Request-Id`, or generated), also in every log line of the request.

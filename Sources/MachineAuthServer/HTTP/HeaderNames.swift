@@ -5,10 +5,6 @@ extension HTTPField.Name {
     static let xForwardedFor = Self("X-Forwarded-For")!
     static let xForwardedProto = Self("X-Forwarded-Proto")!
     static let xForwardedHost = Self("X-Forwarded-Host")!
-    static let xForwardedMethod = Self("X-Forwarded-Method")!
-    static let xForwardedURI = Self("X-Forwarded-Uri")!
-    static let xOriginalURI = Self("X-Original-URI")!
-    static let xOriginalMethod = Self("X-Original-Method")!
     static let xAPIKey = Self("X-API-Key")!
     static let pragma = Self("Pragma")!
     static let xCSRFToken = Self("X-CSRF-Token")!

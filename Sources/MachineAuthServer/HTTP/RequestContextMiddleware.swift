@@ -24,6 +24,7 @@ struct RequestContextMiddleware: RouterMiddleware {
             context.logger[metadataKey: "request_id"] = .string(context.requestID)
         }
         if let peer = context.peerAddress, isTrusted(peer) {
+            context.fromTrustedProxy = true
             context.clientAddress = forwardedClient(request) ?? peer
             if let proto = request.headers[.xForwardedProto]?.split(separator: ",").first {
                 context.scheme = proto.trimmingASCIIWhitespace.lowercased()

@@ -15,35 +15,38 @@ struct GatewayRoutes: Sendable {
 
     func register(on router: RouteRegistrar) {
         for method in Self.methods {
-            router.on(method, "/gateway/check") { request, context in try await check(request, context, suffix: nil) }
-            router.on(method, "/gateway/check/**") { request, context in
-                try await check(request, context, suffix: "/" + context.parameters.getCatchAll().joined(separator: "/"))
-            }
+            router.on(method, "/gateway/check") { request, context in try await check(request, context, withPath: false) }
+            router.on(method, "/gateway/check/**") { request, context in try await check(request, context, withPath: true) }
         }
         router.get("/api/verify") { request, context in try await verify(request, context) }
         router.post("/api/verify") { request, context in try await verify(request, context) }
-        router.get("/.well-known/oauth-protected-resource") { request, _ in try protectedResource(request) }
-        router.get("/.well-known/oauth-protected-resource/**") { request, _ in try protectedResource(request) }
+        router.get("/.well-known/oauth-protected-resource") { request, context in try protectedResource(request, context) }
+        router.get("/.well-known/oauth-protected-resource/**") { request, context in try protectedResource(request, context) }
     }
 
-    /// The original request, from whichever dialect the proxy speaks.
-    func originalRequest(_ request: Request, _ context: AppRequestContext, suffix: String?) -> GatewayRequest {
-        let headers = request.headers
-        let method = headers[.xOriginalMethod] ?? headers[.xForwardedMethod] ?? request.method.rawValue
-        var path = headers[.xOriginalURI] ?? headers[.xForwardedURI]
-        if path == nil, let suffix {
-            path = suffix + (request.uri.query.map { "?\($0)" } ?? "")
+    /// What the check request says, for the configured ``GatewayDialect`` to read. `withPath`:
+    /// the original path follows `/gateway/check` (Envoy), taken raw from the request line.
+    func query(_ request: Request, _ context: AppRequestContext, withPath: Bool) -> ForwardAuthQuery {
+        var headers: [String: [String]] = [:]
+        for field in request.headers { headers[field.name.canonicalName, default: []].append(field.value) }
+        var path: String?
+        if withPath {
+            path = String(request.uri.path.dropFirst("/gateway/check".count)) + (request.uri.query.map { "?\($0)" } ?? "")
         }
-        let host = headers[.xForwardedHost]?.split(separator: ",").first.map { $0.trimmingASCIIWhitespace }
-            ?? request.head.authority ?? ""
-        let scheme = headers[.xForwardedProto]?.split(separator: ",").first.map { $0.trimmingASCIIWhitespace.lowercased() }
-            ?? context.scheme
-        return GatewayRequest(method: method.uppercased(), host: host, path: path ?? "/", scheme: scheme,
-                              credential: Authentication(runtime: runtime).bearer(request))
+        return ForwardAuthQuery(
+            method: request.method.rawValue, path: path, host: request.head.authority, scheme: context.scheme,
+            headers: headers, fromTrustedProxy: context.fromTrustedProxy, credential: Authentication(runtime: runtime).bearer(request))
     }
 
-    private func check(_ request: Request, _ context: AppRequestContext, suffix: String?) async throws -> Response {
-        let original = originalRequest(request, context, suffix: suffix)
+    private func check(_ request: Request, _ context: AppRequestContext, withPath: Bool) async throws -> Response {
+        let original: GatewayRequest
+        switch runtime.settings.gateway.dialect.read(query(request, context, withPath: withPath)) {
+        case .success(let read): original = read
+        case .failure(let error):
+            runtime.telemetry.gatewayDecision(allowed: false, status: error.status)
+            context.logger.warning("gateway refused a forward-auth request from \(context.peerAddress ?? "-"): \(error.message)")
+            throw error
+        }
         switch await runtime.gateway.decide(original) {
         case .allow(let identity, _):
             runtime.telemetry.gatewayDecision(allowed: true, status: 200)
@@ -54,7 +57,7 @@ struct GatewayRoutes: Sendable {
             return JSONResponse.value(["allowed": true], headers: headers)
         case .deny(let error):
             runtime.telemetry.gatewayDecision(allowed: false, status: error.status)
-            context.logger.info("gateway denied \(original.method) \(original.host)\(PathPattern.normalize(original.path)): \(error.code)")
+            context.logger.info("gateway denied \(original.method) \(original.host)\(original.path.prefix(512)): \(error.code)")
             throw error
         }
     }
@@ -89,8 +92,9 @@ struct GatewayRoutes: Sendable {
         }
     }
 
-    private func protectedResource(_ request: Request) throws -> Response {
-        let host = request.headers[.xForwardedHost] ?? request.head.authority ?? ""
+    private func protectedResource(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let forwarded = context.fromTrustedProxy ? request.headers[.xForwardedHost] : nil
+        let host = forwarded ?? request.head.authority ?? ""
         guard let resource = runtime.gateway.protectedResource(host: host) else {
             throw APIError.notFound("protected resource metadata for \(host)")
         }

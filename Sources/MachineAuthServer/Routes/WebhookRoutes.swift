@@ -88,6 +88,7 @@ struct WebhookRoutes: Sendable {
 
     private func checkURL(_ url: String, dispatcher: any WebhookDispatcher) throws {
         guard let host = Webhook.targetURL(url)?.host else { throw APIError.invalidField("url", "must be an http or https URL") }
+        // A literal address (zone ids included) is judged now; a name whenever a delivery resolves it.
         if !dispatcher.allowsPrivateTargets, IPAddressRange.isInternal(host) {
             throw APIError.invalidField("url", "private, loopback and link-local targets are not allowed (allow_private_targets)")
         }
