@@ -9,8 +9,9 @@ enum AppendOnlyFile {
     /// Appends `bytes` and fsyncs before returning. On failure the file is cut back to its
     /// previous length, so a half-written line never sits in front of later appends.
     static func append(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StorageError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard let descriptor = try StoreFile.open(path, O_WRONLY | O_CREAT | O_APPEND) else {
+            throw StorageError.unavailable("cannot open \(path)")
+        }
         defer { close(descriptor) }
         let previousLength = lseek(descriptor, 0, SEEK_END)
         func fail(_ what: String) -> StorageError {
@@ -30,9 +31,9 @@ enum AppendOnlyFile {
         guard fsync(descriptor) == 0 else { throw fail("fsync") }
     }
 
-    /// The file's size in bytes (0 when it does not exist).
+    /// The file's size in bytes (0 when it does not exist or is a link).
     static func size(of path: String) -> Int {
         var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        return lstat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 }

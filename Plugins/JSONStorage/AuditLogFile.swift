@@ -24,9 +24,9 @@ final class AuditLogFile: Sendable {
     }
 
     /// Every readable record, oldest first.
-    func readAll() -> [AuditRecord] {
-        lock.withLock { _ in
-            guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    func readAll() throws -> [AuditRecord] {
+        try lock.withLock { _ in
+            guard let data = try StoreFile.read(path) else { return [] }
             return data.split(separator: UInt8(ascii: "\n")).compactMap { try? RecordLine.decode(AuditRecord.self, Data($0)) }
         }
     }
@@ -34,8 +34,8 @@ final class AuditLogFile: Sendable {
     /// The oldest record (records are appended in time order), read without loading the file.
     func oldest() -> AuditRecord? {
         lock.withLock { _ in
-            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-            defer { try? handle.close() }
+            guard let descriptor = try? StoreFile.open(path, O_RDONLY) else { return nil }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             var line = Data()
             while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
                 if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
@@ -51,7 +51,7 @@ final class AuditLogFile: Sendable {
     /// Keeps only records at or after `time` (atomic rewrite); returns how many were removed.
     func removeRecords(before time: Date) throws -> Int {
         guard let oldest = oldest(), oldest.time < time else { return 0 }
-        let all = readAll()
+        let all = try readAll()
         let kept = all.filter { $0.time >= time }
         guard kept.count < all.count else { return 0 }
         var text = ""

@@ -20,20 +20,15 @@ struct DurableFile: Sendable {
 
     private var temporaryPrefix: String { (path as NSString).lastPathComponent + ".tmp-" }
 
-    /// The file's bytes, or `nil` when it does not exist.
+    /// The file's bytes, or `nil` when it does not exist (a link is refused, ``StoreFile``).
     func read() throws -> Data? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw StorageError.unavailable("cannot read \(path): \(error.localizedDescription)")
-        }
+        try StoreFile.read(path)
     }
 
     /// Atomically and durably replaces the file with `data`.
     func write(_ data: Data) throws {
         let temporary = (directory as NSString).appendingPathComponent(temporaryPrefix + "\(getpid())-\(RandomToken.hex(bytes: 4))")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("create \(temporary)") }
         var closed = false
         defer {
@@ -87,9 +82,8 @@ final class ProcessLock: Sendable {
     private let descriptor: Mutex<Int32?>
 
     init(path: String) throws {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StorageError.unavailable("cannot open lock file \(path): \(String(cString: strerror(errno)))")
+        guard let descriptor = try StoreFile.open(path, O_RDWR | O_CREAT) else {
+            throw StorageError.unavailable("cannot open lock file \(path)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

@@ -55,7 +55,7 @@ public final class JSONStorage: Storage {
     /// The store as the file holds it, with the usage journal's later entries applied.
     private func readState() throws -> JSONStoreState {
         var state = try readSnapshot()
-        for entry in usageJournal.entries(after: state.usageSequence) { state.apply(entry) }
+        for entry in try usageJournal.entries(after: state.usageSequence) { state.apply(entry) }
         return state
     }
 

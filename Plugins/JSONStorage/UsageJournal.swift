@@ -47,8 +47,8 @@ struct UsageJournal: Sendable {
     }
 
     /// Readable entries numbered after `sequence`, in order.
-    func entries(after sequence: Int) -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    func entries(after sequence: Int) throws -> [Entry] {
+        guard let data = try StoreFile.read(path) else { return [] }
         return data.split(separator: UInt8(ascii: "\n"))
             .compactMap { try? RecordLine.decode(Entry.self, Data($0)) }
             .filter { $0.sequence > sequence }

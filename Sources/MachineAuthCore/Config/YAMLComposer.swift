@@ -17,14 +17,45 @@ enum YAMLComposer {
         guard let root else {
             return ConfigNode(.mapping([]), at: SourceLocation(file: file, line: 1, column: 1))
         }
-        return convert(root, file: file)
+        var budget = ExpansionBudget()
+        guard let node = convert(root, file: file, budget: &budget) else {
+            throw ConfigError([ConfigDiagnostic(
+                location: location(budget.exceededAt, file: file), keyPath: "",
+                message: budget.aliasUses > ExpansionBudget.maxAliasUses
+                    ? "too many alias uses (more than \(ExpansionBudget.maxAliasUses)); write the values out"
+                    : "the document expands to more than \(ExpansionBudget.maxNodes) values (aliases repeat what they name)")])
+        }
+        return node
+    }
+
+    /// Limits on what aliases may expand to: a few hundred bytes of anchors and aliases can
+    /// otherwise stand for billions of values ("billion laughs").
+    struct ExpansionBudget {
+        static let maxNodes = 100_000
+        static let maxAliasUses = 1_000
+        var nodes = 0
+        var aliasUses = 0
+        var anchorsSeen = Set<String>()
+        var exceededAt: Mark?
+
+        /// Counts one node; `false` once a limit is passed.
+        mutating func spend(_ node: Node) -> Bool {
+            nodes += 1
+            if let anchor = node.anchor?.rawValue, !anchorsSeen.insert(anchor).inserted { aliasUses += 1 }
+            guard nodes <= Self.maxNodes, aliasUses <= Self.maxAliasUses else {
+                exceededAt = exceededAt ?? node.mark
+                return false
+            }
+            return true
+        }
     }
 
     private static func location(_ mark: Mark?, file: String) -> SourceLocation {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private static func convert(_ node: Node, file: String) -> ConfigNode {
+    private static func convert(_ node: Node, file: String, budget: inout ExpansionBudget) -> ConfigNode? {
+        guard budget.spend(node) else { return nil }
         let here = location(node.mark, file: file)
         switch node {
         case .scalar(let scalar):
@@ -34,15 +65,19 @@ enum YAMLComposer {
             }
             return ConfigNode(.scalar(scalar.string, quoted: quoted), at: here)
         case .mapping(let mapping):
-            let entries = mapping.map { pair in
-                ConfigNode.Entry(
-                    key: pair.key.string ?? "\(pair.key)",
-                    keyLocation: location(pair.key.mark, file: file),
-                    value: convert(pair.value, file: file))
+            var entries: [ConfigNode.Entry] = []
+            for pair in mapping {
+                guard let value = convert(pair.value, file: file, budget: &budget) else { return nil }
+                entries.append(ConfigNode.Entry(key: pair.key.string ?? "(a key that is not a scalar)", keyLocation: location(pair.key.mark, file: file), value: value))
             }
             return ConfigNode(.mapping(entries), at: here)
         case .sequence(let sequence):
-            return ConfigNode(.sequence(sequence.map { convert($0, file: file) }), at: here)
+            var items: [ConfigNode] = []
+            for item in sequence {
+                guard let converted = convert(item, file: file, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return ConfigNode(.sequence(items), at: here)
         case .alias(let alias):
             return ConfigNode(.scalar(alias.anchor.rawValue, quoted: false), at: here)
         }

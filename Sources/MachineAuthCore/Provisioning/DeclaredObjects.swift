@@ -25,8 +25,9 @@ public struct DeclaredTeam: Decodable, Sendable, Hashable {
     public var description: String?
 }
 
-/// `provision.agents[]`: identified by organization slug (or none) and name. The secret comes
-/// from an environment variable, a file, or a pre-computed hash — never the YAML in clear.
+/// `provision.agents[]`: identified by organization slug (or none) and name — or by `client_id`
+/// within that organization, so agents may share a name. The secret comes from an environment
+/// variable, a file, or a pre-computed hash — never the YAML in clear.
 public struct DeclaredAgent: Decodable, Sendable, Hashable {
     public var name: String
     public var organization: String?
@@ -37,6 +38,7 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
     public var scopes: [String]?
     public var metadata: [String: String]?
     public var grantTypes: [String]?
+    public var allowedAudiences: [String]?
     public var expiresAt: String?
     public var active: Bool?
     public var clientSecretEnv: String?
@@ -45,7 +47,7 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case name, organization, team, description, tags, scopes, metadata, active
-        case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at"
+        case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at", allowedAudiences = "allowed_audiences"
         case clientSecretEnv = "client_secret_env", clientSecretFile = "client_secret_file", clientSecretHash = "client_secret_hash"
     }
 }
@@ -102,4 +104,9 @@ public struct ProvisionDocument: Sendable {
     }
 
     static func key(_ organization: String?, _ name: String) -> String { "\(organization ?? "-")/\(name)" }
+
+    /// How an agent is named in reports and checks: `acme/reporter`, with its client id when declared.
+    static func key(_ agent: DeclaredAgent) -> String {
+        key(agent.organization, agent.name) + (agent.clientID.map { " (client_id \($0))" } ?? "")
+    }
 }

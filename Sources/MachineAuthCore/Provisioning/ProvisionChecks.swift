@@ -22,8 +22,11 @@ extension ProvisionParser {
         var agents = Set<String>()
         for item in document.agents {
             let declared = item.value
-            let key = ProvisionDocument.key(declared.organization, declared.name)
+            let key = ProvisionDocument.key(declared)
             reference(declared.organization, declared.team, organizations, teams, item, what: "agent \(declared.name)")
+            if let audiences = declared.allowedAudiences, (try? FieldRules.audiences(audiences)) == nil {
+                problem(item.location, item.keyPath + ".allowed_audiences", "contains an invalid audience")
+            }
             if !agents.insert(key).inserted { problem(item.location, item.keyPath, "agent \(key) is declared twice") }
             if let scopes = declared.scopes, (try? FieldRules.scopes(scopes)) == nil {
                 problem(item.location, item.keyPath + ".scopes", "contains an invalid scope")

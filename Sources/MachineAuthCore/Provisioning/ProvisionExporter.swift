@@ -54,6 +54,7 @@ public struct ProvisionExporter: Sendable {
                     ("scopes", strings(agent.scopes)),
                     ("metadata", agent.metadata.isEmpty ? nil : map(agent.metadata.sorted { $0.key < $1.key }.map { ($0.key, scalar($0.value)) })),
                     ("grant_types", agent.grantTypes == Agent.defaultGrantTypes ? nil : strings(agent.grantTypes)),
+                    ("allowed_audiences", agent.allowedAudiences.isEmpty ? nil : strings(agent.allowedAudiences)),
                     ("expires_at", date(agent.expiresAt)), ("active", agent.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
                 ])
             })),

@@ -17,13 +17,20 @@ extension ProvisionRun {
     mutating func agents() async throws {
         for item in document.agents {
             let declared = item.value
-            let name = ProvisionDocument.key(declared.organization, declared.name)
+            let name = ProvisionDocument.key(declared)
             let organizationID = declared.organization.map { organizationIDs[$0] ?? "" }
             let teamID = declared.team.map { teamIDs[ProvisionDocument.key(declared.organization, $0)] ?? "" }
             var existing: Agent?
-            if let clientID = declared.clientID { existing = try await storage.agent(clientID: clientID) }
-            if existing == nil, !(organizationID?.hasPrefix("new:") ?? false) {
-                let candidates = try await existingAgents(organizationID: organizationID).filter { $0.name == declared.name }
+            if let clientID = declared.clientID, let found = try await storage.agent(clientID: clientID) {
+                // Matched within the declared organization only: a file never adopts another organization's agent.
+                guard found.organizationID == organizationID else {
+                    throw ValidationError("provision.agents", "client_id \(clientID) of agent \(name) belongs to an agent of another organization")
+                }
+                existing = found
+            }
+            if existing == nil, declared.clientID == nil, !(organizationID?.hasPrefix("new:") ?? false) {
+                let candidates = try await existingAgents(organizationID: organizationID)
+                    .filter { $0.name == declared.name && !declaredAgentIDs.contains($0.id) }
                 guard candidates.count <= 1 else {
                     throw ValidationError("provision.agents", "several agents are named \(name); declare client_id to say which one")
                 }
@@ -40,6 +47,7 @@ extension ProvisionRun {
                 draft.scopes = declared.scopes ?? []
                 draft.metadata = declared.metadata ?? [:]
                 draft.grantTypes = declared.grantTypes
+                draft.allowedAudiences = declared.allowedAudiences ?? []
                 draft.expiresAt = date(declared.expiresAt)
                 draft.organizationID = organizationID
                 draft.teamID = teamID
@@ -68,6 +76,10 @@ extension ProvisionRun {
         if existing.metadata != (declared.metadata ?? [:]) { changes.metadata = declared.metadata ?? [:]; changed.append("metadata") }
         let grants = declared.grantTypes ?? Agent.defaultGrantTypes
         if existing.grantTypes != grants { changes.grantTypes = grants; changed.append("grant_types") }
+        if existing.allowedAudiences != (declared.allowedAudiences ?? []) {
+            changes.allowedAudiences = declared.allowedAudiences ?? []
+            changed.append("allowed_audiences")
+        }
         let expiry = date(declared.expiresAt)
         if existing.expiresAt.map({ Int($0.timeIntervalSince1970) }) != expiry.map({ Int($0.timeIntervalSince1970) }) {
             changes.expiresAt = .some(expiry)
