@@ -16,13 +16,32 @@ struct GatewayRuleTests {
         #expect(try PathPattern(pattern).matches(path) == matches)
     }
 
-    @Test("paths are normalized before matching", arguments: [
-        ("/public/../admin", "/admin"), ("/public/%2e%2e/admin", "/admin"), ("//v1///x/", "/v1/x"), ("/v1/./x?q=1", "/v1/x"),
-        ("/../../etc", "/etc"), ("/a%20b", "/a b"), ("/a+b", "/a+b"), ("/x%zz/y", "/x%zz/y"), ("/x%FF", "/x%FF"), ("/v1%2F..%2Fadmin", "/admin"),
-        ("/caf%C3%A9/#frag", "/café"), ("", "/"), ("?only=query", "/"), ("/é/./ü", "/é/ü"),
+    @Test("paths are canonicalized once: decoded, repeated slashes dropped, query cut off", arguments: [
+        ("/v1///x/", "/v1/x"), ("/v1/x?q=1&../=2", "/v1/x"), ("/a%20b", "/a b"), ("/a+b", "/a+b"), ("/caf%C3%A9/", "/café"),
+        ("/", "/"), ("/%7Euser", "/~user"), ("/é/ü", "/é/ü"),
     ])
-    func normalization(raw: String, normalized: String) {
-        #expect(PathPattern.normalize(raw) == normalized)
+    func canonical(raw: String, canonical: String) {
+        #expect(CanonicalPath.parse(raw) == .canonical(canonical))
+    }
+
+    @Test("ambiguous paths are refused, not guessed", arguments: [
+        ("/v1/admin/x%ff", CanonicalPath.Ambiguity.invalidEscape), ("/x%zz/y", .invalidEscape), ("/x%4", .invalidEscape),
+        ("/v1/admin/%2e%2e/%2e%2e/public/x", .dotSegment), ("/public/../admin", .dotSegment), ("/v1/./x", .dotSegment),
+        ("/v1/%2E/x", .dotSegment), ("/v1%2F..%2Fadmin", .encodedSeparator), ("/v1/admin%2fx", .encodedSeparator),
+        ("/v1/a%5cb", .encodedSeparator), ("/v1\\admin", .backslash), ("/v1/admin;jsessionid=1", .parameter),
+        ("/public;/../admin", .parameter), ("/v1/%252e%252e/admin", .doubleEncoding), ("/a%00b", .controlCharacter),
+        ("/a%0ab", .controlCharacter), ("/x#frag", .fragment), ("http://evil/v1", .notAPath), ("", .notAPath), ("*", .notAPath),
+    ])
+    func ambiguous(raw: String, reason: CanonicalPath.Ambiguity) {
+        #expect(CanonicalPath.parse(raw) == .ambiguous(reason))
+    }
+
+    @Test("the lenient reading (ambiguous_paths: decode) resolves dot segments and keeps bad escapes", arguments: [
+        ("/public/../admin", "/admin"), ("/public/%2e%2e/admin", "/admin"), ("/v1%2F..%2Fadmin", "/admin"), ("/x%zz/y", "/x%zz/y"),
+        ("/../../etc", "/etc"),
+    ])
+    func lenient(raw: String, decoded: String) {
+        #expect(CanonicalPath.decodeLeniently(raw) == decoded)
     }
 
     @Test("host globs ignore case and ports", arguments: [

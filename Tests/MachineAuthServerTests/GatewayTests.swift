@@ -32,7 +32,7 @@ struct GatewayTests {
 
     @Test("Traefik and Caddy headers (X-Forwarded-Method/-Uri/-Host) decide the request")
     func traefikDialect() async throws {
-        try await Harness.with(Self.yaml) { h in
+        try await Harness.with(Self.yaml, live: true) { h in
             let agent = try await h.createAgent(try await h.adminToken(), extra: ["metadata": ["tier": "gold"]])
             let token = try await h.accessToken(agent)
             let headers: HTTPFields = [
@@ -63,7 +63,7 @@ struct GatewayTests {
 
     @Test("nginx headers; scope, org and API-key rules; never a redirect")
     func rules() async throws {
-        try await Harness.with(Self.yaml) { h in
+        try await Harness.with(Self.yaml, live: true) { h in
             let owner = try await h.adminToken()
             let organization = try await h.json(.post, "/api/organizations", token: owner, ["name": "Acme", "slug": "acme"])
             let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""

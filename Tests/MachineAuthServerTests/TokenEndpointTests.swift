@@ -34,7 +34,7 @@ struct TokenEndpointTests {
     @Test("access tokens follow RFC 9068")
     func claims() async throws {
         try await Harness.with { h in
-            let agent = try await h.createAgent(try await h.adminToken())
+            let agent = try await h.createAgent(try await h.adminToken(), extra: ["allowed_audiences": ["https://api.example.com/"]])
             let token = try await h.token(agent, [("scope", "read"), ("resource", "https://api.example.com/")]).string("access_token")
             let parsed = try JWS.parse(token)
             #expect(parsed.header["typ"] == "at+jwt")
