@@ -10,7 +10,7 @@ struct MachineAuthCommand: AsyncParsableCommand {
         version: MachineAuthVersion.current,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, ApplyCommand.self, ExportCommand.self,
-            HashSecretCommand.self, StagesCommand.self,
+            HashSecretCommand.self, StagesCommand.self, RoutesCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

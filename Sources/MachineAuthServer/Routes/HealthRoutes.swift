@@ -12,7 +12,7 @@ struct HealthRoutes {
                 "issuer": .string(runtime.settings.server.issuer),
             ])
         }
-        let document = OpenAPIDocument.render(issuer: runtime.settings.server.issuer).jsonText
+        let document = RouteTable.openAPIDocument(issuer: runtime.settings.server.issuer)
         router.get("/openapi.json") { _, _ in
             JSONResponse.text(document, headers: [.cacheControl: "public, max-age=300"])
         }

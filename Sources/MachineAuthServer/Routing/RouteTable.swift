@@ -105,12 +105,9 @@ public enum RouteTable {
     ]
 
     /// Forward-auth answers for every method the proxies forward, and token verification.
-    static let gateway: [Route] = GatewayRoutes.methods.flatMap { method in
-        [
-            Route(method, "/gateway/check", .anyone, "forward-auth decision (nginx, Caddy, Traefik)"),
-            Route(method, "/gateway/check/**", .anyone, "forward-auth decision with the original path (Envoy)"),
-        ]
-    } + [
+    static let gateway: [Route] = GatewayRoutes.methods.map { Route($0, "/gateway/check", .anyone, "forward-auth decision (nginx, Caddy, Traefik)") }
+        + GatewayRoutes.methods.map { Route($0, "/gateway/check/**", .anyone, "forward-auth decision with the original path (Envoy)") }
+        + [
         Route(.get, "/api/verify", .anyone, "checks a bearer token or API key and describes it"),
         Route(.post, "/api/verify", .anyone, "checks a bearer token or API key (also as a token form field)", form: RequestSchemas.verifyForm),
     ]
@@ -175,4 +172,31 @@ struct QueryParameter: Sendable {
         .string("q", "search in names and descriptions"), .string("status", "active, inactive or expired"),
         .string("organization_id"), .string("org_id", "alias of organization_id"), .string("team_id"), .string("scope"),
     ] + paging
+}
+
+extension RouteTable {
+    /// The README's API table: one row per path and rule, methods that share them joined.
+    public static var markdown: String {
+        var rows: [(methods: [String], route: Route)] = []
+        for route in routes {
+            if let last = rows.last, last.route.path == route.path, last.route.access == route.access, last.route.summary == route.summary {
+                rows[rows.count - 1].methods.append(route.method.rawValue)
+            } else {
+                rows.append(([route.method.rawValue], route))
+            }
+        }
+        var text = "| Method | Path | Who | What |\n|---|---|---|---|\n"
+        for (methods, route) in rows {
+            let summary = route.summary.replacingOccurrences(of: "|", with: "\\|")
+            text += "| \(methods.joined(separator: ", ")) | `\(route.path)` | \(route.access.who) | \(summary) |\n"
+        }
+        return text
+    }
+}
+
+extension RouteTable {
+    /// The OpenAPI 3.1 document of these routes, as `GET /openapi.json` serves it.
+    public static func openAPIDocument(issuer: String) -> String {
+        OpenAPIDocument.render(issuer: issuer).jsonText
+    }
 }
