@@ -43,8 +43,8 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
             let present = [nginx, forwarded].filter { query.has($0.method) || query.has($0.uri) }
             guard !present.isEmpty else { return (query.method, query.path ?? "/") }
             try requireTrusted(query, present[0].uri)
-            let method = try agreeing(present.map(\.method), in: query) ?? query.method
-            guard let target = try agreeing(present.map(\.uri), in: query) else {
+            let method = try agreeing(present.map(\.method), in: query, ignoringCase: true) ?? query.method
+            guard let target = try agreeing(present.map(\.uri), in: query, ignoringCase: false) else {
                 throw OAuthError.accessDenied("the forward-auth request names a method but no URI (\(present[0].uri))")
             }
             return (method, target)
@@ -66,11 +66,13 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
         }
     }
 
-    /// The one value the named headers agree on (case-insensitively), `nil` when none is present.
-    private func agreeing(_ names: [String], in query: ForwardAuthQuery) throws -> String? {
+    /// The one value the named headers agree on, `nil` when none is present. Methods may differ
+    /// in case only; URIs must be the same bytes (paths are case-sensitive, and a client's copy
+    /// differing in case must never be the one judged).
+    private func agreeing(_ names: [String], in query: ForwardAuthQuery, ignoringCase: Bool) throws -> String? {
         let values = try names.compactMap { try query.single($0) }
         guard let first = values.first else { return nil }
-        guard values.allSatisfy({ $0.lowercased() == first.lowercased() }) else {
+        guard values.allSatisfy({ ignoringCase ? $0.lowercased() == first.lowercased() : $0 == first }) else {
             throw OAuthError.accessDenied("the forwarded headers disagree (\(names.joined(separator: " vs "))); set gateway.dialect to your proxy's")
         }
         return first
