@@ -237,3 +237,39 @@ struct JSONStorageDurabilityTests {
         try await second.close()
     }
 }
+
+@Suite("JSON storage refuses links")
+struct JSONStorageLinkTests {
+    @Test("a symbolic link in place of the store or a file beside it is refused, and its target untouched",
+          arguments: ["store.json", "store.json.audit.jsonl", "store.json.usage.jsonl", "store.json.lock"])
+    func symlinks(name: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let target = directory.file("elsewhere")
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: directory.file(name), withDestinationPath: target)
+        let store = JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test"))
+        do {
+            try await store.open()
+            try await store.appendAuditRecords([AuditRecord(
+                id: "r", time: Date(), action: "agent.created", actorType: "system", actorID: nil, targetType: nil, targetID: nil,
+                agentID: nil, organizationID: nil, outcome: "success", ipAddress: nil, userAgent: nil, requestID: nil, details: [:])])
+            try await store.close()
+            Issue.record("a link at \(name) was followed")
+        } catch let error as StorageError {
+            #expect(error.message.contains("link"), "\(error.message)")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious\n")
+    }
+
+    @Test("a hard link in place of the store is refused")
+    func hardLink() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test"))
+        try await first.open()
+        try await first.close()
+        try FileManager.default.linkItem(atPath: directory.file("store.json"), toPath: directory.file("copy"))
+        await #expect(throws: StorageError.self) { try await JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test")).open() }
+    }
+}

@@ -42,8 +42,9 @@ extension ConfigChoice {
 public struct ConfigDuration: ConfigScalar, Hashable, Comparable, CustomStringConvertible {
     public var milliseconds: Int
 
+    /// `seconds`, clamped to ten years.
     public init(seconds: Int) {
-        self.milliseconds = seconds * 1000
+        self.milliseconds = seconds.clamped(to: 0...InputLimits.maxLifetimeSeconds) * 1000
     }
 
     public init(milliseconds: Int) {
@@ -56,16 +57,21 @@ public struct ConfigDuration: ConfigScalar, Hashable, Comparable, CustomStringCo
     /// As a Swift `Duration`.
     public var duration: Duration { .milliseconds(milliseconds) }
 
+    /// The longest duration a configuration may name: ten years.
+    public static let maximumMilliseconds = InputLimits.maxLifetimeSeconds * 1000
+
     public static func parse(configText: String) throws(ConfigValueError) -> ConfigDuration {
         let text = configText.trimmingCharacters(in: .whitespaces).lowercased()
-        if let plain = Int(text), plain >= 0 { return ConfigDuration(seconds: plain) }
         let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let count = Int(text.dropLast(suffix.count)), count >= 0 {
-                return ConfigDuration(milliseconds: count * factor)
+        let (digits, factor) = units.first { text.hasSuffix($0.0) && text.dropLast($0.0.count).allSatisfy(\.isASCIIDigit) }
+            .map { (text.dropLast($0.0.count), $0.1) } ?? (Substring(text), 1000)
+        guard let count = try? WholeNumber.parse(digits, in: 0...(maximumMilliseconds / factor)) else {
+            if digits.allSatisfy(\.isASCIIDigit), !digits.isEmpty {
+                throw ConfigValueError("duration \"\(configText)\" is longer than ten years")
             }
+            throw ConfigValueError("invalid duration \"\(configText)\"; write seconds (3600) or a number with ms, s, m, h or d (15m)")
         }
-        throw ConfigValueError("invalid duration \"\(configText)\"; write seconds (3600) or a number with ms, s, m, h or d (15m)")
+        return ConfigDuration(milliseconds: count * factor)
     }
 
     public static var configPlaceholder: ConfigDuration { ConfigDuration(seconds: 0) }
@@ -102,4 +108,8 @@ public struct CommaSeparatedList: Decodable, Sendable, Hashable {
             self.values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -24,6 +24,9 @@ public enum FieldRules {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ValidationError(field, "must not be empty") }
         guard trimmed.count <= 255 else { throw ValidationError(field, "must be at most 255 characters") }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationError(field, "must not contain control characters")
+        }
         return trimmed
     }
 
@@ -79,6 +82,7 @@ public enum FieldRules {
     public static let grantTypes: Set<String> = ["client_credentials", "refresh_token"]
 
     public static func grantTypes(_ values: [String]) throws(ValidationError) -> [String] {
+        guard !values.isEmpty else { throw ValidationError("grant_types", "must name at least one grant (valid: \(Self.grantTypes.sorted().joined(separator: ", ")))") }
         for grant in values where !Self.grantTypes.contains(grant) {
             throw ValidationError("grant_types", "\"\(grant)\" is not supported (valid: \(Self.grantTypes.sorted().joined(separator: ", ")))")
         }

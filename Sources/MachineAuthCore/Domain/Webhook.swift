@@ -53,8 +53,8 @@ public struct Webhook: Sendable, Hashable, Codable {
     /// `text` as a webhook target: an http or https URL naming a host; `nil` for anything else.
     /// The admin API, provisioning and the sender all check targets with this.
     public static func targetURL(_ text: String) -> URL? {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty, (url.port ?? 1).clamped(to: 1...65535) == (url.port ?? 1), url.user == nil
         else { return nil }
         return url
     }

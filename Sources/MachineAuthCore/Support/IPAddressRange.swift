@@ -109,11 +109,19 @@ extension IPAddressRange {
     }
 
     /// Whether `address` — an IP literal, brackets allowed — is not a public unicast address. A
-    /// literal with a zone id (`fe80::1%eth0`, `[::1%251]`) always is: zones name local links.
+    /// literal with a zone id (`fe80::1%eth0`, `[::1%251]`) always is: zones name local links. So
+    /// are the legacy numeric spellings resolvers still accept (`127.1`, `0x7f.1`, `2130706433`,
+    /// `0177.0.0.1`) when they stand for one, and the names `localhost` and `*.localhost` (RFC 6761).
     public static func isInternal(_ address: String) -> Bool {
         let bare = address.hasPrefix("[") && address.hasSuffix("]") ? String(address.dropFirst().dropLast()) : address
         if bare.contains("%") { return true }
-        guard let bytes = parse(bare) else { return false }
-        return isInternal(bytes: bytes)
+        let name = bare.lowercased().hasSuffix(".") ? String(bare.lowercased().dropLast()) : bare.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        if let bytes = parse(bare) { return isInternal(bytes: bytes) }
+        var legacy = in_addr()
+        if !bare.isEmpty, bare.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" }), inet_aton(bare, &legacy) != 0 {
+            return isInternal(bytes: withUnsafeBytes(of: &legacy) { Array($0) })
+        }
+        return false
     }
 }

@@ -24,6 +24,16 @@ struct BodySchema: Sendable {
         var required = false
         var nullable = false
         var summary = ""
+        /// Documentation of what the server's field rules accept (for clients and the fuzzer);
+        /// the rules themselves are enforced by the services.
+        var documented: [String: JSONValue] = [:]
+
+        /// The same field, documenting a JSON Schema constraint such as `format` or `pattern`.
+        func documenting(_ constraints: [String: JSONValue]) -> Field {
+            var copy = self
+            copy.documented.merge(constraints) { $1 }
+            return copy
+        }
 
         static func string(_ name: String, required: Bool = false, nullable: Bool = false, _ summary: String = "") -> Field {
             Field(name: name, kind: .string, required: required, nullable: nullable, summary: summary)

@@ -50,6 +50,14 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     private static func http(_ error: HTTPError, request: Request) -> Response {
+        if error.status == .notFound {
+            let allowed = RouteTable.methods(forPath: request.uri.path)
+            if !allowed.isEmpty {
+                return JSONResponse.value(
+                    ["error": "method_not_allowed", "error_description": .string("\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))")],
+                    status: .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+            }
+        }
         let (code, message): (String, String)
         switch error.status {
         case .notFound: (code, message) = ("not_found", "no route for \(request.method) \(request.uri.path)")

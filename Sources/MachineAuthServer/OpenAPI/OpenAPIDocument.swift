@@ -115,8 +115,9 @@ enum OpenAPIDocument {
                 members["type"] = [type, "null"]
                 property = .object(members)
             }
-            if !field.summary.isEmpty, case .object(var members) = property {
-                members["description"] = .string(field.summary)
+            if case .object(var members) = property {
+                if !field.summary.isEmpty { members["description"] = .string(field.summary) }
+                members.merge(field.documented) { $1 }
                 property = .object(members)
             }
             properties[field.name] = property

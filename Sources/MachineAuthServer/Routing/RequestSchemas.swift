@@ -2,6 +2,12 @@ import MachineAuthCore
 
 /// The JSON bodies of the API: what ``JSONBody`` accepts and the OpenAPI document describes.
 enum RequestSchemas {
+    static let email: [String: JSONValue] = ["format": "email", "maxLength": 254]
+    static let password: [String: JSONValue] = ["minLength": 12, "maxLength": 1024]
+    static let name: [String: JSONValue] = ["minLength": 1, "maxLength": 255]
+    static let slug: [String: JSONValue] = ["pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"]
+    static let url: [String: JSONValue] = ["format": "uri", "pattern": "^https?://"]
+
     static let login = BodySchema([
         .string("email", required: true, "the owner's ADMIN_EMAIL or an administrator account"),
         .string("password", required: true),
@@ -13,8 +19,9 @@ enum RequestSchemas {
     ])
 
     static let signup = BodySchema([
-        .string("email", required: true), .string("password", required: true, "12 to 1024 characters"), .string("name"),
-        .string("organization_name", required: true), .string("organization_slug", "a lowercase DNS label; default: from the name"),
+        .string("email", required: true).documenting(email), .string("password", required: true, "12 to 1024 characters").documenting(password),
+        .string("name"), .string("organization_name", required: true).documenting(name),
+        .string("organization_slug", "a lowercase DNS label; default: from the name").documenting(slug),
     ])
 
     /// Fields an agent can be created with; updates take the same except the placement.
@@ -29,45 +36,48 @@ enum RequestSchemas {
     ]
 
     static let createAgent = BodySchema(
-        [.string("name", required: true), .string("organization_id", "default: the caller's current organization")] + agentFields)
-    static let createOrganizationAgent = BodySchema([.string("name", required: true)] + agentFields)
-    static let updateAgent = BodySchema([.string("name")] + agentFields)
+        [.string("name", required: true).documenting(name), .string("organization_id", "default: the caller's current organization")] + agentFields)
+    static let createOrganizationAgent = BodySchema([.string("name", required: true).documenting(name)] + agentFields)
+    static let updateAgent = BodySchema([.string("name").documenting(name)] + agentFields)
 
     static let rotate = BodySchema([
         .integer("grace_period_seconds", InputLimits.gracePeriodSeconds, "how long the old secret keeps working (default 0)"),
     ])
 
     static let createOrganization = BodySchema([
-        .string("name", required: true), .string("slug", required: true, "a lowercase DNS label"), .string("owner_email"),
+        .string("name", required: true).documenting(name), .string("slug", required: true, "a lowercase DNS label").documenting(slug),
+        .string("owner_email").documenting(email),
     ])
-    static let updateOrganization = BodySchema([.string("name"), .string("slug"), .string("owner_email", nullable: true)])
+    static let updateOrganization = BodySchema([
+        .string("name").documenting(name), .string("slug").documenting(slug), .string("owner_email", nullable: true).documenting(email),
+    ])
 
-    static let createTeam = BodySchema([.string("name", required: true), .string("description")])
-    static let updateTeam = BodySchema([.string("name"), .string("description")])
+    static let createTeam = BodySchema([.string("name", required: true).documenting(name), .string("description")])
+    static let updateTeam = BodySchema([.string("name").documenting(name), .string("description")])
 
     static let createAPIKey = BodySchema([
-        .string("name", required: true),
+        .string("name", required: true).documenting(name),
         .integer("expires_in", InputLimits.lifetimeSeconds, "seconds until the key expires"),
         .timestamp("expires_at", "when the key expires"),
     ])
 
     static let createUser = BodySchema([
-        .string("email", required: true), .string("password", required: true, "12 to 1024 characters"), .string("name"),
-        .string("role", "admin (default) or viewer"), .strings("organization_ids"),
+        .string("email", required: true).documenting(email), .string("password", required: true, "12 to 1024 characters").documenting(password),
+        .string("name"), .string("role", "admin (default) or viewer").documenting(["enum": ["admin", "viewer"]]), .strings("organization_ids"),
     ])
     static let updateUser = BodySchema([
-        .string("name"), .string("role", "admin or viewer"), .strings("organization_ids"),
-        .string("password", "a new password; ends the user's sessions"),
+        .string("name"), .string("role", "admin or viewer").documenting(["enum": ["admin", "viewer"]]), .strings("organization_ids"),
+        .string("password", "a new password; ends the user's sessions").documenting(password),
     ])
 
     private static let webhookFields: [BodySchema.Field] = [
-        .string("name"), .strings("events", "event types or patterns such as agent.* or *"), .boolean("is_active"),
+        .string("name").documenting(name), .strings("events", "event types or patterns such as agent.* or *"), .boolean("is_active"),
         .integer("max_retries", InputLimits.webhookRetries), .number("retry_backoff_base", 1...10),
     ]
     static let createWebhook = BodySchema(
-        [.string("url", required: true, "an http(s) URL on a public address"), .string("organization_id"), .string("team_id")]
+        [.string("url", required: true, "an http(s) URL on a public address").documenting(url), .string("organization_id"), .string("team_id")]
             + webhookFields)
-    static let updateWebhook = BodySchema([.string("url")] + webhookFields)
+    static let updateWebhook = BodySchema([.string("url").documenting(url)] + webhookFields)
     static let testWebhook = BodySchema([.string("message")])
 
     // Form parameters of the OAuth-style endpoints (documented; unknown ones are ignored, RFC 6749 §3.1).

@@ -200,3 +200,25 @@ extension RouteTable {
         OpenAPIDocument.render(issuer: issuer).jsonText
     }
 }
+
+extension RouteTable {
+    /// The methods the table routes for a request path (`{name}` matches one segment, `**` the
+    /// rest): what a 405 names in `Allow` when the path exists but the method does not.
+    public static func methods(forPath path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var methods: [HTTPRequest.Method] = []
+        for route in routes where !methods.contains(route.method) && matches(route.path, segments) {
+            methods.append(route.method)
+        }
+        return methods
+    }
+
+    private static func matches(_ pattern: String, _ segments: [Substring]) -> Bool {
+        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        for (index, part) in parts.enumerated() {
+            if part == "**" { return segments.count > index }
+            guard index < segments.count, part.hasPrefix("{") || part == segments[index] else { return false }
+        }
+        return parts.count == segments.count
+    }
+}
