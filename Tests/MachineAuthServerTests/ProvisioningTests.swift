@@ -126,6 +126,51 @@ struct ProvisioningTests {
         }
     }
 
+    @Test("export → apply round-trips two agents that share a name")
+    func sharedNames() async throws {
+        try await Harness.with { h in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let admin = try await h.adminToken()
+            let organization = try await h.json(.post, "/api/organizations", token: admin, ["name": "Acme", "slug": "acme"])
+            let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            for scopes in [["read"], ["write"]] {
+                _ = try await h.createAgent(admin, name: "worker", scopes: scopes, extra: ["organization_id": .string(orgID)])
+            }
+            let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
+            let file = try directory.write("exported.yaml", exported)
+            let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
+            let report = try await h.runtime.provisioner.apply(reloaded, dryRun: false)
+            #expect(report.changes == 0 && report.lines.filter { $0.kind == "agent" }.count == 2, "\(report.text)")
+        }
+    }
+
+    @Test("a file naming another organization's client_id never adopts that agent")
+    func noAdoption() async throws {
+        try await Harness.with { h in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let admin = try await h.adminToken()
+            let other = try await h.json(.post, "/api/organizations", token: admin, ["name": "Other", "slug": "other"])
+            let otherID = other["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            let victim = try await h.createAgent(admin, name: "victim", extra: ["organization_id": .string(otherID)])
+            let yaml = """
+                organizations:
+                  - slug: acme
+                    name: Acme
+                agents:
+                  - name: thief
+                    organization: acme
+                    client_id: \(victim.clientID)
+                    scopes: [read]
+                """
+            await #expect(throws: ValidationError.self) { try await h.runtime.provisioner.apply(try document(yaml, in: directory), dryRun: false) }
+            let stored = try await h.runtime.storage.agent(id: victim.id)
+            #expect(stored?.organizationID == otherID && stored?.name == "victim", "the agent stays where it was")
+            #expect(try await h.token(victim).status == .ok)
+        }
+    }
+
     @Test("errors name the file, line and object", arguments: [
         ("teams:\n  - organization: ghost\n    name: x\n", 2, "team x refers to unknown organization ghost"),
         ("organizations:\n  - slug: a\n    name: A\nagents:\n  - name: bot\n    organization: a\n    team: nope\n", 5, "agent bot refers to unknown team a/nope"),
