@@ -27,6 +27,8 @@ struct OpenAPISyncTests {
                 }
             }
             #expect(documented == RouteTable.routes.count)
+            let partSizes = OpenAPIResponses.schemaParts.map { (try? JSONValue.parse(Data($0.utf8)).objectValue?.count) ?? 0 }
+            #expect(partSizes.reduce(0, +) == schemas.count, "no schema is defined in two parts")
             for route in RouteTable.routes {
                 let operation = paths[OpenAPIDocument.path(route.path)]?.objectValue?[route.method.rawValue.lowercased()]?.objectValue
                 let label = route.key

@@ -42,12 +42,16 @@ enum OpenAPIDocument {
         registered.hasSuffix("/**") ? String(registered.dropLast(2)) + "{path}" : registered
     }
 
-    /// The component schemas, parsed once.
+    /// The component schemas, parsed once from their parts.
     static let schemas: JSONValue = {
-        guard let parsed = try? JSONValue.parse(Data(OpenAPIResponses.schemasJSON.utf8)) else {
-            preconditionFailure("OpenAPIResponses.schemasJSON is not valid JSON")
+        var merged: [String: JSONValue] = [:]
+        for part in OpenAPIResponses.schemaParts {
+            guard let parsed = try? JSONValue.parse(Data(part.utf8)).objectValue else {
+                preconditionFailure("a part of OpenAPIResponses' schemas is not a JSON object")
+            }
+            merged.merge(parsed) { first, _ in first }
         }
-        return parsed
+        return .object(merged)
     }()
 
     static func operation(_ route: Route) -> JSONValue {
