@@ -47,7 +47,7 @@ struct AdminAuthTests {
 
     @Test("failed logins are refused and then rate limited")
     func loginRateLimit() async throws {
-        try await Harness.with { h in
+        try await Harness.with(now: ManualClock().source) { h in
             for _ in 0..<3 {
                 let wrong = try await h.json(.post, "/api/auth/login", ["email": "admin@example.com", "password": "nope"])
                 #expect(wrong.status == .unauthorized)

@@ -40,7 +40,7 @@ struct AuthorizationHoleTests {
 
     @Test("self-reactivation counts failures like any client authentication")
     func reactivationIsLimited() async throws {
-        try await Harness.with { h in
+        try await Harness.with(now: ManualClock().source) { h in
             let agent = try await h.createAgent(try await h.adminToken())
             for _ in 0..<5 {
                 _ = try await h.form("/api/agents/me/reactivate", [], headers: [.authorization: Harness.basic(agent.clientID, "cs_guess")])

@@ -105,7 +105,7 @@ struct TokenEndpointTests {
 
     @Test("repeated failed client authentication is rate limited with Retry-After")
     func rateLimit() async throws {
-        try await Harness.with { h in
+        try await Harness.with(now: ManualClock().source) { h in
             let agent = try await h.createAgent(try await h.adminToken())
             let wrong = Harness.Credentials(id: "", clientID: agent.clientID, secret: "cs_wrong")
             for _ in 0..<5 { #expect(try await h.token(wrong).status == .unauthorized) }
