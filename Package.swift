@@ -134,7 +134,7 @@ let package = Package(
             name: "StagePluginTests",
             dependencies: [
                 "ClientSecretAuthenticator", "RefreshTokenAuthenticator", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
-                "CustomClaimsEnricher", "JSONStorage", "MachineAuthTesting",
+                "CustomClaimsEnricher", "JSONStorage", "WebhookNotifier", "MachineAuthTesting",
             ],
             swiftSettings: swiftSettings
         ),
