@@ -11,7 +11,8 @@ enum StoreFile {
     /// Opens `path` with `flags` (plus `O_NOFOLLOW | O_CLOEXEC`), refusing links; `nil` when it
     /// does not exist and `flags` do not create it.
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws -> Int32? {
-        let descriptor = Glibc.open(path, flags | O_NOFOLLOW | O_CLOEXEC, mode)
+        // O_NONBLOCK: a FIFO planted in place of a store file cannot stall the open (it is refused below).
+        let descriptor = Glibc.open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode)
         guard descriptor >= 0 else {
             if errno == ENOENT, flags & O_CREAT == 0 { return nil }
             if errno == ELOOP { throw StorageError.unavailable("\(path) is a symbolic link; the store refuses links (replace it with the file itself)") }
@@ -22,6 +23,7 @@ enum StoreFile {
             close(descriptor)
             throw StorageError.unavailable("\(path) is not a plain file with a single link; the store refuses it")
         }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return descriptor
     }
 

@@ -22,14 +22,26 @@ enum TargetGuard {
         return parsed
     }
 
-    /// Resolves `host` (off the cooperative pool) and checks every address it names.
-    static func decide(host: String) async -> Decision {
+    /// The one text every refusal shows through the API: which internal names exist, and
+    /// where they point, is not for whoever may configure a webhook to learn.
+    static let refusal = "the target is not allowed: it does not resolve, or resolves to a private, loopback or link-local address (allow_private_targets)"
+
+    /// Resolves `host` (off the cooperative pool) and checks every address it names; the reason
+    /// of a refusal goes to `log` only.
+    static func decide(host: String, log: (String) -> Void = { _ in }) async -> Decision {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if name.contains("%") { return .refuse("the host \(name) has a zone id; link-local targets are not allowed") }
+        if name.contains("%") || IPAddressRange.isInternal(name) {
+            log("webhook target \(name) is an internal literal or name")
+            return .refuse(refusal)
+        }
         let addresses = await resolve(name)
-        guard let first = addresses.first else { return .refuse("the host \(name) does not resolve") }
+        guard let first = addresses.first else {
+            log("webhook target \(name) does not resolve")
+            return .refuse(refusal)
+        }
         if let blocked = addresses.first(where: { IPAddressRange.isInternal(bytes: $0) }) {
-            return .refuse("the host \(name) resolves to the internal address \(format(blocked)) (set allow_private_targets to permit it)")
+            log("webhook target \(name) resolves to the internal address \(format(blocked))")
+            return .refuse(refusal)
         }
         return .connect(address: format(first))
     }

@@ -28,7 +28,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
         self.logger = logger
         self.now = now
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.configuration(timeout: config.timeout))
-        sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets)
+        sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets, logger: logger)
     }
 
     public var defaultMaxRetries: Int { config.maxRetries }
@@ -46,7 +46,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
             let payload = Self.payload(for: event)
             try await storage.enqueueDeliveries(matching.map { webhook in
                 WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 12), webhookID: webhook.id, eventType: event.type, eventID: event.id,
-                                payload: payload, maxAttempts: webhook.maxRetries + 1, createdAt: time)
+                                payload: payload, maxAttempts: webhook.maxRetries.clamped(to: InputLimits.webhookRetries) + 1, createdAt: time)
             })
             wake.signal()
         } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MachineAuthCore
+import Logging
 import NIOCore
 
 /// Sends one signed delivery: checks the target's resolved addresses and connects to the one
@@ -17,6 +18,8 @@ struct WebhookSender: Sendable {
     let client: HTTPClient
     let timeout: ConfigDuration
     let allowPrivateTargets: Bool
+    /// Where the reason of a refused target goes (never into the delivery's history).
+    let logger: Logger
 
     func send(_ delivery: WebhookDelivery, to webhook: Webhook, secret: String, at time: Date) async -> Result {
         let url: URL
@@ -28,7 +31,7 @@ struct WebhookSender: Sendable {
         var pinned: HTTPClient?
         if !allowPrivateTargets {
             guard let host = url.host else { return .refused("the URL names no host") }
-            switch await TargetGuard.decide(host: host) {
+            switch await TargetGuard.decide(host: host, log: { [logger] in logger.warning("\($0) (webhook \(webhook.id))") }) {
             case .refuse(let reason):
                 return .refused(reason)
             case .connect(let address) where IPAddressRange.parse(host) == nil:

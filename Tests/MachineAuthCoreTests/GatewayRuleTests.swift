@@ -31,6 +31,8 @@ struct GatewayRuleTests {
         ("/v1/a%5cb", .encodedSeparator), ("/v1\\admin", .backslash), ("/v1/admin;jsessionid=1", .parameter),
         ("/public;/../admin", .parameter), ("/v1/%252e%252e/admin", .doubleEncoding), ("/a%00b", .controlCharacter),
         ("/a%0ab", .controlCharacter), ("/x#frag", .fragment), ("http://evil/v1", .notAPath), ("", .notAPath), ("*", .notAPath),
+        ("/public/%EF%BC%8E%EF%BC%8E/v1/admin", .dotSegment), ("/public/x, /v1/admin", .invalidCharacter), ("/a b", .invalidCharacter),
+        ("/a\"b", .invalidCharacter), ("/a{b}", .invalidCharacter),
     ])
     func ambiguous(raw: String, reason: CanonicalPath.Ambiguity) {
         #expect(CanonicalPath.parse(raw) == .ambiguous(reason))
@@ -42,6 +44,14 @@ struct GatewayRuleTests {
     ])
     func lenient(raw: String, decoded: String) {
         #expect(CanonicalPath.decodeLeniently(raw) == decoded)
+    }
+
+    @Test("segments split on bytes: a combining mark or joiner after / never glues two segments together")
+    func byteSegments() throws {
+        #expect(try PathPattern("/docs/*").matches("/docs/x/\u{301}secret") == false)
+        #expect(try PathPattern("/v1/admin/**").matches("/v1/admin/\u{200D}users"))
+        #expect(try PathPattern("/caf\u{E9}").matches("/cafe\u{301}") == false, "bytes, not canonical equivalence")
+        #expect(try HostPattern("[::1]").matches("[::1]:443"))
     }
 
     @Test("host globs ignore case and ports", arguments: [

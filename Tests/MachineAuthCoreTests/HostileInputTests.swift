@@ -84,6 +84,17 @@ struct HostileInputTests {
         #expect(!ConfigFixtures.problems(fewAliases, registry: .standard).contains { $0.message.contains("expands") })
     }
 
+    @Test("whole numbers and numbers in YAML are bounded before any setting uses them", arguments: [
+        "admin:\n  max_failed_logins: 9223372036854775807\n", "security:\n  max_failed_authentications: 9223372036854775807\n",
+        "admin:\n  max_failed_logins: 0\n", "server:\n  port: 99999999999999999999\n",
+        "notifiers:\n  - type: webhooks\n    max_retries: 9223372036854775807\n",
+        "provision:\n  webhooks:\n    - name: w\n      url: https://example.com/h\n      max_retries: 9223372036854775807\n",
+        "provision:\n  webhooks:\n    - name: w\n      url: https://example.com/h\n      retry_backoff_base: .inf\n",
+    ])
+    func yamlNumbers(yaml: String) {
+        #expect(!ConfigFixtures.problems(yaml, registry: .standard).isEmpty, "\(yaml)")
+    }
+
     @Test("durations in YAML are bounded", arguments: ["99999999999999999999d", "9223372036854775807s", "3651d", "-1s"])
     func durations(text: String) {
         #expect(throws: ConfigValueError.self) { try ConfigDuration.parse(configText: text) }

@@ -73,14 +73,66 @@ struct AuthorizationHoleTests {
             let refused = try await h.token(agent, [("audience", "https://evil.example.com")])
             #expect(refused.status == .badRequest && refused.string("error") == "invalid_target", "\(refused.text)")
             let plain = try await h.createAgent(owner, name: "plain")
-            #expect(try await h.token(plain, [("resource", "https://api.example.com")]).string("error") == "invalid_target",
-                    "agents without allowed_audiences get only the default audience")
+            #expect(try await h.token(plain, [("resource", "https://elsewhere.example.org")]).string("error") == "invalid_target",
+                    "agents without allowed_audiences get only the deployment's tokens.allowed_audiences")
             let foreign = try await h.token(agent, [("resource", "https://api.example.com")]).string("access_token")
             #expect(try await h.json(.get, "/api/agents/me", token: foreign).status == .unauthorized)
             #expect(try await h.json(.get, "/oauth/userinfo", token: foreign).status == .unauthorized)
             #expect(try await h.json(.get, "/api/verify", token: foreign)["valid"] == true, "verification still describes it")
             let own = try await h.accessToken(agent)
             #expect(try await h.json(.get, "/api/agents/me", token: own).status == .ok)
+        }
+    }
+
+    @Test("only the owner grants audiences beyond tokens.allowed_audiences; a refresh drops audiences the agent lost")
+    func audienceGrants() async throws {
+        try await Harness.with { h in
+            let owner = try await h.adminToken()
+            let organization = try await h.json(.post, "/api/organizations", token: owner, ["name": "A", "slug": "a"])
+            let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            let key = try await h.json(.post, "/api/organizations/\(orgID)/api-keys", token: owner, ["name": "k"]).string("key")
+            let foreign = try await h.json(.post, "/api/agents", token: key, ["name": "x", "allowed_audiences": ["https://other-tenant.example.com"]])
+            #expect(foreign.status == .badRequest && foreign.string("field") == "allowed_audiences", "\(foreign.text)")
+            let agent = try await h.createAgent(key, name: "y", extra: ["allowed_audiences": ["https://api.example.com"]])
+            let granted = try await h.token(agent, [("resource", "https://api.example.com")])
+            #expect(granted.status == .ok, "\(granted.text)")
+            #expect(try await h.json(.patch, "/api/agents/\(agent.id)", token: key, ["allowed_audiences": ["https://api.example.com/"]]).status == .ok)
+            let refreshed = try await h.form("/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", granted.string("refresh_token"))],
+                                             headers: [.authorization: Harness.basic(agent.clientID, agent.secret)])
+            #expect(refreshed.string("error") == "invalid_grant", "the audience it lost is not issued again: \(refreshed.text)")
+            let ownerMade = try await h.createAgent(owner, name: "z", extra: ["allowed_audiences": ["https://partner.example.net"]])
+            #expect(try await h.token(ownerMade, [("resource", "https://partner.example.net")]).status == .ok)
+        }
+    }
+
+    @Test("the session cookie stands only for an admin session, and the OAuth endpoints never read it")
+    func cookieScope() async throws {
+        try await Harness.with { h in
+            let owner = try await h.adminToken()
+            let organization = try await h.json(.post, "/api/organizations", token: owner, ["name": "A", "slug": "a"])
+            let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            let key = try await h.json(.post, "/api/organizations/\(orgID)/api-keys", token: owner, ["name": "k"]).string("key")
+            let planted = try await h.send(.post, "/api/organizations/\(orgID)/teams", headers: [.cookie: "machineauth_admin=\(key)", .contentType: "application/json"],
+                                           body: #"{"name":"t"}"#)
+            #expect(planted.status == .unauthorized, "an API key in the cookie is no session: \(planted.text)")
+            let token = try await h.accessToken(try await h.createAgent(owner))
+            let revoke = try await h.send(.post, "/oauth/revoke", headers: [.cookie: "machineauth_admin=\(owner)", .contentType: "application/x-www-form-urlencoded"],
+                                          body: "token=\(token)")
+            #expect(revoke.status == .unauthorized, "\(revoke.text)")
+            #expect(try await h.isActive(token, admin: owner))
+        }
+    }
+
+    @Test("switching organizations ends the session it replaces")
+    func switchOrganization() async throws {
+        try await Harness.with { h in
+            let owner = try await h.adminToken()
+            let organization = try await h.json(.post, "/api/organizations", token: owner, ["name": "A", "slug": "a"])
+            let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            let switched = try await h.json(.post, "/api/auth/switch-org", token: owner, ["organization_id": .string(orgID)])
+            #expect(switched.status == .ok, "\(switched.text)")
+            #expect(try await h.json(.get, "/api/auth/me", token: owner).status == .unauthorized)
+            #expect(try await h.json(.get, "/api/auth/me", token: switched.string("token")).status == .ok)
         }
     }
 

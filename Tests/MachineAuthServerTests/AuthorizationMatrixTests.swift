@@ -54,8 +54,9 @@ struct AuthorizationMatrixTests {
                     } else if route.access.needsCaller {
                         #expect(reply.status != .unauthorized && reply.status != .forbidden, "\(label)")
                     }
-                    // Signing out ends the session; an agent changing itself may end its token.
-                    if route.key == "POST /api/auth/logout" || (caller == .agent && route.path.hasPrefix("/api/agents/me")) {
+                    // Signing out or switching ends the session; an agent changing itself may end its token.
+                    let endsSession = ["POST /api/auth/logout", "POST /api/auth/switch-org"].contains(route.key)
+                    if endsSession || (caller == .agent && route.path.hasPrefix("/api/agents/me")) {
                         world.forget(caller)
                     }
                 }

@@ -62,6 +62,36 @@ struct GatewaySpoofingTests {
         }
     }
 
+    @Test("method and URI come from one complete family; an Envoy-style check takes no family header")
+    func oneFamily() async throws {
+        try await Harness.with(Self.yaml(), live: true) { h in
+            let mixed = try await Self.check(h, [("X-Original-URI", "/public/x"), ("X-Forwarded-Method", "GET")])
+            #expect(mixed.status == .forbidden, "a partial family is refused: \(mixed.text)")
+            let half = try await Self.check(h, [("X-Original-URI", "/public/x")])
+            #expect(half.status == .forbidden, "\(half.text)")
+            let envoy = try await h.send(.get, "/gateway/check/v1/admin/secret", headers: [Self.field("X-Original-URI"): "/public/x"])
+            #expect(envoy.status == .forbidden, "a client's X-Original-URI beside Envoy's path is refused: \(envoy.text)")
+        }
+    }
+
+    @Test("unmatched: authenticate admits tokens but not API keys")
+    func unmatchedAPIKeys() async throws {
+        let yaml = Self.yaml().replacingOccurrences(of: "  dialect: auto", with: "  dialect: auto\n  unmatched: authenticate")
+        try await Harness.with(yaml, live: true) { h in
+            let owner = try await h.adminToken()
+            let organization = try await h.json(.post, "/api/organizations", token: owner, ["name": "A", "slug": "a"])
+            let orgID = organization["organization"]?.objectValue?["id"]?.stringValue ?? ""
+            let key = try await h.json(.post, "/api/organizations/\(orgID)/api-keys", token: owner, ["name": "k"]).string("key")
+            var headers = HTTPFields()
+            headers[Self.field("X-Original-URI")] = "/elsewhere"
+            headers[Self.field("X-Original-Method")] = "GET"
+            headers[.authorization] = "Bearer \(key)"
+            #expect(try await h.send(.get, "/gateway/check", headers: headers).status == .forbidden)
+            headers[.authorization] = "Bearer \(try await h.accessToken(try await h.createAgent(owner)))"
+            #expect(try await h.send(.get, "/gateway/check", headers: headers).status == .ok)
+        }
+    }
+
     @Test("forwarded headers count only from TRUSTED_PROXIES")
     func untrustedPeer() async throws {
         try await Harness.with(Self.yaml(dialect: "auto", trusted: "10.9.9.9"), live: true) { h in
@@ -93,6 +123,8 @@ struct GatewaySpoofingTests {
         try await Harness.with(Self.yaml(ambiguous: "decode"), live: true) { h in
             let reply = try await Self.check(h, [("X-Original-URI", "/public/%2e%2e/v1/admin/x"), ("X-Original-Method", "GET")])
             #expect(reply.status == .unauthorized, "judged as /v1/admin/x: \(reply.text)")
+            let slash = try await Self.check(h, [("X-Original-URI", "/v1/admin/..%2f..%2fpublic/x"), ("X-Original-Method", "GET")])
+            #expect(slash.status == .forbidden, "an encoded slash never becomes a separator: \(slash.text)")
             #expect(try await Self.check(h, [("X-Original-URI", "/public/a%2e%2e"), ("X-Original-Method", "GET")]).status == .ok)
         }
     }

@@ -69,6 +69,27 @@ struct LockoutTests {
         #expect(limiter.retryAfter(FailureKeys.client("cid_x", address: "198.51.100.1"), at: start.addingTimeInterval(10_000)) == nil)
     }
 
+    @Test("a pair that succeeded is not held back by guesses for other targets from its shared address")
+    func provenPairs() {
+        let limiter = FailureLimiter(limit: 2, window: 60)
+        let now = Date(timeIntervalSince1970: 2_000_000)
+        let owner = FailureKeys.client("cid_owner", address: "198.51.100.7")
+        limiter.recordSuccess(owner, at: now)
+        for index in 0..<20 { limiter.recordFailure(FailureKeys.client("cid_guess\(index)", address: "198.51.100.7"), at: now) }
+        #expect(limiter.retryAfter(FailureKeys.client("cid_new", address: "198.51.100.7"), at: now) != nil, "the spraying address waits")
+        #expect(limiter.retryAfter(owner, at: now) == nil, "the proven pair does not")
+    }
+
+    @Test("IPv6 addresses count by their /64")
+    func ipv6Networks() {
+        let limiter = FailureLimiter(limit: 2, window: 60)
+        let now = Date(timeIntervalSince1970: 3_000_000)
+        limiter.recordFailure(FailureKeys.login(email: "a@example.com", address: "2001:db8:1:2::1"), at: now)
+        limiter.recordFailure(FailureKeys.login(email: "a@example.com", address: "2001:db8:1:2::ffff"), at: now)
+        #expect(limiter.retryAfter(FailureKeys.login(email: "a@example.com", address: "2001:db8:1:2:aaaa::5"), at: now) != nil)
+        #expect(limiter.retryAfter(FailureKeys.login(email: "a@example.com", address: "2001:db8:1:3::1"), at: now) == nil)
+    }
+
     @Test("an unknown e-mail costs the same password hash as a known one")
     func loginTiming() async throws {
         try await Harness.with { h in

@@ -44,7 +44,7 @@ struct WebhookAPITests {
             #expect(tested.status == .ok, "a DNS name is checked at send time")
             let delivery = try await h.json(.post, "/api/webhooks/\(id)/test", token: admin)
             #expect(delivery["delivery"]?.objectValue?["status"] == "failed")
-            #expect(delivery["delivery"]?.objectValue?["last_error"]?.stringValue?.contains("does not resolve") == true)
+            #expect(delivery["delivery"]?.objectValue?["last_error"]?.stringValue?.contains("the target is not allowed") == true)
             let history = try await h.json(.get, "/api/webhooks/\(id)/deliveries?status=failed", token: admin)
             #expect(history["pagination"]?.objectValue?["total"] == 1)
             #expect(try await h.json(.get, "/api/webhooks/\(id)/deliveries?status=lost", token: admin).string("field") == "status")

@@ -26,6 +26,8 @@ public struct RuntimeFixture: Sendable {
         tokens:
           algorithm: \(algorithm)
           access_token_ttl: 600
+          refresh_tokens_for_client_credentials: true
+          allowed_audiences: [https://api.example.com, https://api.example.com/]
         security:
           max_failed_authentications: 5
         authenticators:

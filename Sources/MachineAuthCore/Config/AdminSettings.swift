@@ -28,6 +28,16 @@ public struct AdminSettings: Decodable, Sendable, Hashable {
         allowSignup = try container.decodeIfPresent(Bool.self, forKey: .allowSignup) ?? false
     }
 
+    static func validate(_ settings: AdminSettings) -> [StageConfigProblem] {
+        var problems: [StageConfigProblem] = []
+        if !InputLimits.failureAllowance.contains(settings.maxFailedLogins) {
+            problems.append(.init(keyPath: "max_failed_logins", "must be between 1 and 1000"))
+        }
+        if !(60...(30 * 86400)).contains(settings.sessionTTL.seconds) { problems.append(.init(keyPath: "session_ttl", "must be between 1m and 30d")) }
+        if settings.loginWindow.seconds < 1 { problems.append(.init(keyPath: "login_window", "must be at least 1 second")) }
+        return problems
+    }
+
     /// Why the admin password is unsafe, or `nil` when it is acceptable.
     public var passwordWeakness: String? {
         if password == Self.defaultPassword { return "ADMIN_PASSWORD is the default \"\(Self.defaultPassword)\"" }

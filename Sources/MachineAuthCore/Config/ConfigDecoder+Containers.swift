@@ -144,8 +144,9 @@ struct SingleValueConfigContainer: SingleValueDecodingContainer {
 
     func decode(_ type: Double.Type) throws -> Double {
         guard let text = text(expecting: "a number") else { return 0 }
-        guard let value = Double(text) else {
-            decoder.record("expected a number, got \"\(text)\"")
+        let limit = Double(InputLimits.configIntegers.upperBound)
+        guard let value = Double(text), value.isFinite, abs(value) <= limit else {
+            decoder.record("expected a number between -\(limit) and \(limit), got \"\(text)\"")
             return 0
         }
         return value
@@ -153,13 +154,16 @@ struct SingleValueConfigContainer: SingleValueDecodingContainer {
 
     func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
+    /// Whole numbers go through ``WholeNumber`` like every other input, within
+    /// ``InputLimits/configIntegers`` (and the type); each setting's own range is checked by its validation.
     private func integer<I: FixedWidthInteger>(_ type: I.Type) -> I {
         guard let text = text(expecting: "a whole number") else { return 0 }
-        guard let value = I(text.replacingOccurrences(of: "_", with: "")) else {
-            decoder.record("expected a whole number\(I.isSigned ? "" : " (0 or more)"), got \"\(text)\"")
+        let range = max(InputLimits.configIntegers.lowerBound, I.isSigned ? Int(clamping: I.min) : 0)...min(InputLimits.configIntegers.upperBound, Int(clamping: I.max))
+        guard let value = try? WholeNumber.parse(text.replacingOccurrences(of: "_", with: ""), in: range), let typed = I(exactly: value) else {
+            decoder.record("expected a whole number between \(NumberRangeError.format(range.lowerBound)) and \(NumberRangeError.format(range.upperBound)), got \"\(text)\"")
             return 0
         }
-        return value
+        return typed
     }
 
     func decode(_ type: Int.Type) throws -> Int { integer(type) }

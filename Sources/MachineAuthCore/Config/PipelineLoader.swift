@@ -44,7 +44,7 @@ public struct PipelineLoader: Sendable {
         }
         var reader = SectionReader(document: document, diagnostics: diagnostics)
         let server = reader.section("server", ServerSettings.self, validate: ServerSettings.validate)
-        let admin = reader.section("admin", AdminSettings.self, validate: { _ in [] })
+        let admin = reader.section("admin", AdminSettings.self, validate: AdminSettings.validate)
         let tokens = reader.section("tokens", TokenSettings.self, validate: TokenSettings.validate)
         let security = reader.section("security", SecuritySettings.self, validate: SecuritySettings.validate)
         let gateway = reader.section("gateway", GatewaySettings.self, validate: GatewaySettings.validate)

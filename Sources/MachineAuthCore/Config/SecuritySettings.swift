@@ -24,8 +24,8 @@ public struct SecuritySettings: Decodable, Sendable, Hashable {
         if !settings.secretHashKey.isEmpty, settings.secretHashKey.utf8.count < 32 {
             problems.append(.init(keyPath: "secret_hash_key", "must be at least 32 characters (or empty to generate one)"))
         }
-        if settings.maxFailedAuthentications < 1 {
-            problems.append(.init(keyPath: "max_failed_authentications", "must be at least 1"))
+        if !InputLimits.failureAllowance.contains(settings.maxFailedAuthentications) {
+            problems.append(.init(keyPath: "max_failed_authentications", "must be between 1 and 1000"))
         }
         return problems
     }

@@ -28,6 +28,7 @@ public enum CanonicalPath: Sendable, Hashable {
         case dotSegment = "the path has a . or .. segment"
         case doubleEncoding = "the path has an encoded %"
         case controlCharacter = "the path has a control character"
+        case invalidCharacter = "the path has a character a request target cannot carry unescaped (a space, a quote, < > ^ ` { | })"
     }
 
     public static func parse(_ raw: String) -> CanonicalPath {
@@ -39,6 +40,7 @@ public enum CanonicalPath: Sendable, Hashable {
         var canonical: [UInt8] = []
         canonical.reserveCapacity(path.count)
         for segment in path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if segment.contains(where: Self.unescapedInvalid.contains) { return .ambiguous(.invalidCharacter) }
             if segment.contains(UInt8(ascii: ";")) { return .ambiguous(.parameter) }
             if segment.contains(UInt8(ascii: "\\")) { return .ambiguous(.backslash) }
             guard let decoded = PercentDecoding.decode(segment, plusIsSpace: false) else { return .ambiguous(.invalidEscape) }
@@ -46,11 +48,22 @@ public enum CanonicalPath: Sendable, Hashable {
             if text.contains(UInt8(ascii: "/")) || text.contains(UInt8(ascii: "\\")) { return .ambiguous(.encodedSeparator) }
             if text.contains(UInt8(ascii: "%")) { return .ambiguous(.doubleEncoding) }
             if text.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .ambiguous(.controlCharacter) }
-            if text == [UInt8(ascii: ".")] || text == [UInt8(ascii: "."), UInt8(ascii: ".")] { return .ambiguous(.dotSegment) }
+            if Self.isDotSegment(decoded) { return .ambiguous(.dotSegment) }
             canonical.append(UInt8(ascii: "/"))
             canonical.append(contentsOf: text)
         }
         return .canonical(canonical.isEmpty ? "/" : String(decoding: canonical, as: UTF8.self))
+    }
+
+    /// Bytes RFC 3986 does not allow unescaped in a path (besides controls, checked after decoding).
+    static let unescapedInvalid: Set<UInt8> = Set(" \"<>^`{|}".utf8)
+
+    /// `.` or `..`, also in look-alike full stops that normalizing upstreams fold into `.`
+    /// (fullwidth U+FF0E, one-dot leader U+2024, small full stop U+FE52).
+    static func isDotSegment(_ segment: String) -> Bool {
+        let dots: Set<Unicode.Scalar> = [".", "\u{FF0E}", "\u{2024}", "\u{FE52}"]
+        let scalars = segment.unicodeScalars
+        return (scalars.count == 1 || scalars.count == 2) && scalars.allSatisfy(dots.contains)
     }
 
     /// The lenient reading of `gateway.ambiguous_paths: decode`: decoded where possible,

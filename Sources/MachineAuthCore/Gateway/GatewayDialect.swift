@@ -1,24 +1,29 @@
 /// How the proxy in front describes the original request to `/gateway/check`
 /// (`gateway.dialect`). Forwarded headers count only from `TRUSTED_PROXIES`; a proxy copies a
-/// client's own headers onto its subrequest, so each dialect reads only its own family:
+/// client's own headers onto its subrequest, so each dialect reads only its own family, and
+/// method and URI always come from the same family:
 ///
-/// - `nginx` (`auth_request`): `X-Original-Method`, `X-Original-URI`;
-/// - `caddy` (`forward_auth`) and `traefik` (ForwardAuth): `X-Forwarded-Method`, `X-Forwarded-Uri`;
-/// - `envoy` (`ext_authz`): the check request itself — its method, and its path below `/gateway/check`;
-/// - `auto` (default): whichever family is present; when both are and they disagree the request
-///   is refused, and without either the check request itself is read as Envoy's.
+/// - `nginx` (`auth_request`): `X-Original-Method` and `X-Original-URI` (both must be set);
+/// - `caddy` (`forward_auth`) and `traefik` (ForwardAuth): `X-Forwarded-Method` and `X-Forwarded-Uri`;
+/// - `envoy` (`ext_authz`): the check request itself — its method, its path below
+///   `/gateway/check` and its authority; forwarded URI and method headers are refused;
+/// - `auto` (default): a check on `/gateway/check/…` is Envoy's; otherwise exactly the complete
+///   family that is sent. A partial family, two families that disagree, or a family header on an
+///   Envoy-style check is refused.
 ///
-/// Host and scheme come from `X-Forwarded-Host` / `X-Forwarded-Proto` of a trusted proxy, else
-/// from the check request. A forwarded header sent twice is refused.
+/// Host and scheme come from `X-Forwarded-Host` / `X-Forwarded-Proto` of a trusted proxy (Envoy:
+/// the check request's authority), else from the check request. A forwarded header sent twice
+/// is refused.
 public enum GatewayDialect: String, ConfigChoice, Hashable {
     case auto, nginx, caddy, traefik, envoy
 
     /// The original request described by `query`, or why it cannot be judged (403).
     public func read(_ query: ForwardAuthQuery) -> Result<GatewayRequest, OAuthError> {
         do {
-            let (method, target) = try original(query)
-            let host = query.fromTrustedProxy ? try query.single("x-forwarded-host").map(Self.firstHop) : nil
-            let scheme = query.fromTrustedProxy ? try query.single("x-forwarded-proto").map { Self.firstHop($0).lowercased() } : nil
+            let (method, target, isEnvoy) = try original(query)
+            let trusted = query.fromTrustedProxy
+            let host = trusted && !isEnvoy ? try query.single("x-forwarded-host").map(Self.firstHop) : nil
+            let scheme = trusted ? try query.single("x-forwarded-proto").map { Self.firstHop($0).lowercased() } : nil
             return .success(GatewayRequest(
                 method: method.uppercased(), host: host ?? query.host ?? "", path: target, scheme: scheme ?? query.scheme,
                 credential: query.credential))
@@ -29,33 +34,45 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
         }
     }
 
-    private func original(_ query: ForwardAuthQuery) throws -> (method: String, target: String) {
-        let nginx = (method: "x-original-method", uri: "x-original-uri")
-        let forwarded = (method: "x-forwarded-method", uri: "x-forwarded-uri")
+    static let nginxFamily = (method: "x-original-method", uri: "x-original-uri")
+    static let forwardedFamily = (method: "x-forwarded-method", uri: "x-forwarded-uri")
+
+    private func original(_ query: ForwardAuthQuery) throws -> (method: String, target: String, isEnvoy: Bool) {
+        let families = [Self.nginxFamily, Self.forwardedFamily]
+        let present = families.filter { query.has($0.method) || query.has($0.uri) }
         switch self {
         case .envoy:
-            return (query.method, query.path ?? "/")
+            return try envoy(query, present: present)
         case .nginx:
-            return try family(nginx, of: query)
+            let (method, target) = try family(Self.nginxFamily, of: query)
+            return (method, target, false)
         case .caddy, .traefik:
-            return try family(forwarded, of: query)
+            let (method, target) = try family(Self.forwardedFamily, of: query)
+            return (method, target, false)
         case .auto:
-            let present = [nginx, forwarded].filter { query.has($0.method) || query.has($0.uri) }
-            guard !present.isEmpty else { return (query.method, query.path ?? "/") }
-            try requireTrusted(query, present[0].uri)
-            let method = try agreeing(present.map(\.method), in: query, ignoringCase: true) ?? query.method
-            guard let target = try agreeing(present.map(\.uri), in: query, ignoringCase: false) else {
-                throw OAuthError.accessDenied("the forward-auth request names a method but no URI (\(present[0].uri))")
+            if query.path != nil || present.isEmpty { return try envoy(query, present: present) }
+            let read = try present.map { try family($0, of: query) }
+            let (method, target) = read[0]
+            for other in read.dropFirst() where other.method.lowercased() != method.lowercased() || other.target != target {
+                throw OAuthError.accessDenied("the forwarded headers disagree (X-Original-* vs X-Forwarded-*); set gateway.dialect to your proxy's")
             }
-            return (method, target)
+            return (method, target, false)
         }
     }
 
-    /// Method and URI from one header family, which must come from a trusted proxy.
+    /// Envoy's form: the check request is the original; a forwarded family beside it is a client's.
+    private func envoy(_ query: ForwardAuthQuery, present: [(method: String, uri: String)]) throws -> (method: String, target: String, isEnvoy: Bool) {
+        if let family = present.first {
+            throw OAuthError.accessDenied("\(family.uri) / \(family.method) are not read from an Envoy-style check (/gateway/check/<path>)")
+        }
+        return (query.method, query.path ?? "/", true)
+    }
+
+    /// Method and URI from one header family, both present, from a trusted proxy.
     private func family(_ names: (method: String, uri: String), of query: ForwardAuthQuery) throws -> (method: String, target: String) {
         try requireTrusted(query, names.uri)
         guard let method = try query.single(names.method), let target = try query.single(names.uri) else {
-            throw OAuthError.accessDenied("gateway.dialect \(rawValue) expects \(names.method) and \(names.uri) from the proxy")
+            throw OAuthError.accessDenied("the proxy must send both \(names.method) and \(names.uri)")
         }
         return (method, target)
     }
@@ -64,18 +81,6 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
         guard query.fromTrustedProxy else {
             throw OAuthError.accessDenied("\(header) is only believed from TRUSTED_PROXIES; this peer is not one")
         }
-    }
-
-    /// The one value the named headers agree on, `nil` when none is present. Methods may differ
-    /// in case only; URIs must be the same bytes (paths are case-sensitive, and a client's copy
-    /// differing in case must never be the one judged).
-    private func agreeing(_ names: [String], in query: ForwardAuthQuery, ignoringCase: Bool) throws -> String? {
-        let values = try names.compactMap { try query.single($0) }
-        guard let first = values.first else { return nil }
-        guard values.allSatisfy({ ignoringCase ? $0.lowercased() == first.lowercased() : $0 == first }) else {
-            throw OAuthError.accessDenied("the forwarded headers disagree (\(names.joined(separator: " vs "))); set gateway.dialect to your proxy's")
-        }
-        return first
     }
 
     private static func firstHop(_ value: String) -> String {

@@ -50,6 +50,8 @@ public struct GatewayEngine: Sendable {
         switch CanonicalPath.parse(raw) {
         case .canonical(let path): return .success(path)
         case .ambiguous(let reason) where settings.ambiguousPaths == .deny: return .failure(reason)
+        // Even the lenient reading never turns an encoded or back slash into a separator.
+        case .ambiguous(let reason) where reason == .encodedSeparator || reason == .backslash: return .failure(reason)
         case .ambiguous: return .success(CanonicalPath.decodeLeniently(raw))
         }
     }
@@ -88,7 +90,11 @@ public struct GatewayEngine: Sendable {
         } catch {
             return deny(OAuthError(code: "temporarily_unavailable", message: "the token cannot be checked right now", status: 503))
         }
-        guard let rule else { return .allow(headers: headers(for: caller), rule: nil) }
+        guard let rule else {
+            // `unmatched: authenticate` admits tokens; API keys pass only where a rule allows them.
+            if case .apiKey = caller { return deny(.accessDenied("API keys are not accepted here; use an access token")) }
+            return .allow(headers: headers(for: caller), rule: nil)
+        }
         switch caller {
         case .apiKey(let key):
             guard rule.allowAPIKeys, rule.requireScopes.isEmpty, rule.allowedAudiences.isEmpty else {

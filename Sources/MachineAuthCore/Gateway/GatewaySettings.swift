@@ -152,8 +152,8 @@ struct MatchableRequest {
     /// `path` is already canonical (see ``CanonicalPath``).
     init(method: String, host: String, path: String) {
         self.method = method.uppercased()
-        hostLabels = HostPattern.normalize(host).split(separator: ".")[...]
-        pathSegments = path.split(separator: "/", omittingEmptySubsequences: true)[...]
+        hostLabels = HostPattern.normalize(host).splitBytes(UInt8(ascii: "."))[...]
+        pathSegments = path.splitBytes(UInt8(ascii: "/"))[...]
     }
 }
 

@@ -9,14 +9,14 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(ConfigValueError) {
         guard text.hasPrefix("/") else { throw ConfigValueError("a path pattern starts with /, such as /v1/** (got \"\(text)\")") }
         self.text = text
-        segments = text.split(separator: "/", omittingEmptySubsequences: true).map(GlobPiece.init)
+        segments = text.splitBytes(UInt8(ascii: "/")).map(GlobPiece.init)
     }
 
     public var description: String { text }
 
     /// Whether the (already normalized) `path` matches.
     public func matches(_ path: String) -> Bool {
-        matches(segments: path.split(separator: "/", omittingEmptySubsequences: true)[...])
+        matches(segments: path.splitBytes(UInt8(ascii: "/"))[...])
     }
 
     /// Whether a path, already split into its segments, matches.
@@ -44,11 +44,11 @@ public struct HostPattern: Sendable, Hashable {
     public init(_ text: String) throws(ConfigValueError) {
         guard !text.isEmpty, !text.contains("/") else { throw ConfigValueError("a host pattern is a name such as api.example.com or *.example.com") }
         self.text = text.lowercased()
-        labels = self.text.split(separator: ".").map(GlobPiece.init)
+        labels = self.text.splitBytes(UInt8(ascii: ".")).map(GlobPiece.init)
     }
 
     public func matches(_ host: String) -> Bool {
-        matches(labels: Self.normalize(host).split(separator: ".")[...])
+        matches(labels: Self.normalize(host).splitBytes(UInt8(ascii: "."))[...])
     }
 
     /// Whether a normalized host, already split into its labels, matches.
@@ -56,10 +56,10 @@ public struct HostPattern: Sendable, Hashable {
         host.count == labels.count && zip(labels, host).allSatisfy { $0.matches($1) }
     }
 
-    /// Lower-cased, without a port or a trailing dot.
+    /// Lower-cased, without a port or a trailing dot (`[::1]:443` → `[::1]`).
     public static func normalize(_ host: String) -> String {
         var name = host.lowercased()
-        if name.hasPrefix("[") { return name }
+        if name.hasPrefix("[") { return name.firstIndex(of: "]").map { String(name[...$0]) } ?? name }
         if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
         if name.hasSuffix(".") { name.removeLast() }
         return name
@@ -88,7 +88,8 @@ enum GlobPiece: Sendable, Hashable {
     func matches(_ text: Substring) -> Bool {
         switch self {
         case .anySegments, .anyOne: return true
-        case .literal(let literal): return text == literal
+        // Bytes, not canonical equivalence: "é" and "e" + U+0301 are different segments.
+        case .literal(let literal): return text.utf8.elementsEqual(literal.utf8)
         case .wildcard(let pattern): return Wildcard.matches(pattern[...], text.unicodeScalars)
         }
     }

@@ -66,6 +66,12 @@ extension ProvisionParser {
             if Webhook.targetURL(declared.url) == nil {
                 problem(item.location, item.keyPath + ".url", "must be an http or https URL")
             }
+            if let retries = declared.maxRetries, !InputLimits.webhookRetries.contains(retries) {
+                problem(item.location, item.keyPath + ".max_retries", "must be between 0 and 50")
+            }
+            if let base = declared.retryBackoffBase, !(1...10).contains(base) {
+                problem(item.location, item.keyPath + ".retry_backoff_base", "must be between 1 and 10")
+            }
             for event in declared.events ?? [] where !EventCatalog.isValidPattern(event) {
                 problem(item.location, item.keyPath + ".events", "unknown event \"\(event)\"")
             }

@@ -49,12 +49,12 @@ public struct AdminSessions: Sendable {
         let stored = isOwner ? ownerPasswordHash : (user?.passwordHash ?? decoyPasswordHash)
         let matches = PasswordHasher.verify(password, against: stored)
         if matches, isOwner {
-            limiter.recordSuccess(keys)
+            limiter.recordSuccess(keys, at: time)
             return try issue(email: settings.admin.email, role: AdminRole.owner.rawValue, userID: Self.ownerID,
                              passwordVersion: ownerPasswordVersion)
         }
         if matches, let user {
-            limiter.recordSuccess(keys)
+            limiter.recordSuccess(keys, at: time)
             return try issue(email: user.email, role: user.role.rawValue, userID: user.id, organizationID: user.organizationIDs.first,
                              passwordVersion: passwordVersion(of: user))
         }

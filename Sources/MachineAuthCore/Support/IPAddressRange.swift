@@ -74,10 +74,10 @@ extension IPAddressRange {
         "224.0.0.0/4", "240.0.0.0/4",
     ].compactMap(IPAddressRange.init)
 
-    /// IPv6 ranges that are not public unicast: unspecified, loopback, discard, Teredo, ORCHID,
+    /// IPv6 ranges that are not public unicast: unspecified, loopback, discard, Teredo, benchmarking, ORCHID,
     /// documentation, local-use NAT64, unique local, site-local, link-local and multicast.
     static let internalIPv6: [IPAddressRange] = [
-        "::/128", "::1/128", "100::/64", "2001::/32", "2001:10::/28", "2001:20::/28", "2001:db8::/32", "3fff::/20",
+        "::/128", "::1/128", "100::/64", "2001::/32", "2001:2::/48", "2001:10::/28", "2001:20::/28", "2001:db8::/32", "3fff::/20",
         "64:ff9b:1::/48", "fc00::/7", "fec0::/10", "fe80::/10", "ff00::/8",
     ].compactMap(IPAddressRange.init)
 

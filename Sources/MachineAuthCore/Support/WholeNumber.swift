@@ -51,7 +51,7 @@ public struct NumberRangeError: Error, Sendable, Hashable, CustomStringConvertib
         "must be a whole number between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound))"
     }
 
-    static func format(_ value: Int) -> String {
+    public static func format(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
         for (index, digit) in digits.enumerated() {
@@ -76,4 +76,9 @@ public enum InputLimits {
     public static let gracePeriodSeconds = 0...2_592_000
     /// `max_retries` of a webhook.
     public static let webhookRetries = 0...50
+    /// Failed attempts allowed before an address waits (`max_failed_logins`, `max_failed_authentications`).
+    public static let failureAllowance = 1...1000
+    /// Any whole number in the configuration, before its own range: far from overflowing any
+    /// arithmetic a setting is used in.
+    public static let configIntegers = -1_000_000_000...1_000_000_000
 }

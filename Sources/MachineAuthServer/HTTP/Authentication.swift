@@ -44,7 +44,8 @@ struct Authentication: Sendable {
     static let csrfHeader = HTTPField.Name.xCSRFToken
     let runtime: MachineAuthRuntime
 
-    /// The bearer credential: `Authorization: Bearer`, `X-API-Key`, or the admin session cookie.
+    /// The credential of an API request: `Authorization: Bearer`, `X-API-Key`, or the admin
+    /// session cookie (which only ever stands for an admin session, ``AccessGate``).
     func presented(_ request: Request) -> PresentedCredential? {
         if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
             return PresentedCredential(value: header.dropFirst(7).trimmingASCIIWhitespace, source: .authorization)
@@ -53,8 +54,11 @@ struct Authentication: Sendable {
         return request.cookies[Self.adminCookie].map { PresentedCredential(value: $0.value, source: .cookie) }
     }
 
+    /// A bearer token or API key sent explicitly (never the cookie): what the OAuth endpoints,
+    /// forward-auth checks and `/api/verify` read, so a browser's ambient cookie decides nothing there.
     func bearer(_ request: Request) -> String? {
-        presented(request)?.value
+        guard let credential = presented(request), credential.source != .cookie else { return nil }
+        return credential.value
     }
 
     /// The caller a credential stands for; invalid credentials throw 401. Agent tokens must be
@@ -99,7 +103,7 @@ struct Authentication: Sendable {
         do {
             for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(purpose) {
                 if case .agent(let principal) = try await authenticator.authenticate(presentation) {
-                    runtime.clientFailures.recordSuccess(keys)
+                    runtime.clientFailures.recordSuccess(keys, at: time)
                     return principal
                 }
             }

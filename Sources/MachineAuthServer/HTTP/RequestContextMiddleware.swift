@@ -54,10 +54,12 @@ struct RequestContextMiddleware: RouterMiddleware {
         trustedProxies.contains { $0.contains(address) }
     }
 
-    /// The right-most `X-Forwarded-For` address that is not itself a trusted proxy.
+    /// The right-most `X-Forwarded-For` address that is not itself a trusted proxy; `nil` (the
+    /// peer counts) when a hop is not an IP address at all.
     private func forwardedClient(_ request: Request) -> String? {
         guard let header = request.headers[.xForwardedFor] else { return nil }
         let hops = header.split(separator: ",").map { $0.trimmingASCIIWhitespace }.filter { !$0.isEmpty }
+        guard hops.allSatisfy({ IPAddressRange.parse($0) != nil }) else { return nil }
         return hops.reversed().first { !isTrusted($0) } ?? hops.first
     }
 }

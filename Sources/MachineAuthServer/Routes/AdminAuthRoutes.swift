@@ -37,6 +37,10 @@ struct AdminAuthRoutes: Sendable {
             throw APIError.notFound("organization")
         }
         let next = try runtime.adminSessions.reissue(session, organizationID: organizationID)
+        // The session it replaces ends, so signing out of the new one signs out for good.
+        let replaced = RevokedAccessToken(jti: session.jti, expiresAt: session.expiresAt)
+        try await runtime.storage.revokeAccessToken(replaced)
+        runtime.revocations.insert(replaced)
         return sessionResponse(next, context: context)
     }
 

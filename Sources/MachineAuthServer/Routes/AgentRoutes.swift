@@ -96,7 +96,7 @@ struct AgentRoutes: Sendable {
         draft.scopes = body.strings("scopes") ?? []
         draft.metadata = body.stringMap("metadata") ?? [:]
         draft.grantTypes = body.strings("grant_types")
-        draft.allowedAudiences = body.strings("allowed_audiences") ?? []
+        draft.allowedAudiences = try checkAudiences(body.strings("allowed_audiences"), scope: scope) ?? []
         draft.expiresAt = try body.expiry(now: runtime.now()) ?? nil
         draft.organizationID = organizationID ?? body.string("organization_id")
         if draft.organizationID == nil, scope.organizations != nil { draft.organizationID = scope.currentOrganization }
@@ -120,7 +120,7 @@ struct AgentRoutes: Sendable {
         changes.scopes = body.strings("scopes")
         changes.metadata = body.stringMap("metadata")
         changes.grantTypes = body.strings("grant_types")
-        changes.allowedAudiences = body.strings("allowed_audiences")
+        changes.allowedAudiences = try checkAudiences(body.strings("allowed_audiences"), scope: scope)
         changes.expiresAt = try body.expiry(now: runtime.now())
         if body.has("team_id") {
             let teamID = body.string("team_id")
@@ -129,6 +129,17 @@ struct AgentRoutes: Sendable {
         }
         let updated = try await runtime.agents.update(id: agent.id, changes, by: attribution(scope, request, context))
         return try respond(updated, message: "agent updated")
+    }
+
+    /// Only the instance owner grants agents audiences beyond the deployment's
+    /// `tokens.allowed_audiences`: an organization must not mint tokens for another's resources.
+    func checkAudiences(_ audiences: [String]?, scope: AccessScope) throws -> [String]? {
+        guard let audiences, !scope.isOwner else { return audiences }
+        let deployment = Set(runtime.settings.tokens.allowedAudiences + AudienceRequest(settings: runtime.settings).defaultAudience)
+        if let outside = audiences.first(where: { !deployment.contains($0) }) {
+            throw APIError.invalidField("allowed_audiences", "\"\(outside)\" is not among the deployment's tokens.allowed_audiences; only the owner may grant other audiences")
+        }
+        return audiences
     }
 
     /// The organization must be visible to the caller (404 otherwise); the team must belong to it.

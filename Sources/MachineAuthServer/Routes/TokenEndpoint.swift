@@ -70,10 +70,12 @@ struct TokenEndpoint: Sendable {
         let agent = principal.agent
         let granted = grant.scopes.filter(agent.scopes.contains)
         let scopes = try ScopeRequest.resolve(try parameters.single("scope"), within: granted)
-        let audience = try AudienceRequest(settings: runtime.settings).resolve(parameters, for: agent, within: grant.audience)
+        let audiences = AudienceRequest(settings: runtime.settings)
+        let grantedAudience = try audiences.stillAllowed(grant.audience, for: agent)
+        let audience = try audiences.resolve(parameters, for: agent, within: grantedAudience)
         let issued = try await runtime.issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: "refresh_token")
         let next = try await runtime.refreshTokenIssuer?.issueRefreshToken(
-            for: agent, scopes: granted, audience: grant.audience, familyID: grant.familyID)
+            for: agent, scopes: granted, audience: grantedAudience, familyID: grant.familyID)
         runtime.telemetry.tokensRefreshed.increment()
         return await respond(issued, refreshToken: next, agent: agent, grantType: "refresh_token", request: request, context: context)
     }
@@ -129,7 +131,21 @@ struct AudienceRequest {
         settings.tokens.defaultAudience.isEmpty ? [settings.server.issuer] : settings.tokens.defaultAudience
     }
 
-    /// `granted`: for a refresh, the audience of the original grant, which may only be narrowed.
+    /// Every audience `agent` may be issued now.
+    func allowed(for agent: Agent) -> Set<String> {
+        Set((agent.allowedAudiences.isEmpty ? settings.tokens.allowedAudiences : agent.allowedAudiences) + defaultAudience)
+    }
+
+    /// The audience of a refresh grant that the agent may still be issued: one it lost since is dropped.
+    func stillAllowed(_ granted: [String], for agent: Agent) throws -> [String] {
+        let allowed = allowed(for: agent)
+        let kept = granted.filter(allowed.contains)
+        guard !kept.isEmpty else { throw OAuthError.invalidGrant("this client may no longer be issued the audience of the refresh token") }
+        return kept
+    }
+
+    /// `granted`: for a refresh, the audience of the original grant (already narrowed to what the
+    /// agent may still have, ``stillAllowed(_:for:)``), which may only be narrowed further.
     func resolve(_ parameters: RequestParameters, for agent: Agent, within granted: [String]?) throws -> [String] {
         let resources = parameters.all("resource")
         for resource in resources {
@@ -149,7 +165,7 @@ struct AudienceRequest {
             return requested
         }
         guard !requested.isEmpty else { return defaultAudience }
-        let allowed = Set((agent.allowedAudiences.isEmpty ? settings.tokens.allowedAudiences : agent.allowedAudiences) + defaultAudience)
+        let allowed = allowed(for: agent)
         let outside = requested.filter { !allowed.contains($0) }
         guard outside.isEmpty else {
             throw OAuthError.invalidTarget("this client may not ask for \(outside.joined(separator: " ")) (see the agent's allowed_audiences)")

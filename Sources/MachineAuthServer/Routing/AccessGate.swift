@@ -12,9 +12,10 @@ struct AccessGate: Sendable {
         let authentication = Authentication(runtime: runtime)
         guard let credential = authentication.presented(request) else { throw OAuthError.missingCredentials }
         let caller = try await authentication.caller(request, context: context, credential: credential.value)
-        if credential.source == .cookie, !Self.isSafe(request.method), case .admin(let session) = caller {
+        if credential.source == .cookie {
+            guard case .admin(let session) = caller else { throw OAuthError.invalidToken("the session cookie holds no admin session") }
             let sent = request.headers[Authentication.csrfHeader] ?? ""
-            guard ConstantTime.equals(sent, runtime.adminSessions.csrfToken(for: session)) else {
+            guard Self.isSafe(request.method) || ConstantTime.equals(sent, runtime.adminSessions.csrfToken(for: session)) else {
                 throw APIError(.forbidden, code: "csrf_token_invalid",
                                "a request authenticated by the session cookie must send the session's CSRF token in X-CSRF-Token")
             }

@@ -1,0 +1,73 @@
+"""The parts of sending a ``Call`` that do not depend on sync or async: headers, the request,
+and reading the answer (or raising its error).
+"""
+from __future__ import annotations
+
+import json
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any, TypeVar
+
+import httpx
+
+from ._call import Auth, Call
+from ._retry import retry_after
+from ._state import ClientState
+from .errors import MachineAuthError, api_error
+
+T = TypeVar("T")
+
+USER_AGENT = "machineauth-python/0.1.0"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0)
+
+
+def no_cookies() -> CookieJar:
+    """A cookie jar that keeps nothing: the client authenticates with bearer tokens only, so the
+    admin session cookie (which would demand a CSRF token) is never sent back.
+    """
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
+def authorization(auth: Auth, state: ClientState) -> str | None:
+    """The ``Authorization`` header for every kind of call but ``Auth.AGENT`` (the transport's)."""
+    if auth is Auth.NONE or auth is Auth.AGENT:
+        return None
+    if auth is Auth.CLIENT or (auth is Auth.ADMIN_OR_CLIENT and state.admin_token is None
+                               and state.credentials is not None):
+        return state.require_credentials().basic_authorization()
+    return "Bearer " + state.require_admin_token()
+
+
+def build_request(http: httpx.Client | httpx.AsyncClient, base_url: str, call: Call[Any],
+                  authorization: str | None) -> httpx.Request:
+    """The HTTP request of ``call`` against ``base_url``."""
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    return http.build_request(call.method, base_url + call.path, params=call.params, json=call.json,
+                              data=call.form, headers=headers)
+
+
+def decode(call: Call[T], response: httpx.Response) -> T:
+    """The result of ``call`` from its answer, or the ``APIError`` the answer describes."""
+    if response.status_code >= 400:
+        raise error_of(response)
+    if call.text:
+        return call.parse(response.text)
+    try:
+        data = json.loads(response.content) if response.content else {}
+    except ValueError as error:
+        raise MachineAuthError("invalid_response", f"{call.method} {call.path} answered non-JSON",
+                               response.status_code) from error
+    return call.parse(data)
+
+
+def error_of(response: httpx.Response) -> MachineAuthError:
+    """The error an error answer describes (its JSON body, else its status and text)."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {"error": f"http_{response.status_code}", "error_description": response.text[:200]}
+    return api_error(response.status_code, body, retry_after=retry_after(response),
+                     request_id=response.headers.get("X-Request-Id"))

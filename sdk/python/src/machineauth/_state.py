@@ -1,0 +1,43 @@
+"""What a client knows about its caller: the agent's credentials and the admin credentials."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .credentials import ClientCredentials
+from .errors import ConfigurationError
+
+
+class ClientState:
+    """The credentials a client sends, shared by its API namespaces and its transport.
+
+    Changing the agent's credentials (``replace_secret``) tells the listeners, which drop the
+    tokens cached under the old secret.
+    """
+
+    def __init__(self, credentials: ClientCredentials | None, admin_token: str | None) -> None:
+        self.credentials = credentials
+        self.admin_token = admin_token
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_credentials_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` whenever the agent's credentials change."""
+        self._listeners.append(listener)
+
+    def replace_secret(self, secret: str) -> None:
+        """Use ``secret`` from now on (after the agent rotated its own secret)."""
+        self.credentials = self.require_credentials().with_secret(secret)
+        for listener in self._listeners:
+            listener()
+
+    def require_credentials(self) -> ClientCredentials:
+        """The agent's credentials, or a ``ConfigurationError`` naming what is missing."""
+        if self.credentials is None:
+            raise ConfigurationError("this call needs the agent's client_id and client_secret")
+        return self.credentials
+
+    def require_admin_token(self) -> str:
+        """The admin bearer (a session token or an sk_ API key), or a ``ConfigurationError``."""
+        if self.admin_token is None:
+            raise ConfigurationError(
+                "this call needs administrator credentials: call admin.login(), or pass admin_token= or api_key=")
+        return self.admin_token
