@@ -12,7 +12,9 @@ struct InputBoundsTests {
     /// The fixture pipeline with the webhooks stage, on `driver`'s storage.
     static func yaml(_ driver: String) async throws -> String {
         var yaml = RuntimeFixture.yaml().replacingOccurrences(of: "  - type: recording", with: "  - type: recording\n  - type: webhooks")
-        if driver == "postgres" { yaml += "\nstorage: { url: \"\(try await TestDatabases.freshPostgresDatabase())\" }\n" }
+        if driver == "postgres" {
+            yaml += "\nstorage: { url: \"\(try await TestDatabases.freshPostgresDatabase())\", connect_timeout: 30s, startup_timeout: 30s }\n"
+        }
         return yaml
     }
 

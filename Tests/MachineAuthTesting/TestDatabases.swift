@@ -49,7 +49,7 @@ public enum TestDatabases {
         case "postgres":
             let url = try PostgresURL(try await freshPostgresDatabase())
             let make: @Sendable () async throws -> any Storage = {
-                let storage = PostgresStorage(url: url, poolSize: 8, connectTimeout: 5, startupTimeout: 10, logger: quiet)
+                let storage = PostgresStorage(url: url, poolSize: 8, connectTimeout: 30, startupTimeout: 30, logger: quiet)
                 try await storage.open()
                 return storage
             }

@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// Hashes human-chosen passwords slowly (PBKDF2-HMAC-SHA-256), unlike server-generated secrets.
 ///
@@ -12,6 +13,18 @@ public enum PasswordHasher {
         let salt = RandomToken.randomBytes(16)
         let derived = try derive(password, salt: salt, rounds: rounds)
         return "pbkdf2-sha256$\(rounds)$\(Base64URL.encode(salt))$\(Base64URL.encode(derived))"
+    }
+
+    private static let memo = Mutex<[String: String]>([:])
+
+    /// A hash of `password`, computed once per process and password: for passwords the server
+    /// holds itself (the owner's from the configuration), whose hash is never stored.
+    static func memoizedHash(_ password: String) -> String {
+        let key = SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
+        if let known = memo.withLock({ $0[key] }) { return known }
+        let made = (try? hash(password)) ?? ""
+        memo.withLock { $0[key] = made }
+        return made
     }
 
     public static func verify(_ password: String, against stored: String) -> Bool {

@@ -20,6 +20,8 @@ public struct AdminSessions: Sendable {
     let decoyPasswordHash: String
 
     public static let tokenType = "admin+jwt"
+    /// One decoy hash per process (hashing is the slow part of starting a runtime).
+    static let decoy = PasswordHasher.memoizedHash(RandomToken.hex(bytes: 16))
     static let audience = "machineauth-admin"
 
     public init(keyRing: KeyRing, revocations: RevocationList, settings: CoreSettings, hasher: SecretHasher, now: @escaping @Sendable () -> Date) {
@@ -29,8 +31,8 @@ public struct AdminSessions: Sendable {
         self.hasher = hasher
         self.limiter = FailureLimiter(limit: settings.admin.maxFailedLogins, window: TimeInterval(settings.admin.loginWindow.seconds))
         self.now = now
-        self.ownerPasswordHash = (try? PasswordHasher.hash(settings.admin.password)) ?? ""
-        self.decoyPasswordHash = (try? PasswordHasher.hash(RandomToken.hex(bytes: 16))) ?? ""
+        self.ownerPasswordHash = PasswordHasher.memoizedHash(settings.admin.password)
+        self.decoyPasswordHash = Self.decoy
     }
 
     /// The user id of the configured instance owner.

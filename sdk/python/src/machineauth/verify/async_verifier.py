@@ -60,6 +60,7 @@ class AsyncTokenVerifier:
             if key is None and self.keys.may_fetch():
                 await self._fetch()
                 key = self.keys.lookup(kid)
+            self.keys.require_keys()
         if key is None:
             raise invalid(f"the token is signed with an unknown key ({kid})")
         return key

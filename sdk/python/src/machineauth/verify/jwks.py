@@ -95,6 +95,11 @@ class JWKSCache:
         age = max_age(response)
         self._expires_at = self.clock() + (min(age, self.ttl) if age is not None else self.ttl)
 
+    def require_keys(self) -> None:
+        """``jwks_unavailable`` when no set was ever fetched (a server fault, not the token's)."""
+        if self.keys is None:
+            raise MachineAuthError("jwks_unavailable", "cannot verify tokens: no signing keys could be fetched yet")
+
     def failed(self, reason: str) -> None:
         """A fetch failed: keep the known keys, or raise when there are none."""
         if self.keys is None:

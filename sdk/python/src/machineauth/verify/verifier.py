@@ -77,6 +77,7 @@ class TokenVerifier:
             if key is None and self.keys.may_fetch():
                 self._fetch()
                 key = self.keys.lookup(kid)
+            self.keys.require_keys()
         if key is None:
             raise invalid(f"the token is signed with an unknown key ({kid})")
         return key
