@@ -67,7 +67,8 @@ let package = Package(
                 "MachineAuthCore",
                 "JSONStorage",
                 "ClientSecretAuthenticator",
-                "RefreshTokenAuthenticator",
+                "ClientCredentialsGrant",
+                "RefreshTokenGrant",
                 "AuditSink",
                 "APIKeyAuthenticator",
                 "OrgTeamEnricher",
@@ -89,7 +90,8 @@ let package = Package(
         ),
         plugin("JSONStorage"),
         plugin("ClientSecretAuthenticator"),
-        plugin("RefreshTokenAuthenticator"),
+        plugin("ClientCredentialsGrant"),
+        plugin("RefreshTokenGrant"),
         plugin("AuditSink"),
         plugin("APIKeyAuthenticator"),
         plugin("OrgTeamEnricher"),
@@ -133,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "StagePluginTests",
             dependencies: [
-                "ClientSecretAuthenticator", "RefreshTokenAuthenticator", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
+                "ClientSecretAuthenticator", "ClientCredentialsGrant", "RefreshTokenGrant", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
                 "CustomClaimsEnricher", "JSONStorage", "WebhookNotifier", "MachineAuthTesting",
             ],
             swiftSettings: swiftSettings

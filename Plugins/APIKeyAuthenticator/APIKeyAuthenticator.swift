@@ -19,9 +19,13 @@ public struct APIKeyAuthenticator: Authenticator {
         AuthenticatorCapabilities(purposes: [.apiAccess])
     }
 
+    public func owns(bearer credential: String) -> Bool {
+        credential.hasPrefix(APIKey.secretPrefix)
+    }
+
     public func authenticate(_ presentation: CredentialPresentation) async throws -> Principal? {
         guard presentation.purpose == .apiAccess else { return nil }
-        guard let presented = presentation.bearerToken ?? presentation.headers["x-api-key"], presented.hasPrefix("sk_") else { return nil }
+        guard let presented = presentation.bearerToken ?? presentation.headers["x-api-key"], owns(bearer: presented) else { return nil }
         let time = now()
         guard let key = try await storage.apiKey(hash: hasher.hash(presented)) else {
             throw OAuthError.invalidToken("the API key is not known")

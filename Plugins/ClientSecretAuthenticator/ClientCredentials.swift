@@ -10,7 +10,7 @@ struct ClientCredentials {
     /// Reads `Authorization: Basic` (id and secret form-urlencoded, RFC 6749 §2.3.1) or the
     /// `client_id` / `client_secret` parameters. Using both at once is an error (§2.3).
     static func extract(from presentation: CredentialPresentation, config: ClientSecretAuthenticatorFactory.Config) throws -> ClientCredentials? {
-        let basic = try basicCredentials(presentation.authorization)
+        let basic = try basicCredentials(presentation)
         let postedSecret = presentation.parameters["client_secret"]
         if let basic {
             guard config.allowBasic else {
@@ -34,19 +34,11 @@ struct ClientCredentials {
         return ClientCredentials(clientID: clientID, secret: secret, method: "client_secret_post")
     }
 
-    private static func basicCredentials(_ authorization: String?) throws -> ClientCredentials? {
-        guard let authorization, authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else { return nil }
-        guard let decoded = Base64URL.decodeStandard(authorization.dropFirst(6).trimmingASCIIWhitespace),
-            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
-        else { throw OAuthError.invalidClient("malformed HTTP Basic credentials", challenge: .basic) }
-        guard let clientID = formDecode(text[..<colon]), let secret = formDecode(text[text.index(after: colon)...]) else {
-            throw OAuthError.invalidClient("malformed HTTP Basic credentials", challenge: .basic)
+    private static func basicCredentials(_ presentation: CredentialPresentation) throws -> ClientCredentials? {
+        switch presentation.basic {
+        case nil: return nil
+        case .malformed?: throw OAuthError.invalidClient("malformed HTTP Basic credentials", challenge: .basic)
+        case .credentials(let clientID, let secret)?: return ClientCredentials(clientID: clientID, secret: secret, method: "client_secret_basic")
         }
-        return ClientCredentials(clientID: clientID, secret: secret, method: "client_secret_basic")
-    }
-
-    /// `application/x-www-form-urlencoded` decoding, as RFC 6749 §2.3.1 requires for Basic.
-    private static func formDecode(_ text: Substring) -> String? {
-        PercentDecoding.decode(Array(text.utf8)[...], plusIsSpace: true)
     }
 }

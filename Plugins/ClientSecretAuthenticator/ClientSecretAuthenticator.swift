@@ -18,7 +18,7 @@ public struct ClientSecretAuthenticator: Authenticator {
 
     public var capabilities: AuthenticatorCapabilities {
         AuthenticatorCapabilities(
-            purposes: [.clientAuthentication, .reactivation], grantTypes: ["client_credentials"],
+            purposes: [.clientAuthentication, .reactivation],
             clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []))
     }
 

@@ -38,11 +38,14 @@ public enum DefaultConfiguration {
       url: "${DATABASE_URL:-json:machineauth.json}"  # json:PATH or postgres://…
 
     # Stages run in the order written. Remove one and its behaviour is gone
-    # (no refresh_token stage: no refresh tokens and no refresh grant).
+    # (no refresh_token grant: no refresh tokens and no refresh grant).
     authenticators:
       - type: client_secret            # client_secret_basic and client_secret_post
-      - type: refresh_token            # rotating refresh tokens, replay revokes the grant
       - type: api_key                  # organization API keys (sk_…) for the API and token validation
+
+    grants:                            # the grant_type values /oauth/token answers
+      - type: client_credentials       # RFC 6749 §4.4
+      - type: refresh_token            # rotating refresh tokens, replay revokes the grant
 
     enrichers:
       - type: org_team                 # org_id, team_id and org_slug claims

@@ -1,13 +1,14 @@
 import APIKeyAuthenticator
 import AuditSink
+import ClientCredentialsGrant
 import ClientSecretAuthenticator
 import CustomClaimsEnricher
 import JSONStorage
 import MachineAuthCore
 import OrgTeamEnricher
 import PostgresStorage
+import RefreshTokenGrant
 import WebhookNotifier
-import RefreshTokenAuthenticator
 
 extension StageRegistry {
     /// Every stage compiled into the `machineauth` binary. The one place stages are registered.
@@ -16,7 +17,8 @@ extension StageRegistry {
         registry.register(JSONStorageFactory.self)
         registry.register(PostgresStorageFactory.self)
         registry.register(ClientSecretAuthenticatorFactory.self)
-        registry.register(RefreshTokenAuthenticatorFactory.self)
+        registry.register(ClientCredentialsGrantFactory.self)
+        registry.register(RefreshTokenGrantFactory.self)
         registry.register(APIKeyAuthenticatorFactory.self)
         registry.register(OrgTeamEnricherFactory.self)
         registry.register(CustomClaimsEnricherFactory.self)

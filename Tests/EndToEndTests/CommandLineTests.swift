@@ -79,7 +79,7 @@ struct CommandLineTests {
         let server = try await ServerProcess.start(arguments: ["serve", "--config", file])
         defer { server.terminate() }
         #expect(server.log.contains("config=\(file)"))
-        #expect(server.log.contains("authenticators=client_secret enrichers=none notifiers=none"))
+        #expect(server.log.contains("authenticators=client_secret grants=none enrichers=none notifiers=none"))
         try await server.stop()
     }
 }

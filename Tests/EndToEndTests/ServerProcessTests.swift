@@ -13,7 +13,7 @@ struct ServerProcessTests {
         defer { server.terminate() }
         #expect(server.log.contains("config=<embedded default>"))
         #expect(server.log.contains("storage=json:machineauth.json"))
-        #expect(server.log.contains("authenticators=client_secret,refresh_token,api_key enrichers=org_team notifiers=audit,webhooks"))
+        #expect(server.log.contains("authenticators=client_secret,api_key grants=client_credentials,refresh_token enrichers=org_team notifiers=audit,webhooks"))
         let http = HTTP(base: server.baseURL)
         #expect(try await http.send("GET", "/health")["status"] == "ok")
         let admin = try await http.adminToken()

@@ -42,7 +42,9 @@ struct AgentRulesTests {
     func validation() throws {
         #expect(throws: ValidationError("name", "must not be empty")) { try FieldRules.name("  ") }
         #expect(throws: ValidationError.self) { try FieldRules.metadata(["k": String(repeating: "x", count: 2000)]) }
-        #expect(throws: ValidationError.self) { try FieldRules.grantTypes(["password"]) }
+        #expect(throws: ValidationError.self) { try FieldRules.grantTypes(["password"], valid: ["client_credentials"]) }
+        #expect(throws: ValidationError.self) { try FieldRules.grantTypes([], valid: ["client_credentials"]) }
+        #expect(try FieldRules.grantTypes(["urn:x", "urn:x"], valid: ["urn:x"]) == ["urn:x"], "registered grants, each once")
         #expect(try FieldRules.scopes(["a", "a", "b"]) == ["a", "b"])
     }
 }

@@ -38,7 +38,7 @@ struct PipelineLoaderTests {
         #expect(problems[0].location.line == 2)
         #expect(problems[0].keyPath == "authenticators[0].type")
         #expect(problems[0].message.contains("did you mean \"client_secret\""))
-        #expect(problems[0].message.contains("registered authenticator types: api_key, client_secret, refresh_token"))
+        #expect(problems[0].message.contains("registered authenticator types: api_key, client_secret"))
     }
 
     @Test("unknown sections, missing types, bad storage schemes and YAML syntax errors")
@@ -62,13 +62,20 @@ struct PipelineLoaderTests {
               algorithm: HS256
             authenticators:
               - type: nope
+            grants:
               - type: refresh_token
                 ttl: 5s
             notifiers:
               - type: audit
                 retention: forever
             """, registry: .standard)
-        #expect(problems.map(\.location.line) == [2, 4, 6, 8, 11])
+        #expect(problems.map(\.location.line) == [2, 4, 6, 9, 12])
+    }
+
+    @Test("a stage listed in the wrong section is pointed to its own")
+    func wrongSection() {
+        let problems = ConfigFixtures.problems("authenticators:\n  - type: refresh_token\n", registry: .standard)
+        #expect(problems.map(\.message) == ["\"refresh_token\" is a grant stage; list it under grants:"])
     }
 
     @Test("registry lookups by type and URL scheme")
@@ -76,7 +83,8 @@ struct PipelineLoaderTests {
         let registry = StageRegistry.standard
         #expect(registry.storages["json"] != nil)
         #expect(registry.storageSchemes["json"] == "json")
-        #expect(registry.authenticators.keys.sorted() == ["api_key", "client_secret", "refresh_token"])
+        #expect(registry.authenticators.keys.sorted() == ["api_key", "client_secret"])
+        #expect(registry.grants.keys.sorted() == ["client_credentials", "refresh_token"])
         #expect(registry.enrichers.keys.sorted() == ["custom_claims", "org_team"])
         #expect(registry.notifiers["audit"] != nil)
         #expect(registry.catalog.contains { $0.kind == .storage && $0.type == "json" })

@@ -25,10 +25,10 @@ struct Harness: Sendable {
     /// Runs `body` against a fresh server built from `yaml`: in-process through the router, or
     /// `live` on a loopback port (a real peer address, which `TRUSTED_PROXIES` can trust).
     static func with(
-        _ yaml: String = RuntimeFixture.yaml(), now: (@Sendable () -> Date)? = nil, live: Bool = false,
+        _ yaml: String = RuntimeFixture.yaml(), registry: StageRegistry = .standard, now: (@Sendable () -> Date)? = nil, live: Bool = false,
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
-        let fixture = try await RuntimeFixture.start(yaml, now: now ?? { Date() })
+        let fixture = try await RuntimeFixture.start(yaml, registry: registry, now: now ?? { Date() })
         let app = buildApplication(runtime: fixture.runtime)
         do {
             try await app.test(live ? .live : .router) { client in try await body(Harness(fixture: fixture, client: client)) }

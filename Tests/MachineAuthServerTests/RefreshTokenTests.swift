@@ -67,7 +67,7 @@ struct RefreshTokenTests {
 
     @Test("removing the refresh_token stage removes refresh tokens and the grant")
     func stageRemoved() async throws {
-        try await Harness.with(RuntimeFixture.yaml(authenticators: ["client_secret"])) { h in
+        try await Harness.with(RuntimeFixture.yaml(grants: ["client_credentials"])) { h in
             let agent = try await h.createAgent(try await h.adminToken())
             let reply = try await h.token(agent)
             #expect(reply.status == .ok)
@@ -79,11 +79,19 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test("removing the client_secret stage removes the client credentials grant")
-    func clientSecretRemoved() async throws {
-        try await Harness.with(RuntimeFixture.yaml(authenticators: ["refresh_token"])) { h in
+    @Test("removing the client_credentials stage removes the grant; removing client_secret leaves clients no way to authenticate")
+    func clientCredentialsRemoved() async throws {
+        try await Harness.with(RuntimeFixture.yaml(grants: ["refresh_token"])) { h in
             let agent = try await h.createAgent(try await h.adminToken())
             #expect(try await h.token(agent).string("error") == "unsupported_grant_type")
+            let metadata = try await h.send(.get, "/.well-known/oauth-authorization-server")
+            #expect(metadata["grant_types_supported"] == ["refresh_token"])
+        }
+        try await Harness.with(RuntimeFixture.yaml(authenticators: ["api_key"])) { h in
+            let agent = try await h.createAgent(try await h.adminToken())
+            let reply = try await h.token(agent)
+            #expect(reply.status == .unauthorized && reply.string("error") == "invalid_client")
+            #expect(try await h.send(.get, "/.well-known/oauth-authorization-server")["token_endpoint_auth_methods_supported"] == [])
         }
     }
 }

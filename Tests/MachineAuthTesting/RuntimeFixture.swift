@@ -10,10 +10,10 @@ public struct RuntimeFixture: Sendable {
     public let directory: TemporaryDirectory
     public let notifier: RecordingNotifier
 
-    /// The test pipeline: the given authenticators, audit and a `recording` notifier.
+    /// The test pipeline: the given authenticators and grants, audit and a `recording` notifier.
     public static func yaml(
-        algorithm: String = "RS256", extra: String = "", authenticators: [String] = ["client_secret", "refresh_token", "api_key"],
-        enrichers: String = "  - type: org_team"
+        algorithm: String = "RS256", extra: String = "", authenticators: [String] = ["client_secret", "api_key"],
+        grants: [String] = ["client_credentials", "refresh_token"], enrichers: String = "  - type: org_team"
     ) -> String {
         """
         server:
@@ -32,6 +32,8 @@ public struct RuntimeFixture: Sendable {
           max_failed_authentications: 5
         authenticators:
         \(authenticators.map { "  - type: \($0)" }.joined(separator: "\n"))
+        grants:
+        \(grants.map { "  - type: \($0)" }.joined(separator: "\n"))
         enrichers:
         \(enrichers)
         notifiers:

@@ -52,7 +52,8 @@ struct StageEnvironment {
 
     /// Decodes a stage's options from YAML text through the real registry entry.
     static func prepare<P, C>(_ blueprint: StageBlueprint<P, C>?, _ yaml: String) -> [ConfigDiagnostic] {
-        let text = "authenticators:\n  - type: \(blueprint?.type ?? "?")\n" + yaml
+        let section = StageRegistry.standard.grants[blueprint?.type ?? ""] != nil ? "grants" : "authenticators"
+        let text = "\(section):\n  - type: \(blueprint?.type ?? "?")\n" + yaml
         switch ConfigFixtures.load(text, registry: .standard) {
         case .success: return []
         case .failure(let error): return error.diagnostics

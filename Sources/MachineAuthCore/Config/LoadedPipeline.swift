@@ -7,6 +7,8 @@ public struct LoadedPipeline: Sendable {
     public var effectiveDocument: ConfigNode
     public var storage: PreparedStage<any Storage, StorageContext>
     public var authenticators: [PreparedStage<any Authenticator, StageContext>]
+    /// The token endpoint's grants, in configuration order.
+    public var grants: [PreparedStage<any GrantHandler, StageContext>]
     public var enrichers: [PreparedStage<any ClaimEnricher, StageContext>]
     public var notifiers: [PreparedStage<any Notifier, StageContext>]
     /// The declared deployment (`provision:`), applied at start-up.
@@ -17,6 +19,6 @@ public struct LoadedPipeline: Sendable {
         func names<P, C>(_ stages: [PreparedStage<P, C>]) -> String {
             stages.isEmpty ? "none" : stages.map(\.type).joined(separator: ",")
         }
-        return "authenticators=\(names(authenticators)) enrichers=\(names(enrichers)) notifiers=\(names(notifiers))"
+        return "authenticators=\(names(authenticators)) grants=\(names(grants)) enrichers=\(names(enrichers)) notifiers=\(names(notifiers))"
     }
 }

@@ -6,7 +6,9 @@
 /// ```
 public struct PipelineLoader: Sendable {
     /// Top-level sections MachineAuth understands.
-    public static let sections = ["server", "admin", "tokens", "security", "storage", "authenticators", "enrichers", "notifiers", "gateway", "provision"]
+    public static let sections = [
+        "server", "admin", "tokens", "security", "storage", "authenticators", "grants", "enrichers", "notifiers", "gateway", "provision",
+    ]
 
     public var registry: StageRegistry
 
@@ -42,7 +44,7 @@ public struct PipelineLoader: Sendable {
                 location: entry.keyLocation, keyPath: entry.key,
                 message: message + " (valid sections: \(Self.sections.joined(separator: ", ")))"))
         }
-        var reader = SectionReader(document: document, diagnostics: diagnostics)
+        var reader = SectionReader(document: document, diagnostics: diagnostics, registry: registry)
         let server = reader.section("server", ServerSettings.self, validate: ServerSettings.validate)
         let admin = reader.section("admin", AdminSettings.self, validate: AdminSettings.validate)
         let tokens = reader.section("tokens", TokenSettings.self, validate: TokenSettings.validate)
@@ -50,6 +52,7 @@ public struct PipelineLoader: Sendable {
         let gateway = reader.section("gateway", GatewaySettings.self, validate: GatewaySettings.validate)
         let storage = reader.storage(registry)
         let authenticators = reader.stageList(.authenticator, registry.authenticators)
+        let grants = reader.stageList(.grant, registry.grants)
         let enrichers = reader.stageList(.enricher, registry.enrichers)
         let notifiers = reader.stageList(.notifier, registry.notifiers)
         var provision: ProvisionDocument?
@@ -67,7 +70,7 @@ public struct PipelineLoader: Sendable {
         return LoadedPipeline(
             source: source.name,
             settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security, gateway: gateway),
-            effectiveDocument: document, storage: storage, authenticators: authenticators,
+            effectiveDocument: document, storage: storage, authenticators: authenticators, grants: grants,
             enrichers: enrichers, notifiers: notifiers, provision: provision)
     }
 }

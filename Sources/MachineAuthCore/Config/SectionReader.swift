@@ -2,6 +2,7 @@
 struct SectionReader {
     let document: ConfigNode
     var diagnostics: [ConfigDiagnostic]
+    let registry: StageRegistry
 
     private func node(_ name: String) -> ConfigNode {
         document[name] ?? ConfigNode(.null, at: document.location)
@@ -95,6 +96,10 @@ struct SectionReader {
 
     private func unknownType(_ type: String, kind: StageKind, valid: [String], at location: SourceLocation, keyPath: String) -> ConfigDiagnostic {
         let sorted = valid.sorted()
+        if let other = registry.kinds(of: type).first {
+            let article = other == .enricher || other == .authenticator ? "an" : "a"
+            return ConfigDiagnostic(location: location, keyPath: keyPath, message: "\"\(type)\" is \(article) \(other.rawValue) stage; list it under \(other.section):")
+        }
         var message = "unknown \(kind.rawValue) type \"\(type)\""
         if let guess = Suggestion.closest(to: type, in: sorted) { message += "; did you mean \"\(guess)\"?" }
         message += " (registered \(kind.rawValue) types: \(sorted.isEmpty ? "none" : sorted.joined(separator: ", ")))"

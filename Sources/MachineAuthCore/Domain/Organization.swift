@@ -55,6 +55,9 @@ public struct Team: Sendable, Hashable, Codable {
 
 /// An organization API key (`sk_…`): only its hash is stored; it acts for its organization.
 public struct APIKey: Sendable, Hashable, Codable {
+    /// Every key's secret starts so (the keys are made by ``TenantService``, checked by the `api_key` stage).
+    public static let secretPrefix = "sk_"
+
     public var id: String
     public var organizationID: String
     public var name: String

@@ -79,14 +79,15 @@ public enum FieldRules {
         }
     }
 
-    public static let grantTypes: Set<String> = ["client_credentials", "refresh_token"]
-
-    public static func grantTypes(_ values: [String]) throws(ValidationError) -> [String] {
-        guard !values.isEmpty else { throw ValidationError("grant_types", "must name at least one grant (valid: \(Self.grantTypes.sorted().joined(separator: ", ")))") }
-        for grant in values where !Self.grantTypes.contains(grant) {
-            throw ValidationError("grant_types", "\"\(grant)\" is not supported (valid: \(Self.grantTypes.sorted().joined(separator: ", ")))")
+    /// Grants an agent may use: at least one, each among the registered grant stages (`valid`).
+    public static func grantTypes(_ values: [String], valid: [String]) throws(ValidationError) -> [String] {
+        let choices = valid.joined(separator: ", ")
+        guard !values.isEmpty else { throw ValidationError("grant_types", "must name at least one grant (valid: \(choices))") }
+        for grant in values where !valid.contains(grant) {
+            throw ValidationError("grant_types", "\"\(grant)\" is not supported (valid: \(choices))")
         }
-        return values
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
     }
 }
 

@@ -31,17 +31,17 @@ public enum GatewayDecision: Sendable {
 public struct GatewayEngine: Sendable {
     let settings: GatewaySettings
     let validator: TokenValidator
-    let authenticators: [any Authenticator]
+    let clients: ClientAuthentication
     let tenants: any TenantStore
 
     /// The identity headers in a fixed order, sorted once.
     let identityHeaders: [(name: String, source: String)]
 
-    public init(settings: GatewaySettings, validator: TokenValidator, authenticators: [any Authenticator], tenants: any TenantStore) {
+    public init(settings: GatewaySettings, validator: TokenValidator, clients: ClientAuthentication, tenants: any TenantStore) {
         self.settings = settings
         self.identityHeaders = settings.identityHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.validator = validator
-        self.authenticators = authenticators
+        self.clients = clients
         self.tenants = tenants
     }
 
@@ -123,12 +123,11 @@ public struct GatewayEngine: Sendable {
     }
 
     private func authenticate(_ credential: String) async throws -> Caller {
-        if credential.hasPrefix("sk_") {
-            let presentation = CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(credential)")
-            for authenticator in authenticators where authenticator.capabilities.purposes.contains(.apiAccess) {
-                if case .apiKey(let key) = try await authenticator.authenticate(presentation) { return .apiKey(key) }
+        if clients.isAPIKey(credential) {
+            guard let key = try await clients.apiKey(credential, remoteAddress: nil) else {
+                throw OAuthError.invalidToken("API keys are not accepted by this server")
             }
-            throw OAuthError.invalidToken("API keys are not accepted by this server")
+            return .apiKey(key)
         }
         return .token(try await validator.validate(credential))
     }

@@ -31,8 +31,8 @@ extension ProvisionParser {
             if let scopes = declared.scopes, (try? FieldRules.scopes(scopes)) == nil {
                 problem(item.location, item.keyPath + ".scopes", "contains an invalid scope")
             }
-            if let grants = declared.grantTypes, (try? FieldRules.grantTypes(grants)) == nil {
-                problem(item.location, item.keyPath + ".grant_types", "valid grant types: client_credentials, refresh_token")
+            if let grants = declared.grantTypes, grants.isEmpty {
+                problem(item.location, item.keyPath + ".grant_types", "must name at least one grant")
             }
             if let expires = declared.expiresAt, Self.date(expires) == nil {
                 problem(item.location, item.keyPath + ".expires_at", "must be an RFC 3339 timestamp such as 2030-01-31T00:00:00Z")
@@ -55,7 +55,7 @@ extension ProvisionParser {
             if let expires = declared.expiresAt, Self.date(expires) == nil {
                 problem(item.location, item.keyPath + ".expires_at", "must be an RFC 3339 timestamp")
             }
-            secret(env: declared.keyEnv, file: declared.keyFile, key: "api_key:" + key, item: item, minimum: 32, prefix: "sk_")
+            secret(env: declared.keyEnv, file: declared.keyFile, key: "api_key:" + key, item: item, minimum: 32, prefix: APIKey.secretPrefix)
         }
         var hooks = Set<String>()
         for item in document.webhooks {

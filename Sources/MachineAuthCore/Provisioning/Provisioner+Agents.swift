@@ -74,7 +74,7 @@ extension ProvisionRun {
         if existing.tags != (declared.tags ?? []) { changes.tags = declared.tags ?? []; changed.append("tags") }
         if existing.scopes != (declared.scopes ?? []) { changes.scopes = declared.scopes ?? []; changed.append("scopes") }
         if existing.metadata != (declared.metadata ?? [:]) { changes.metadata = declared.metadata ?? [:]; changed.append("metadata") }
-        let grants = declared.grantTypes ?? Agent.defaultGrantTypes
+        let grants = declared.grantTypes ?? provisioner.agents.grantTypes
         if existing.grantTypes != grants { changes.grantTypes = grants; changed.append("grant_types") }
         if existing.allowedAudiences != (declared.allowedAudiences ?? []) {
             changes.allowedAudiences = declared.allowedAudiences ?? []

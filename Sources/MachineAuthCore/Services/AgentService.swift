@@ -9,11 +9,18 @@ public struct AgentService: Sendable {
     let settings: CoreSettings
     let now: @Sendable () -> Date
 
-    public init(storage: any Storage, hasher: SecretHasher, events: EventBus, settings: CoreSettings, now: @escaping @Sendable () -> Date) {
+    /// The registered grants: what agents' `grant_types` may name, and what new agents get.
+    public let grantTypes: [String]
+
+    public init(
+        storage: any Storage, hasher: SecretHasher, events: EventBus, settings: CoreSettings, grantTypes: [String],
+        now: @escaping @Sendable () -> Date
+    ) {
         self.storage = storage
         self.hasher = hasher
         self.events = events
         self.settings = settings
+        self.grantTypes = grantTypes
         self.now = now
     }
 
@@ -31,7 +38,7 @@ public struct AgentService: Sendable {
             secrets: [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)],
             scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
-            grantTypes: try draft.grantTypes.map(FieldRules.grantTypes) ?? Agent.defaultGrantTypes,
+            grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
             allowedAudiences: try FieldRules.audiences(draft.allowedAudiences))
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
@@ -45,7 +52,7 @@ public struct AgentService: Sendable {
         let tags = try changes.tags.map { try FieldRules.tags($0) }
         let scopes = try changes.scopes.map { try FieldRules.scopes($0) }
         let metadata = try changes.metadata.map { try FieldRules.metadata($0) }
-        let grants = try changes.grantTypes.map { try FieldRules.grantTypes($0) }
+        let grants = try changes.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) }
         let audiences = try changes.allowedAudiences.map { try FieldRules.audiences($0) }
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         guard let agent = try await storage.updateAgent(id: id, { agent in

@@ -10,6 +10,18 @@ public struct IssuedAccessToken: Sendable {
     public var expiresAt: Date
     public var claims: [String: JSONValue]
 
+    public init(
+        token: String, jti: String, scopes: [String], audience: [String], issuedAt: Date, expiresAt: Date, claims: [String: JSONValue]
+    ) {
+        self.token = token
+        self.jti = jti
+        self.scopes = scopes
+        self.audience = audience
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.claims = claims
+    }
+
     /// Seconds until expiry, for `expires_in`.
     public var expiresIn: Int { Int(expiresAt.timeIntervalSince(issuedAt)) }
 }

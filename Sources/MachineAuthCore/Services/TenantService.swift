@@ -89,7 +89,7 @@ public struct TenantService: Sendable {
         by attribution: Attribution
     ) async throws -> (APIKey, String) {
         if let expiresIn, expiresIn <= 0 { throw ValidationError("expires_in", "must be a positive number of seconds") }
-        let secret = given ?? RandomToken.make(prefix: "sk_", bytes: 32)
+        let secret = given ?? RandomToken.make(prefix: APIKey.secretPrefix, bytes: 32)
         let time = now()
         let key = APIKey(
             id: RandomToken.uuid(), organizationID: organizationID, name: try FieldRules.name(name), prefix: String(secret.prefix(10)),

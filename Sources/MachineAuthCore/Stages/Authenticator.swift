@@ -8,20 +8,24 @@ public protocol Authenticator: Sendable {
     /// What the stage adds to the server metadata and which requests it may answer.
     var capabilities: AuthenticatorCapabilities { get }
     func authenticate(_ presentation: CredentialPresentation) async throws -> Principal?
+    /// Whether a bearer credential has this stage's form (an API key's prefix), decided without
+    /// I/O — so nothing outside the stage needs to know the form. Default: no bearer form.
+    func owns(bearer credential: String) -> Bool
+}
+
+extension Authenticator {
+    public func owns(bearer credential: String) -> Bool { false }
 }
 
 /// What an authenticator handles, for routing and for the RFC 8414 metadata document.
 public struct AuthenticatorCapabilities: Sendable, Hashable {
     /// Purposes the stage answers.
     public var purposes: Set<CredentialPurpose>
-    /// `grant_type` values it enables at the token endpoint.
-    public var grantTypes: [String]
     /// `token_endpoint_auth_methods_supported` values it provides.
     public var clientAuthMethods: [String]
 
-    public init(purposes: Set<CredentialPurpose>, grantTypes: [String] = [], clientAuthMethods: [String] = []) {
+    public init(purposes: Set<CredentialPurpose>, clientAuthMethods: [String] = []) {
         self.purposes = purposes
-        self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
     }
 }
@@ -30,8 +34,6 @@ public struct AuthenticatorCapabilities: Sendable, Hashable {
 public enum CredentialPurpose: String, Sendable, Hashable {
     /// An OAuth client proving who it is (token, introspection, revocation endpoints).
     case clientAuthentication
-    /// Exchanging a refresh token (`grant_type=refresh_token`).
-    case refreshGrant
     /// Calling the API with a bearer credential such as an organization API key.
     case apiAccess
     /// A deactivated agent proving who it is in order to reactivate itself.
@@ -42,14 +44,14 @@ public enum CredentialPurpose: String, Sendable, Hashable {
 public struct CredentialPresentation: Sendable {
     public var purpose: CredentialPurpose
     /// `Authorization` header value, if any.
-    public var authorization: String?
+    public let authorization: String?
+    /// Its Basic credentials, decoded once (``BasicCredentials``); `nil` without a Basic header.
+    public let basic: BasicCredentials?
     /// Other request headers, lower-cased names.
     public var headers: [String: String]
     /// Form or JSON body parameters (first value of each).
     public var parameters: [String: String]
     public var remoteAddress: String?
-    /// For a refresh grant: the client that already authenticated in this request, if any.
-    public var authenticatedClient: Agent?
 
     public init(
         purpose: CredentialPurpose, authorization: String?, headers: [String: String] = [:],
@@ -57,6 +59,7 @@ public struct CredentialPresentation: Sendable {
     ) {
         self.purpose = purpose
         self.authorization = authorization
+        self.basic = Self.decodeBasic(authorization)
         self.headers = headers
         self.parameters = parameters
         self.remoteAddress = remoteAddress
@@ -69,6 +72,32 @@ public struct CredentialPresentation: Sendable {
         else { return nil }
         return authorization.dropFirst(7).trimmingASCIIWhitespace
     }
+
+    /// The id and secret of an `Authorization: Basic` header, each form-urlencoded (RFC 6749
+    /// §2.3.1): `nil` without such a header, ``BasicCredentials/malformed`` when it does not decode.
+    static func decodeBasic(_ authorization: String?) -> BasicCredentials? {
+        guard let authorization, authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else { return nil }
+        guard let decoded = Base64URL.decodeStandard(authorization.dropFirst(6).trimmingASCIIWhitespace),
+            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":"),
+            let clientID = PercentDecoding.decode(Array(text[..<colon].utf8)[...], plusIsSpace: true),
+            let secret = PercentDecoding.decode(Array(text[text.index(after: colon)...].utf8)[...], plusIsSpace: true)
+        else { return .malformed }
+        return .credentials(clientID: clientID, secret: secret)
+    }
+
+    /// The client id the request claims to be, before anything is verified: the `client_id`
+    /// parameter, else the Basic user name (what failure limits are counted against).
+    public var claimedClientID: String? {
+        if let posted = parameters["client_id"] { return posted }
+        if case .credentials(let clientID, _)? = basic { return clientID }
+        return nil
+    }
+}
+
+/// What an `Authorization: Basic` header holds.
+public enum BasicCredentials: Sendable, Hashable {
+    case credentials(clientID: String, secret: String)
+    case malformed
 }
 
 /// Who a request acts for.
@@ -80,15 +109,12 @@ public enum Principal: Sendable {
 /// An authenticated agent and how it authenticated.
 public struct AgentPrincipal: Sendable {
     public var agent: Agent
-    /// `client_secret_basic`, `client_secret_post`, `refresh_token`, …
+    /// `client_secret_basic`, `client_secret_post`, …
     public var method: String
-    /// For a refresh grant: the scopes, audience and family carried over from the original grant.
-    public var refreshGrant: RefreshTokenRecord?
 
-    public init(agent: Agent, method: String, refreshGrant: RefreshTokenRecord? = nil) {
+    public init(agent: Agent, method: String) {
         self.agent = agent
         self.method = method
-        self.refreshGrant = refreshGrant
     }
 }
 
@@ -103,10 +129,4 @@ public struct APIKeyPrincipal: Sendable {
         self.organizationID = organizationID
         self.name = name
     }
-}
-
-/// Implemented by an authenticator that can also issue refresh tokens (the `refresh_token` stage).
-public protocol RefreshTokenIssuer: Sendable {
-    /// Issues and stores a refresh token; `familyID` continues a rotated family.
-    func issueRefreshToken(for agent: Agent, scopes: [String], audience: [String], familyID: String?) async throws -> String
 }

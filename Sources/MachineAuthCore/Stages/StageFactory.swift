@@ -35,6 +35,11 @@ public protocol AuthenticatorFactory: StageFactory {
     static func makeAuthenticator(config: Config, context: StageContext) async throws -> any Authenticator
 }
 
+/// Builds ``GrantHandler`` stages (the `grants:` list).
+public protocol GrantHandlerFactory: StageFactory {
+    static func makeGrant(config: Config, context: StageContext) async throws -> any GrantHandler
+}
+
 /// Builds ``ClaimEnricher`` stages.
 public protocol ClaimEnricherFactory: StageFactory {
     static func makeEnricher(config: Config, context: StageContext) async throws -> any ClaimEnricher

@@ -7,6 +7,7 @@
 /// ```
 public struct StageRegistry: Sendable {
     public private(set) var authenticators: [String: StageBlueprint<any Authenticator, StageContext>] = [:]
+    public private(set) var grants: [String: StageBlueprint<any GrantHandler, StageContext>] = [:]
     public private(set) var enrichers: [String: StageBlueprint<any ClaimEnricher, StageContext>] = [:]
     public private(set) var notifiers: [String: StageBlueprint<any Notifier, StageContext>] = [:]
     public private(set) var storages: [String: StageBlueprint<any Storage, StorageContext>] = [:]
@@ -17,6 +18,17 @@ public struct StageRegistry: Sendable {
 
     public mutating func register<F: AuthenticatorFactory>(_ factory: F.Type) {
         authenticators[F.type] = StageBlueprint(factory, make: F.makeAuthenticator)
+    }
+
+    public mutating func register<F: GrantHandlerFactory>(_ factory: F.Type) {
+        grants[F.type] = StageBlueprint(factory, make: F.makeGrant)
+    }
+
+    /// Registers a grant without options built by a closure (extension grants of embedding apps, tests).
+    public mutating func registerGrant(
+        type: String, summary: String = "", make: @escaping @Sendable (StageContext) async throws -> any GrantHandler
+    ) {
+        grants[type] = StageBlueprint(type: type, summary: summary, make: make)
     }
 
     public mutating func register<F: ClaimEnricherFactory>(_ factory: F.Type) {
@@ -51,20 +63,32 @@ public struct StageRegistry: Sendable {
         func rows<P, C>(_ kind: StageKind, _ map: [String: StageBlueprint<P, C>]) -> [(StageKind, String, String)] {
             map.values.sorted { $0.type < $1.type }.map { (kind, $0.type, $0.summary) }
         }
-        return (rows(.storage, storages) + rows(.authenticator, authenticators) + rows(.enricher, enrichers)
+        return (rows(.storage, storages) + rows(.authenticator, authenticators) + rows(.grant, grants) + rows(.enricher, enrichers)
             + rows(.notifier, notifiers)).map { (kind: $0.0, type: $0.1, summary: $0.2) }
+    }
+
+    /// The kinds under which a stage `type` is registered (for "it belongs in another list" hints).
+    public func kinds(of type: String) -> [StageKind] {
+        var kinds: [StageKind] = []
+        if storages[type] != nil { kinds.append(.storage) }
+        if authenticators[type] != nil { kinds.append(.authenticator) }
+        if grants[type] != nil { kinds.append(.grant) }
+        if enrichers[type] != nil { kinds.append(.enricher) }
+        if notifiers[type] != nil { kinds.append(.notifier) }
+        return kinds
     }
 }
 
-/// The four kinds of stage, as named in the YAML (`authenticators:`, `enrichers:`, …).
+/// The kinds of stage, as named in the YAML (`authenticators:`, `grants:`, `enrichers:`, …).
 public enum StageKind: String, Sendable, CaseIterable {
-    case storage, authenticator, enricher, notifier
+    case storage, authenticator, grant, enricher, notifier
 
     /// The YAML section that lists stages of this kind.
     public var section: String {
         switch self {
         case .storage: return "storage"
         case .authenticator: return "authenticators"
+        case .grant: return "grants"
         case .enricher: return "enrichers"
         case .notifier: return "notifiers"
         }

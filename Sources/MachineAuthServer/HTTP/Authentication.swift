@@ -34,8 +34,8 @@ struct PresentedCredential: Sendable {
     var source: Source
 }
 
-/// Resolves callers from bearer credentials, and OAuth clients through the authenticator
-/// stages with per-(client, address) rate limiting of failures.
+/// Resolves callers from bearer credentials, and OAuth clients through the one authenticator
+/// chain of the core (``ClientAuthentication``).
 struct Authentication: Sendable {
     static let adminCookie = "machineauth_admin"
     /// Readable by the dashboard's script (not HttpOnly); unsafe cookie-authenticated requests
@@ -65,13 +65,11 @@ struct Authentication: Sendable {
     /// meant for this server (`aud` includes the issuer): a token minted for another resource
     /// is not a key to MachineAuth's own API.
     func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller {
-        if credential.hasPrefix("sk_") {
-            let presentation = CredentialPresentation(
-                purpose: .apiAccess, authorization: "Bearer \(credential)", remoteAddress: context.clientAddress)
-            for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(.apiAccess) {
-                if case .apiKey(let key) = try await authenticator.authenticate(presentation) { return .apiKey(key) }
+        if runtime.clients.isAPIKey(credential) {
+            guard let key = try await runtime.clients.apiKey(credential, remoteAddress: context.clientAddress) else {
+                throw OAuthError.invalidToken("the API key is invalid, expired or revoked")
             }
-            throw OAuthError.invalidToken("the API key is invalid, expired or revoked")
+            return .apiKey(key)
         }
         do {
             if let session = try runtime.adminSessions.validate(credential) { return .admin(session) }
@@ -87,46 +85,13 @@ struct Authentication: Sendable {
         return try await caller(request, context: context, credential: credential)
     }
 
-    /// Authenticates an OAuth client with the configured stages; `nil` when it sent no client
-    /// credentials. Failures count against (client, address) and the address; a client's own
-    /// requests from its own address are never slowed by someone else's guesses.
+    /// Authenticates an OAuth client with the configured stages (``ClientAuthentication``);
+    /// `nil` when it sent no client credentials.
     func authenticateClient(
         _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose = .clientAuthentication
     ) async throws -> AgentPrincipal? {
         let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: purpose)
-        let time = runtime.now()
-        let keys = FailureKeys.client(presentation.parameters["client_id"] ?? basicClientID(presentation.authorization),
-                                      address: presentation.remoteAddress)
-        if let wait = runtime.clientFailures.retryAfter(keys, at: time) {
-            throw OAuthError.slowDown(retryAfter: wait)
-        }
-        do {
-            for authenticator in runtime.authenticators where authenticator.capabilities.purposes.contains(purpose) {
-                if case .agent(let principal) = try await authenticator.authenticate(presentation) {
-                    runtime.clientFailures.recordSuccess(keys, at: time)
-                    return principal
-                }
-            }
-            return nil
-        } catch let error as OAuthError where error.code == "invalid_client" {
-            runtime.clientFailures.recordFailure(keys, at: time)
-            if let clientID = error.clientID, let agent = try? await runtime.storage.agent(clientID: clientID) {
-                runtime.usage.record(agent.id, UsageDelta(failures: 1))
-            }
-            await runtime.events.publish(DomainEvent(
-                type: "token.failed", time: time, actor: .anonymous, outcome: .failure,
-                data: ["error": .string(error.code), "client_id": .string(error.clientID ?? presentation.parameters["client_id"] ?? "")],
-                origin: context.origin(request)))
-            throw error
-        }
-    }
-
-    private func basicClientID(_ authorization: String?) -> String? {
-        guard let authorization, authorization.prefix(6).lowercased() == "basic ",
-            let data = Base64URL.decodeStandard(authorization.dropFirst(6).trimmingASCIIWhitespace), let text = String(data: data, encoding: .utf8),
-            let colon = text.firstIndex(of: ":")
-        else { return nil }
-        return RequestParameters.decodeComponent(text[..<colon])
+        return try await runtime.clients.client(presentation, origin: context.origin(request))
     }
 }
 

@@ -4,18 +4,15 @@ import MachineAuthCore
 extension CredentialPresentation {
     /// The credentials of an HTTP request, for the authenticator stages.
     static func from(
-        _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose,
-        authenticatedClient: Agent? = nil
+        _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose
     ) -> CredentialPresentation {
         var headers: [String: String] = [:]
         for field in request.headers where field.name.canonicalName != "authorization" {
             headers[field.name.canonicalName] = field.value
         }
-        var presentation = CredentialPresentation(
+        return CredentialPresentation(
             purpose: purpose, authorization: request.headers[.authorization], headers: headers,
             parameters: parameters.firstValues, remoteAddress: context.clientAddress)
-        presentation.authenticatedClient = authenticatedClient
-        return presentation
     }
 }
 

@@ -30,9 +30,8 @@ struct DiscoveryRoutes: Sendable {
 
     func metadata(openID: Bool) async throws -> Response {
         let issuer = runtime.settings.server.issuer
-        let capabilities = runtime.authenticators.map(\.capabilities)
-        let grants = Array(Set(capabilities.flatMap(\.grantTypes))).sorted()
-        let methods = Array(Set(capabilities.flatMap(\.clientAuthMethods))).sorted()
+        let grants = runtime.tokens.grantTypes
+        let methods = runtime.clients.methods
         let algorithms = runtime.keyRing.publishedAlgorithms
         var document: [String: JSONValue] = [
             "issuer": .string(issuer),

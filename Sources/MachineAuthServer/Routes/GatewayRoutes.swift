@@ -68,7 +68,7 @@ struct GatewayRoutes: Sendable {
             credential = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes).single("token")
         }
         guard let credential, !credential.isEmpty else { throw OAuthError.invalidToken("a bearer token or API key is required") }
-        if credential.hasPrefix("sk_") {
+        if runtime.clients.isAPIKey(credential) {
             guard case .apiKey(let key) = try await Authentication(runtime: runtime).caller(request, context: context, credential: credential) else {
                 throw OAuthError.invalidToken("the API key is invalid")
             }

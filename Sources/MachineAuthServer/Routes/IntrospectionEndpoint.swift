@@ -16,13 +16,15 @@ struct IntrospectionEndpoint: Sendable {
             request, context: context, parameters: parameters, runtime: runtime,
             allowSelf: runtime.settings.tokens.allowSelfIntrospection)
         let hint = try parameters.single("token_type_hint")
-        let response: Response
-        if token.hasPrefix("rt_") || hint == "refresh_token" {
-            response = try await refreshToken(token, caller: caller)
-        } else {
-            response = try await accessToken(token, caller: caller)
+        // A grant stage that issued the token itself (a refresh token) describes it.
+        for grant in runtime.grants {
+            guard let found = try await grant.introspect(token, hint: hint) else { continue }
+            guard found.isActive, caller.owns(found.agent) else { return Self.inactive }
+            var body = found.claims
+            body["active"] = true
+            return JSONResponse.value(.object(body), headers: .noStore)
         }
-        return response
+        return try await accessToken(token, caller: caller)
     }
 
     private func accessToken(_ token: String, caller: OAuthCaller) async throws -> Response {
@@ -34,22 +36,6 @@ struct IntrospectionEndpoint: Sendable {
         var body = validated.claims
         body["active"] = true
         body["token_type"] = "Bearer"
-        return JSONResponse.value(.object(body), headers: .noStore)
-    }
-
-    private func refreshToken(_ token: String, caller: OAuthCaller) async throws -> Response {
-        let time = runtime.now()
-        guard let record = try await runtime.storage.refreshToken(hash: runtime.hasher.hash(token)),
-            record.usedAt == nil, record.revokedAt == nil, record.expiresAt > time,
-            let agent = try await runtime.storage.agent(id: record.agentID), agent.status(at: time) == .active, caller.owns(agent)
-        else { return Self.inactive }
-        var body: [String: JSONValue] = [
-            "active": true, "token_type": "refresh_token", "client_id": .string(record.clientID), "sub": .string(record.clientID),
-            "agent_id": .string(agent.id), "scope": .string(record.scopes.joined(separator: " ")),
-            "exp": .int(Int(record.expiresAt.timeIntervalSince1970)), "iat": .int(Int(record.createdAt.timeIntervalSince1970)),
-            "iss": .string(runtime.settings.server.issuer),
-        ]
-        if !record.audience.isEmpty { body["aud"] = .array(record.audience.map(JSONValue.string)) }
         return JSONResponse.value(.object(body), headers: .noStore)
     }
 }

@@ -13,11 +13,17 @@ struct RevocationEndpoint: Sendable {
         let caller = try await OAuthCaller.resolve(request, context: context, parameters: parameters, runtime: runtime, allowSelf: true)
         guard caller.mayRevoke else { throw OAuthError.accessDenied("a viewer cannot revoke tokens") }
         let hint = try parameters.single("token_type_hint")
-        if token.hasPrefix("rt_") || hint == "refresh_token" {
-            try await revokeRefreshToken(token, caller: caller, request: request, context: context)
-        } else {
-            try await revokeAccessToken(token, caller: caller, request: request, context: context)
+        // A grant stage that issued the token itself (a refresh token) revokes it.
+        for grant in runtime.grants {
+            switch try await grant.revoke(token, hint: hint, mayRevoke: { caller.owns($0) }) {
+            case .notMine: continue
+            case .unchanged: return JSONResponse.value([:], headers: .noStore)
+            case .revoked(let agent, let kind, let id):
+                await announce(jti: id, kind: kind, agent: agent, caller: caller, request: request, context: context)
+                return JSONResponse.value([:], headers: .noStore)
+            }
         }
+        try await revokeAccessToken(token, caller: caller, request: request, context: context)
         return JSONResponse.value([:], headers: .noStore)
     }
 
@@ -36,14 +42,6 @@ struct RevocationEndpoint: Sendable {
         try await runtime.storage.revokeAccessToken(revoked)
         runtime.revocations.insert(revoked)
         await announce(jti: jti, kind: "access_token", agent: agent, caller: caller, request: request, context: context)
-    }
-
-    private func revokeRefreshToken(_ token: String, caller: OAuthCaller, request: Request, context: AppRequestContext) async throws {
-        guard let record = try await runtime.storage.refreshToken(hash: runtime.hasher.hash(token)), record.revokedAt == nil,
-            let agent = try await runtime.storage.agent(id: record.agentID), caller.owns(agent)
-        else { return }
-        try await runtime.storage.revokeRefreshFamily(record.familyID, at: runtime.now())
-        await announce(jti: record.familyID, kind: "refresh_token", agent: agent, caller: caller, request: request, context: context)
     }
 
     private func announce(jti: String, kind: String, agent: Agent, caller: OAuthCaller, request: Request, context: AppRequestContext) async {

@@ -9,6 +9,7 @@ public final class MachineAuthRuntime: Sendable {
     public let pipeline: LoadedPipeline
     public let storage: any Storage
     public let authenticators: [any Authenticator]
+    public let grants: [any GrantHandler]
     public let enrichers: [any ClaimEnricher]
     public let notifiers: [any Notifier]
     public let keyRing: KeyRing
@@ -18,6 +19,10 @@ public final class MachineAuthRuntime: Sendable {
 
     public let revocations: RevocationList
     public let issuer: TokenIssuer
+    /// `POST /oauth/token`: client authentication, grants, signing, events.
+    public let tokens: TokenService
+    /// The authenticator chain: clients and API keys.
+    public let clients: ClientAuthentication
     public let validator: TokenValidator
     public let usage: UsageRecorder
     public let events: EventBus
@@ -38,11 +43,6 @@ public final class MachineAuthRuntime: Sendable {
         notifiers.lazy.compactMap { $0 as? any WebhookDispatcher }.first
     }
 
-    /// The first authenticator that can issue refresh tokens (`nil` when none is configured).
-    public var refreshTokenIssuer: (any RefreshTokenIssuer)? {
-        authenticators.lazy.compactMap { $0 as? any RefreshTokenIssuer }.first
-    }
-
     init(
         pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, keyRing: KeyRing, hasher: SecretHasher, secretBox: SecretBox,
         revocations: RevocationList, metrics: PrometheusCollectorRegistry, telemetry: Telemetry, logger: Logger,
@@ -52,6 +52,7 @@ public final class MachineAuthRuntime: Sendable {
         self.pipeline = pipeline
         self.storage = storage
         self.authenticators = stages.authenticators
+        self.grants = stages.grants
         self.enrichers = stages.enrichers
         self.notifiers = stages.notifiers
         self.keyRing = keyRing
@@ -59,18 +60,28 @@ public final class MachineAuthRuntime: Sendable {
         self.logger = logger
         self.now = now
         self.revocations = revocations
-        self.issuer = TokenIssuer(keyRing: keyRing, enrichers: stages.enrichers, settings: settings, now: now)
+        let issuer = TokenIssuer(keyRing: keyRing, enrichers: stages.enrichers, settings: settings, now: now)
+        self.issuer = issuer
         let validator = TokenValidator(keyRing: keyRing, revocations: revocations, agents: storage, settings: settings, now: now)
         self.validator = validator
-        self.usage = UsageRecorder(store: storage)
-        self.events = EventBus(notifiers: stages.notifiers)
-        self.agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, now: now)
+        let usage = UsageRecorder(store: storage)
+        self.usage = usage
+        let events = EventBus(notifiers: stages.notifiers)
+        self.events = events
+        let clientFailures = FailureLimiter(
+            limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
+        self.clientFailures = clientFailures
+        let clients = ClientAuthentication(
+            authenticators: stages.authenticators, limiter: clientFailures, usage: usage, events: events, agents: storage, now: now)
+        self.clients = clients
+        self.tokens = TokenService(
+            clients: clients, grants: stages.grants, issuer: issuer, usage: usage, events: events, telemetry: telemetry, settings: settings, now: now)
+        self.agents = AgentService(
+            storage: storage, hasher: hasher, events: events, settings: settings, grantTypes: stages.grants.map(\.grantType), now: now)
         self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
-        self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, authenticators: stages.authenticators, tenants: storage)
+        self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage)
         self.provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)
         self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, hasher: hasher, now: now)
-        self.clientFailures = FailureLimiter(
-            limit: settings.security.maxFailedAuthentications, window: TimeInterval(settings.security.failureWindow.seconds))
         self.metricsRegistry = metrics
         self.telemetry = telemetry
     }
@@ -147,12 +158,14 @@ public final class MachineAuthRuntime: Sendable {
 /// The stages of a pipeline, built in configuration order.
 struct BuiltStages: Sendable {
     var authenticators: [any Authenticator] = []
+    var grants: [any GrantHandler] = []
     var enrichers: [any ClaimEnricher] = []
     var notifiers: [any Notifier] = []
 
     static func build(_ pipeline: LoadedPipeline, context: StageContext) async throws -> BuiltStages {
         var stages = BuiltStages()
         for stage in pipeline.authenticators { stages.authenticators.append(try await stage.make(context)) }
+        for stage in pipeline.grants { stages.grants.append(try await stage.make(context)) }
         for stage in pipeline.enrichers { stages.enrichers.append(try await stage.make(context)) }
         for stage in pipeline.notifiers { stages.notifiers.append(try await stage.make(context)) }
         return stages

@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import MachineAuthCore
 
 /// The parameters of a form (`application/x-www-form-urlencoded`) or JSON object body.
 ///
@@ -30,27 +28,13 @@ public struct RequestParameters: Sendable {
         values.compactMapValues(\.first)
     }
 
-    /// Reads and parses the body of `request`, up to `maxBytes` (413 beyond).
-    public static func read(_ request: Request, maxBytes: Int) async throws -> RequestParameters {
-        let bytes = try await RequestBody.collect(request, maxBytes: maxBytes)
-        guard !bytes.isEmpty else { return RequestParameters() }
-        let contentType = request.headers[.contentType].map(RequestBody.mediaType) ?? ""
-        if contentType == "application/json" {
-            return try json(bytes)
-        }
-        guard contentType.isEmpty || contentType == "application/x-www-form-urlencoded" else {
-            throw OAuthError.invalidRequest("unsupported content type \"\(contentType)\"; send application/x-www-form-urlencoded or application/json")
-        }
-        return try form(Array(bytes))
-    }
-
     /// Parses `a=1&b=2`, decoding `+` and percent escapes; a bad escape or invalid UTF-8 is `invalid_request`.
     public static func form(_ text: String) throws(OAuthError) -> RequestParameters {
         try form(Array(text.utf8))
     }
 
     /// Parses form bytes (byte-wise: tokens in forms are long, and `Character` splitting is slow).
-    static func form(_ bytes: [UInt8]) throws(OAuthError) -> RequestParameters {
+    public static func form(_ bytes: [UInt8]) throws(OAuthError) -> RequestParameters {
         var values: [String: [String]] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let equals = pair.firstIndex(of: UInt8(ascii: "="))
@@ -72,9 +56,10 @@ public struct RequestParameters: Sendable {
         PercentDecoding.decode(bytes, plusIsSpace: true)
     }
 
-    private static func json(_ bytes: Data) throws -> RequestParameters {
+    /// The members of a JSON object body as parameters (strings, numbers and flags as text; lists of strings).
+    public static func json(_ bytes: Data) throws(OAuthError) -> RequestParameters {
         guard let object = (try? JSONValue.parse(bytes))?.objectValue else {
-            throw OAuthError.invalidRequest("the body is not a JSON object")
+            throw .invalidRequest("the body is not a JSON object")
         }
         var values: [String: [String]] = [:]
         for (name, value) in object {

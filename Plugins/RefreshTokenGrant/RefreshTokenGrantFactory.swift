@@ -1,9 +1,9 @@
 import MachineAuthCore
 
-/// The `refresh_token` stage: issues opaque `rt_…` refresh tokens and accepts them in
+/// The `refresh_token` grant stage: issues opaque `rt_…` refresh tokens and accepts them in
 /// `grant_type=refresh_token`, rotating on every use and revoking the whole family when a
 /// used token is replayed (RFC 9700 §4.14). Without this stage there are no refresh tokens.
-public enum RefreshTokenAuthenticatorFactory: AuthenticatorFactory {
+public enum RefreshTokenGrantFactory: GrantHandlerFactory {
     public static let type = "refresh_token"
     public static let summary = "rotating refresh tokens with replay detection (refresh_token grant)"
 
@@ -35,10 +35,10 @@ public enum RefreshTokenAuthenticatorFactory: AuthenticatorFactory {
         return []
     }
 
-    public static func makeAuthenticator(config: Config, context: StageContext) async throws -> any Authenticator {
-        RefreshTokenAuthenticator(
+    public static func makeGrant(config: Config, context: StageContext) async throws -> any GrantHandler {
+        RefreshTokenGrant(
             storage: context.storage, hasher: context.hasher,
             ttl: config.ttl?.seconds ?? context.settings.tokens.refreshTokenTTL.seconds,
-            requireClientAuthentication: config.requireClientAuthentication, now: context.now)
+            requireClientAuthentication: config.requireClientAuthentication, settings: context.settings, now: context.now)
     }
 }
