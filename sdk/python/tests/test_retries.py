@@ -6,7 +6,9 @@ tests run on a server of their own so the failures count against nobody else.
 """
 from __future__ import annotations
 
+import email.utils
 import time
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -61,3 +63,17 @@ def test_a_wait_beyond_max_delay_is_raised(limited: Server) -> None:
         client.get_token()
     assert limited_error.value.status == 429 and limited_error.value.retry_after
     assert counting.requests[TOKEN] == 1
+
+
+def test_retry_policy_reads_seconds_and_dates() -> None:
+    """The policy alone (no server can be made to answer 503 on demand with JSON storage)."""
+    policy = RetryPolicy(max_retries=2, max_delay=30)
+    assert policy.delay(httpx.Response(503, headers={"Retry-After": "2"}), 0) == 2
+    later = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=20), usegmt=True)
+    wait = policy.delay(httpx.Response(429, headers={"Retry-After": later}), 1)
+    assert wait is not None and 15 < wait <= 20
+    assert policy.delay(httpx.Response(503, headers={"Retry-After": "31"}), 0) is None  # beyond max_delay
+    assert policy.delay(httpx.Response(503, headers={"Retry-After": "1"}), 2) is None  # retries used up
+    assert policy.delay(httpx.Response(500, headers={"Retry-After": "1"}), 0) is None  # not a retried status
+    backoff = policy.delay(httpx.Response(503), 1)
+    assert backoff is not None and 0.5 <= backoff <= 1.0  # 0.5 s × 2¹, with jitter down to half

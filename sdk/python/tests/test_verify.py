@@ -8,6 +8,7 @@ import asyncio
 import base64
 import json
 import time
+from collections.abc import Callable
 
 import httpx
 import jwt
@@ -38,9 +39,10 @@ def with_header(token: str, **changes: object) -> str:
     return f"{encoded}.{payload}.{signature}"
 
 
-def rejection(verify: object, *args: object, **kwargs: object) -> TokenVerificationError:
+def rejection(verify: Callable[..., object], *args: object, **kwargs: object) -> TokenVerificationError:
+    """The error ``verify(*args, **kwargs)`` raises (failing the test when it returns)."""
     with pytest.raises(TokenVerificationError) as refused:
-        verify(*args, **kwargs)  # type: ignore[operator]
+        verify(*args, **kwargs)
     return refused.value
 
 
@@ -160,7 +162,7 @@ def test_jwks_is_cached_and_refetched_at_most_once_per_interval(server: Server, 
         fresh = client.get_token().access_token
         assert jwt.get_unverified_header(fresh)["kid"] == rotated.active_kid
         time.sleep(0.6)
-        assert verifier.verify(fresh).client_id == client.credentials.client_id  # type: ignore[union-attr]
+        assert client.credentials is not None and verifier.verify(fresh).client_id == client.credentials.client_id
         assert counting.requests[JWKS] == 3
         assert [status for line, status in counting.log if line == JWKS][-1] == 200
 
@@ -182,3 +184,14 @@ def test_async_verifier_fetches_once_for_concurrent_requests(servers: Servers) -
         assert "audience" in refused.value.description
 
     asyncio.run(run())
+
+
+def test_a_stale_jwks_is_revalidated_with_its_etag(server: Server, new_agent: NewAgent) -> None:
+    counting = CountingTransport()
+    verifier = TokenVerifier(server.base, http=httpx.Client(transport=counting), cache_ttl=0.2, min_refetch_interval=0)
+    with agent_client(server, new_agent()) as client:
+        token = client.get_token().access_token
+        verifier.verify(token)
+        time.sleep(0.3)
+        verifier.verify(token)
+    assert [status for line, status in counting.log if line == JWKS] == [200, 304]

@@ -10,11 +10,16 @@ export type SecretSource = string | (() => string | Promise<string>);
 
 /** An agent's OAuth client id and secret. */
 export class ClientCredentials {
-  constructor(readonly clientId: string, private readonly secret: SecretSource) {}
+  /** A true private field, so logging the credentials never prints the secret. */
+  readonly #secret: SecretSource;
+
+  constructor(readonly clientId: string, secret: SecretSource) {
+    this.#secret = secret;
+  }
 
   /** The secret to authenticate with now. */
   async currentSecret(): Promise<string> {
-    return typeof this.secret === "function" ? await this.secret() : this.secret;
+    return typeof this.#secret === "function" ? await this.#secret() : this.#secret;
   }
 
   /** The same client with another secret (after a rotation). */

@@ -50,10 +50,13 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
         self._verifier_lock = asyncio.Lock()
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: object) -> AsyncMachineAuthClient:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, admin_token: str | None = None,
+                 api_key: str | None = None, issuer: str | None = None, http_client: httpx.AsyncClient | None = None,
+                 retry: RetryPolicy = RetryPolicy(), renew_before: float = 60.0) -> AsyncMachineAuthClient:
         """See ``MachineAuthClient.from_env``."""
         url, client_id, client_secret = settings_from_env(environ)
-        return cls(url, client_id=client_id, client_secret=client_secret, **options)  # type: ignore[arg-type]
+        return cls(url, client_id=client_id, client_secret=client_secret, admin_token=admin_token, api_key=api_key,
+                   issuer=issuer, http_client=http_client, retry=retry, renew_before=renew_before)
 
     @property
     def base_url(self) -> str:

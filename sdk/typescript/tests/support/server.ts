@@ -7,7 +7,8 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MachineAuthClient } from "../../dist/index.js";
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+/** The repository root, from the compiled tests in sdk/typescript/build/support/. */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const configured = process.env.MACHINEAUTH_BINARY;
 export const BINARY = configured ? (isAbsolute(configured) ? configured : resolve(process.cwd(), configured)) : join(REPO, ".build", "debug", "machineauth");
 export const ADMIN_EMAIL = "admin@example.com";
