@@ -31,11 +31,9 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var location: ConfigLocation
 
         func run() async throws {
-            try await withStorage(location) { storage, settings in
-                let ring = KeyRing(store: storage, settings: settings.tokens)
-                try await ring.load()
-                let kid = try await ring.rotate()
-                print("rotated: new signing key \(kid) (\(settings.tokens.algorithm.rawValue))")
+            try await withRuntime(location) { runtime in
+                let kid = try await runtime.signingKeys.rotate(by: Attribution(actor: .system))
+                print("rotated: new signing key \(kid) (\(runtime.settings.tokens.algorithm.rawValue))")
             }
         }
     }

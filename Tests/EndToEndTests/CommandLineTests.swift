@@ -36,6 +36,22 @@ struct CommandLineTests {
         #expect(result.output.contains("********"))
     }
 
+    @Test("keys rotate from the command line publishes keys.rotated, as the API does")
+    func keysRotatedEvent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = ["DATABASE_URL": "json:\(directory.file("events.json"))"]
+        let rotated = try ServerProcess.runToCompletion(["keys", "rotate"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.output)")
+        let server = try await ServerProcess.start(environment: environment, directory: directory.path)
+        defer { server.terminate() }
+        let http = HTTP(base: server.baseURL)
+        let audit = try await http.send("GET", "/api/audit-logs?action=keys.rotated", token: try await http.adminToken())
+        #expect(audit["pagination"]?.objectValue?["total"] == 1, "\(audit.body)")
+        #expect(audit["audit_logs"]?.arrayValue?.first?.objectValue?["actor_type"] == "system")
+        try await server.stop()
+    }
+
     @Test("keys rotate adds a key and keeps the old one published; keys list shows both")
     func keys() throws {
         let directory = try TemporaryDirectory()

@@ -36,11 +36,7 @@ struct AdminAuthRoutes: Sendable {
         guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
             throw APIError.notFound("organization")
         }
-        let next = try runtime.adminSessions.reissue(session, organizationID: organizationID)
-        // The session it replaces ends, so signing out of the new one signs out for good.
-        let replaced = RevokedAccessToken(jti: session.jti, expiresAt: session.expiresAt)
-        try await runtime.storage.revokeAccessToken(replaced)
-        runtime.revocations.insert(replaced)
+        let next = try await runtime.administrators.switchOrganization(session, to: organizationID)
         return sessionResponse(next, context: context)
     }
 
@@ -59,10 +55,9 @@ struct AdminAuthRoutes: Sendable {
         }
         let attribution = Attribution(actor: .admin(email), origin: context.origin(request))
         let organization = try await runtime.tenants.createOrganization(name: organizationName, slug: slug, ownerEmail: email, by: attribution)
-        let account = AdminUser(
-            id: RandomToken.uuid(), email: email, name: body.string("name") ?? "", passwordHash: try PasswordHasher.hash(password),
-            role: .admin, organizationIDs: [organization.id], createdAt: runtime.now())
-        try await runtime.storage.insertUser(account)
+        let account = try await runtime.administrators.createUser(
+            email: email, password: password, name: body.string("name") ?? "", role: AdminRole.admin.rawValue,
+            organizationIDs: [organization.id], by: attribution)
         let session = try runtime.adminSessions.issue(
             email: email, role: account.role.rawValue, userID: account.id, organizationID: organization.id,
             passwordVersion: runtime.adminSessions.passwordVersion(of: account))
@@ -109,33 +104,24 @@ struct AdminAuthRoutes: Sendable {
         guard !password.isEmpty, password.utf8.count <= 1024 else { throw APIError.invalidField("password", "must be 1 to 1024 characters") }
         let session: AdminSession
         do {
-            session = try await runtime.adminSessions.login(email: email, password: password, from: context.clientAddress, users: runtime.storage)
+            session = try await runtime.administrators.login(
+                email: email, password: password, from: context.clientAddress, origin: context.origin(request))
         } catch AdminLoginError.rateLimited(let wait) {
             throw APIError(.tooManyRequests, code: "too_many_requests", "too many failed sign-ins; retry after \(wait) seconds")
                 .with(retryAfter: wait)
         } catch AdminLoginError.invalidCredentials {
-            await publish("admin.login", email: email, outcome: .failure, request: request, context: context)
             throw APIError(.unauthorized, code: "invalid_credentials", "wrong e-mail or password")
         }
-        await publish("admin.login", email: session.email, outcome: .success, request: request, context: context)
         return sessionResponse(session, context: context)
     }
 
     private func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = try context.scope().session else { throw APIError.forbidden("this operation requires an administrator session") }
-        let revoked = RevokedAccessToken(jti: session.jti, expiresAt: session.expiresAt)
-        try await runtime.storage.revokeAccessToken(revoked)
-        runtime.revocations.insert(revoked)
-        await publish("admin.logout", email: session.email, outcome: .success, request: request, context: context)
+        try await runtime.administrators.logout(session, origin: context.origin(request))
         var response = JSONResponse.value(["message": "signed out"], headers: .noStore)
         response.setCookie(Cookie(name: Authentication.adminCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         response.setCookie(Cookie(name: Authentication.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict))
         return response
-    }
-
-    private func publish(_ type: String, email: String, outcome: DomainEvent.Outcome, request: Request, context: AppRequestContext) async {
-        await runtime.events.publish(DomainEvent(
-            type: type, time: runtime.now(), actor: .admin(email), outcome: outcome, origin: context.origin(request)))
     }
 }
 

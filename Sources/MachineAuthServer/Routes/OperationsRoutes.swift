@@ -34,10 +34,7 @@ struct OperationsRoutes: Sendable {
         }
         router.post("/api/keys/rotate") { request, context in
             let scope = try context.scope()
-            let kid = try await runtime.keyRing.rotate(now: runtime.now())
-            await runtime.events.publish(DomainEvent(
-                type: "keys.rotated", time: runtime.now(), actor: scope.attributionActor, data: ["kid": .string(kid)],
-                origin: context.origin(request)))
+            let kid = try await runtime.signingKeys.rotate(by: Attribution(actor: scope.attributionActor, origin: context.origin(request)))
             var list = try await keyList()
             if case .object(var fields) = list {
                 fields["active_kid"] = .string(kid)

@@ -23,14 +23,20 @@ public final class MachineAuthRuntime: Sendable {
     public let tokens: TokenService
     /// The authenticator chain: clients and API keys.
     public let clients: ClientAuthentication
+    /// `POST /oauth/revoke`: refresh tokens through their grant, access tokens on the denylist.
+    public let revocation: RevocationService
     public let validator: TokenValidator
     public let usage: UsageRecorder
     public let events: EventBus
     public let agents: AgentService
     public let tenants: TenantService
+    /// Signing-key rotation, announced.
+    public let signingKeys: SigningKeyService
     public let gateway: GatewayEngine
     public let provisioner: Provisioner
     public let adminSessions: AdminSessions
+    /// Signing in and out, and the administrator accounts.
+    public let administrators: AdministratorService
     /// Failed client authentications, per (client id, address) and per address.
     public let clientFailures: FailureLimiter
     public let metricsRegistry: PrometheusCollectorRegistry
@@ -79,9 +85,16 @@ public final class MachineAuthRuntime: Sendable {
         self.agents = AgentService(
             storage: storage, hasher: hasher, events: events, settings: settings, grantTypes: stages.grants.map(\.grantType), now: now)
         self.tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
+        self.signingKeys = SigningKeyService(keyRing: keyRing, events: events, now: now)
+        self.revocation = RevocationService(
+            grants: stages.grants, keyRing: keyRing, revocations: revocations, storage: storage, events: events, telemetry: telemetry,
+            settings: settings, now: now)
         self.gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage)
         self.provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)
-        self.adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, hasher: hasher, now: now)
+        let adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, hasher: hasher, now: now)
+        self.adminSessions = adminSessions
+        self.administrators = AdministratorService(
+            sessions: adminSessions, storage: storage, revocations: revocations, events: events, settings: settings, now: now)
         self.metricsRegistry = metrics
         self.telemetry = telemetry
     }
