@@ -17,42 +17,42 @@ struct AuditSinkTests {
 
     @Test("events become audit records with actor, target, outcome and origin; retention deletes old ones")
     func records() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let sink = AuditSink(store: environment.storage, config: .init(retention: ConfigDuration(seconds: 3600)), logger: Logger(label: "t"),
-                             now: environment.clock.source)
-        await sink.notify(DomainEvent(
-            type: "agent.created", time: environment.clock.now.addingTimeInterval(-7200), actor: .admin("root@example.com"),
-            target: .agent("a1"), origin: RequestOrigin(ipAddress: "10.0.0.1", userAgent: "curl", requestID: "r1")))
-        await sink.notify(DomainEvent(type: "token.failed", time: environment.clock.now, actor: .anonymous, outcome: .failure))
-        await sink.shutdown()
-        let page = try await environment.storage.auditRecords(AuditQuery())
-        #expect(page.total == 2)
-        let created = try #require(page.items.first { $0.action == "agent.created" })
-        #expect(created.actorType == "admin" && created.actorID == "root@example.com" && created.agentID == "a1")
-        #expect(created.ipAddress == "10.0.0.1" && created.userAgent == "curl" && created.requestID == "r1")
-        #expect(page.items.contains { $0.outcome == "failure" })
-        await sink.purge()
-        #expect(try await environment.storage.auditRecords(AuditQuery()).items.map(\.action) == ["token.failed"])
+        try await StageEnvironment.with { environment in
+            let sink = AuditSink(store: environment.storage, config: .init(retention: ConfigDuration(seconds: 3600)), logger: Logger(label: "t"),
+                                 now: environment.clock.source)
+            await sink.notify(DomainEvent(
+                type: "agent.created", time: environment.clock.now.addingTimeInterval(-7200), actor: .admin("root@example.com"),
+                target: .agent("a1"), origin: RequestOrigin(ipAddress: "10.0.0.1", userAgent: "curl", requestID: "r1")))
+            await sink.notify(DomainEvent(type: "token.failed", time: environment.clock.now, actor: .anonymous, outcome: .failure))
+            await sink.shutdown()
+            let page = try await environment.storage.auditRecords(AuditQuery())
+            #expect(page.total == 2)
+            let created = try #require(page.items.first { $0.action == "agent.created" })
+            #expect(created.actorType == "admin" && created.actorID == "root@example.com" && created.agentID == "a1")
+            #expect(created.ipAddress == "10.0.0.1" && created.userAgent == "curl" && created.requestID == "r1")
+            #expect(page.items.contains { $0.outcome == "failure" })
+            await sink.purge()
+            #expect(try await environment.storage.auditRecords(AuditQuery()).items.map(\.action) == ["token.failed"])
+        }
     }
 
     @Test("a full batch is written by the background loop long before the flush interval, without blocking notify")
     func fullBatchWakesWriter() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let sink = AuditSink(store: environment.storage, config: .init(flushInterval: ConfigDuration(seconds: 60)), logger: Logger(label: "t"),
-                             now: environment.clock.source)
-        let loop = Task { await sink.run() }
-        for index in 0..<AuditSink.batchSize {
-            await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)")))
+        try await StageEnvironment.with { environment in
+            let sink = AuditSink(store: environment.storage, config: .init(flushInterval: ConfigDuration(seconds: 60)), logger: Logger(label: "t"),
+                                 now: environment.clock.source)
+            let loop = Task { await sink.run() }
+            for index in 0..<AuditSink.batchSize {
+                await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)")))
+            }
+            var written = 0
+            for _ in 0..<200 where written < AuditSink.batchSize {
+                try await Task.sleep(for: .milliseconds(25))
+                written = try await environment.storage.auditRecords(AuditQuery()).total
+            }
+            #expect(written == AuditSink.batchSize)
+            loop.cancel()
+            await loop.value
         }
-        var written = 0
-        for _ in 0..<200 where written < AuditSink.batchSize {
-            try await Task.sleep(for: .milliseconds(25))
-            written = try await environment.storage.auditRecords(AuditQuery()).total
-        }
-        #expect(written == AuditSink.batchSize)
-        loop.cancel()
-        await loop.value
     }
 }

@@ -29,62 +29,61 @@ struct ClientSecretAuthenticatorTests {
 
     @Test("accepts Basic and post credentials; reports the method")
     func methods() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let agent = try await environment.agent(secret: "cs_s3cret:with+reserved")
-        let stage = try authenticator(environment)
-        let encoded = "cs_s3cret%3Awith%2Breserved"
-        guard case .agent(let viaBasic) = try await stage.authenticate(presentation(basic: (agent.clientID, encoded))) else {
-            Issue.record("Basic failed"); return
+        try await StageEnvironment.with { environment in
+            let agent = try await environment.agent(secret: "cs_s3cret:with+reserved")
+            let stage = try authenticator(environment)
+            let encoded = "cs_s3cret%3Awith%2Breserved"
+            guard case .agent(let viaBasic) = try await stage.authenticate(presentation(basic: (agent.clientID, encoded))) else {
+                Issue.record("Basic failed"); return
+            }
+            #expect(viaBasic.method == "client_secret_basic")
+            guard case .agent(let viaPost) = try await stage.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_s3cret:with+reserved"])) else {
+                Issue.record("post failed"); return
+            }
+            #expect(viaPost.method == "client_secret_post")
+            #expect(try await stage.authenticate(presentation()) == nil, "no credentials: not mine")
+            #expect(try await stage.authenticate(presentation(form: ["x": "y"], purpose: .apiAccess)) == nil)
         }
-        #expect(viaBasic.method == "client_secret_basic")
-        guard case .agent(let viaPost) = try await stage.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_s3cret:with+reserved"])) else {
-            Issue.record("post failed"); return
-        }
-        #expect(viaPost.method == "client_secret_post")
-        #expect(try await stage.authenticate(presentation()) == nil, "no credentials: not mine")
-        #expect(try await stage.authenticate(presentation(form: ["x": "y"], purpose: .apiAccess)) == nil)
     }
 
     @Test("wrong secrets, unknown clients, inactive and expired agents are invalid_client")
     func failures() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let stage = try authenticator(environment)
-        let active = try await environment.agent(secret: "cs_a")
-        let inactive = try await environment.agent(secret: "cs_b", active: false)
-        let expired = try await environment.agent(secret: "cs_c", expiresAt: environment.clock.now.addingTimeInterval(-1))
-        for (id, secret) in [(active.clientID, "cs_wrong"), ("cid_unknown", "cs_a"), (inactive.clientID, "cs_b"), (expired.clientID, "cs_c")] {
-            await #expect(throws: OAuthError.self) { _ = try await stage.authenticate(presentation(basic: (id, secret))) }
-        }
-        do {
-            _ = try await stage.authenticate(presentation(basic: (active.clientID, "cs_wrong")))
-        } catch let error as OAuthError {
-            #expect(error.challenge == .basic && error.status == 401)
+        try await StageEnvironment.with { environment in
+            let stage = try authenticator(environment)
+            let active = try await environment.agent(secret: "cs_a")
+            let inactive = try await environment.agent(secret: "cs_b", active: false)
+            let expired = try await environment.agent(secret: "cs_c", expiresAt: environment.clock.now.addingTimeInterval(-1))
+            for (id, secret) in [(active.clientID, "cs_wrong"), ("cid_unknown", "cs_a"), (inactive.clientID, "cs_b"), (expired.clientID, "cs_c")] {
+                await #expect(throws: OAuthError.self) { _ = try await stage.authenticate(presentation(basic: (id, secret))) }
+            }
+            let failure = await #expect(throws: OAuthError.self) {
+                _ = try await stage.authenticate(presentation(basic: (active.clientID, "cs_wrong")))
+            }
+            #expect(failure?.challenge == .basic && failure?.status == 401 && failure?.code == "invalid_client")
         }
     }
 
     @Test("an inactive agent may prove itself for reactivation only")
     func reactivation() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let inactive = try await environment.agent(secret: "cs_b", active: false)
-        let principal = try await authenticator(environment).authenticate(presentation(basic: (inactive.clientID, "cs_b"), purpose: .reactivation))
-        #expect(principal != nil)
+        try await StageEnvironment.with { environment in
+            let inactive = try await environment.agent(secret: "cs_b", active: false)
+            let principal = try await authenticator(environment).authenticate(presentation(basic: (inactive.clientID, "cs_b"), purpose: .reactivation))
+            #expect(principal != nil)
+        }
     }
 
     @Test("both methods at once, or a disabled method, are refused")
     func methodRules() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let agent = try await environment.agent(secret: "cs_a")
-        let stage = try authenticator(environment)
-        await #expect(throws: OAuthError.invalidRequest("use one client authentication method, not both Basic and client_secret")) {
-            _ = try await stage.authenticate(presentation(basic: (agent.clientID, "cs_a"), form: ["client_secret": "cs_a"]))
-        }
-        let basicOnly = try authenticator(environment, .init(allowBasic: true, allowPost: false))
-        await #expect(throws: OAuthError.self) {
-            _ = try await basicOnly.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_a"]))
+        try await StageEnvironment.with { environment in
+            let agent = try await environment.agent(secret: "cs_a")
+            let stage = try authenticator(environment)
+            await #expect(throws: OAuthError.invalidRequest("use one client authentication method, not both Basic and client_secret")) {
+                _ = try await stage.authenticate(presentation(basic: (agent.clientID, "cs_a"), form: ["client_secret": "cs_a"]))
+            }
+            let basicOnly = try authenticator(environment, .init(allowBasic: true, allowPost: false))
+            await #expect(throws: OAuthError.self) {
+                _ = try await basicOnly.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_a"]))
+            }
         }
     }
 }

@@ -19,16 +19,16 @@ struct EnricherTests {
 
     /// Runs every enricher of `yaml` in order over fresh registered claims.
     func claims(_ yaml: String, agent: Agent = Self.agent, scopes: [String] = ["read", "admin"]) async throws -> TokenClaims {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        try await environment.storage.insertOrganization(Organization(id: "org-1", name: "Acme", slug: "acme", ownerEmail: nil, createdAt: Date()))
-        try await environment.storage.insertTeam(Team(id: "team-1", organizationID: "org-1", name: "Data", createdAt: Date()))
-        var claims = TokenClaims(registered: ["sub": "cid_1", "exp": 1])
-        let request = TokenRequest(agent: agent, scopes: scopes, audience: [], grantType: "client_credentials")
-        for stage in try pipeline(yaml) {
-            try await stage.make(try environment.context()).enrich(&claims, for: request)
+        try await StageEnvironment.with { environment in
+            try await environment.storage.insertOrganization(Organization(id: "org-1", name: "Acme", slug: "acme", ownerEmail: nil, createdAt: Date()))
+            try await environment.storage.insertTeam(Team(id: "team-1", organizationID: "org-1", name: "Data", createdAt: Date()))
+            var claims = TokenClaims(registered: ["sub": "cid_1", "exp": 1])
+            let request = TokenRequest(agent: agent, scopes: scopes, audience: [], grantType: "client_credentials")
+            for stage in try pipeline(yaml) {
+                try await stage.make(try environment.context()).enrich(&claims, for: request)
+            }
+            return claims
         }
-        return claims
     }
 
     @Test("org_team adds org_id, team_id, org_slug (and team_name when asked)")
@@ -128,22 +128,22 @@ struct APIKeyAuthenticatorTests {
     @Test("is registered; a key authenticates by Bearer or X-API-Key, for its organization")
     func keys() async throws {
         #expect(StageRegistry.standard.authenticators["api_key"] != nil)
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        try await environment.storage.insertOrganization(Organization(id: "o", name: "O", slug: "o", ownerEmail: nil, createdAt: Date()))
-        let service = TenantService(storage: environment.storage, hasher: environment.hasher, events: EventBus(notifiers: []), now: environment.clock.source)
-        let (_, secret) = try await service.createAPIKey(organizationID: "o", name: "ci", expiresIn: 60, by: .system)
-        let stage = APIKeyAuthenticator(storage: environment.storage, hasher: environment.hasher, lastUsedInterval: 60, now: environment.clock.source)
-        for presentation in [
-            CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(secret)"),
-            CredentialPresentation(purpose: .apiAccess, authorization: nil, headers: ["x-api-key": secret]),
-        ] {
-            guard case .apiKey(let principal) = try await stage.authenticate(presentation) else { Issue.record("not authenticated"); continue }
-            #expect(principal.organizationID == "o")
+        try await StageEnvironment.with { environment in
+            try await environment.storage.insertOrganization(Organization(id: "o", name: "O", slug: "o", ownerEmail: nil, createdAt: Date()))
+            let service = TenantService(storage: environment.storage, hasher: environment.hasher, events: EventBus(notifiers: []), now: environment.clock.source)
+            let (_, secret) = try await service.createAPIKey(organizationID: "o", name: "ci", expiresIn: 60, by: .system)
+            let stage = APIKeyAuthenticator(storage: environment.storage, hasher: environment.hasher, lastUsedInterval: 60, now: environment.clock.source)
+            for presentation in [
+                CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(secret)"),
+                CredentialPresentation(purpose: .apiAccess, authorization: nil, headers: ["x-api-key": secret]),
+            ] {
+                guard case .apiKey(let principal) = try await stage.authenticate(presentation) else { Issue.record("not authenticated"); continue }
+                #expect(principal.organizationID == "o")
+            }
+            #expect(try await stage.authenticate(CredentialPresentation(purpose: .clientAuthentication, authorization: "Bearer \(secret)")) == nil)
+            #expect(try await stage.authenticate(CredentialPresentation(purpose: .apiAccess, authorization: "Bearer eyJ.not.key")) == nil)
+            environment.clock.advance(61)
+            await #expect(throws: OAuthError.self) { _ = try await stage.authenticate(CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(secret)")) }
         }
-        #expect(try await stage.authenticate(CredentialPresentation(purpose: .clientAuthentication, authorization: "Bearer \(secret)")) == nil)
-        #expect(try await stage.authenticate(CredentialPresentation(purpose: .apiAccess, authorization: "Bearer eyJ.not.key")) == nil)
-        environment.clock.advance(61)
-        await #expect(throws: OAuthError.self) { _ = try await stage.authenticate(CredentialPresentation(purpose: .apiAccess, authorization: "Bearer \(secret)")) }
     }
 }

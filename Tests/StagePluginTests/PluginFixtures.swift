@@ -24,6 +24,19 @@ struct StageEnvironment {
         directory.remove()
     }
 
+    /// Runs `body` in a fresh environment and always closes it afterwards (also when `body` throws).
+    static func with<T>(_ body: (StageEnvironment) async throws -> T) async throws -> T {
+        let environment = try await make()
+        do {
+            let result = try await body(environment)
+            await environment.close()
+            return result
+        } catch {
+            await environment.close()
+            throw error
+        }
+    }
+
     func settings() throws -> CoreSettings {
         let (server, _) = ConfigDecoder.decode(ServerSettings.self, from: ConfigNode(.null, at: SourceLocation(file: "t", line: 1, column: 1)), keyPath: "server")
         let empty = ConfigNode(.null, at: SourceLocation(file: "t", line: 1, column: 1))

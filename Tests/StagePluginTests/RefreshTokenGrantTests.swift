@@ -35,55 +35,55 @@ struct RefreshTokenGrantTests {
 
     @Test("tokens are stored hashed and work once; a replay revokes the family")
     func oneUse() async throws {
-        let environment = try await StageEnvironment.make()
-        let agent = try await environment.agent(secret: "cs")
-        let stage = try stage(environment)
-        let token = try await issued(stage, for: agent, environment: environment)
-        #expect(token.hasPrefix("rt_"))
-        #expect(try await environment.storage.refreshToken(hash: environment.hasher.hash(token)) != nil)
-        let stored = try String(contentsOfFile: environment.directory.file("store.json"), encoding: .utf8)
-        #expect(!stored.contains(token), "only the hash is stored")
-        let grant = try await stage.grant(request(token, client: agent, at: environment.clock.now))
-        let issuer = try environment.settings().server.issuer
-        #expect(grant.isRenewal && grant.agent.id == agent.id && grant.scopes == ["read"] && grant.audience == [issuer])
-        await #expect(throws: OAuthError.self) { _ = try await stage.grant(request(token, client: agent, at: environment.clock.now)) }
-        await environment.close()
+        try await StageEnvironment.with { environment in
+            let agent = try await environment.agent(secret: "cs")
+            let stage = try stage(environment)
+            let token = try await issued(stage, for: agent, environment: environment)
+            #expect(token.hasPrefix("rt_"))
+            #expect(try await environment.storage.refreshToken(hash: environment.hasher.hash(token)) != nil)
+            let stored = try String(contentsOfFile: environment.directory.file("store.json"), encoding: .utf8)
+            #expect(!stored.contains(token), "only the hash is stored")
+            let grant = try await stage.grant(request(token, client: agent, at: environment.clock.now))
+            let issuer = try environment.settings().server.issuer
+            #expect(grant.isRenewal && grant.agent.id == agent.id && grant.scopes == ["read"] && grant.audience == [issuer])
+            await #expect(throws: OAuthError.self) { _ = try await stage.grant(request(token, client: agent, at: environment.clock.now)) }
+        }
     }
 
     @Test("expired tokens and other clients are refused; the token service asks for client authentication")
     func refusals() async throws {
-        let environment = try await StageEnvironment.make()
-        let agent = try await environment.agent(secret: "cs")
-        let other = try await environment.agent(secret: "cs2")
-        let stage = try stage(environment, ttl: 60)
-        let expiring = try await issued(stage, for: agent, environment: environment)
-        environment.clock.advance(61)
-        await #expect(throws: OAuthError.invalidGrant("the refresh token has expired")) {
-            _ = try await stage.grant(request(expiring, client: agent, at: environment.clock.now))
+        try await StageEnvironment.with { environment in
+            let agent = try await environment.agent(secret: "cs")
+            let other = try await environment.agent(secret: "cs2")
+            let stage = try stage(environment, ttl: 60)
+            let expiring = try await issued(stage, for: agent, environment: environment)
+            environment.clock.advance(61)
+            await #expect(throws: OAuthError.invalidGrant("the refresh token has expired")) {
+                _ = try await stage.grant(request(expiring, client: agent, at: environment.clock.now))
+            }
+            let stolen = try await issued(stage, for: agent, environment: environment)
+            await #expect(throws: OAuthError.invalidGrant("the refresh token was issued to another client")) {
+                _ = try await stage.grant(request(stolen, client: other, at: environment.clock.now))
+            }
+            #expect(try await stage.grant(request(stolen, client: agent, at: environment.clock.now)).agent.id == agent.id,
+                    "refused for the other client, it still works for its own")
+            #expect(stage.requiresClientAuthentication)
+            #expect(try self.stage(environment, requireClient: false).requiresClientAuthentication == false)
         }
-        let stolen = try await issued(stage, for: agent, environment: environment)
-        await #expect(throws: OAuthError.invalidGrant("the refresh token was issued to another client")) {
-            _ = try await stage.grant(request(stolen, client: other, at: environment.clock.now))
-        }
-        #expect(try await stage.grant(request(stolen, client: agent, at: environment.clock.now)).agent.id == agent.id,
-                "refused for the other client, it still works for its own")
-        #expect(stage.requiresClientAuthentication)
-        #expect(try self.stage(environment, requireClient: false).requiresClientAuthentication == false)
-        await environment.close()
     }
 
     @Test("two racing uses of one token: exactly one wins")
     func race() async throws {
-        let environment = try await StageEnvironment.make()
-        let agent = try await environment.agent(secret: "cs")
-        let stage = try stage(environment)
-        let token = try await issued(stage, for: agent, environment: environment)
-        let time = environment.clock.now
-        let wins = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<8 { group.addTask { (try? await stage.grant(request(token, client: agent, at: time))) != nil } }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        try await StageEnvironment.with { environment in
+            let agent = try await environment.agent(secret: "cs")
+            let stage = try stage(environment)
+            let token = try await issued(stage, for: agent, environment: environment)
+            let time = environment.clock.now
+            let wins = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { (try? await stage.grant(request(token, client: agent, at: time))) != nil } }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(wins == 1)
         }
-        #expect(wins == 1)
-        await environment.close()
     }
 }

@@ -27,9 +27,9 @@ public enum HeapTrimmer {
     /// Whether this C library can trim (glibc can).
     public static var isAvailable: Bool { mallocTrim != nil }
 
-    /// Releases free heap pages to the system. Costs a walk of the heap: call it after large
-    /// one-off work, not per request.
-    public static func trim() {
-        _ = mallocTrim?(0)
+    /// Releases free heap pages to the system; `true` when some were released. Costs a walk of
+    /// the heap: call it after large one-off work, not per request.
+    @discardableResult public static func trim() -> Bool {
+        (mallocTrim?(0) ?? 0) == 1
     }
 }
