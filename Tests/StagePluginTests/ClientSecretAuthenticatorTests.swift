@@ -33,11 +33,11 @@ struct ClientSecretAuthenticatorTests {
             let agent = try await environment.agent(secret: "cs_s3cret:with+reserved")
             let stage = try authenticator(environment)
             let encoded = "cs_s3cret%3Awith%2Breserved"
-            guard case .agent(let viaBasic) = try await stage.authenticate(presentation(basic: (agent.clientID, encoded))) else {
+            guard case .client(let viaBasic) = try await stage.authenticate(presentation(basic: (agent.clientID, encoded))) else {
                 Issue.record("Basic failed"); return
             }
             #expect(viaBasic.method == "client_secret_basic")
-            guard case .agent(let viaPost) = try await stage.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_s3cret:with+reserved"])) else {
+            guard case .client(let viaPost) = try await stage.authenticate(presentation(form: ["client_id": agent.clientID, "client_secret": "cs_s3cret:with+reserved"])) else {
                 Issue.record("post failed"); return
             }
             #expect(viaPost.method == "client_secret_post")

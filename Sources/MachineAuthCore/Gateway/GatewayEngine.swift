@@ -96,12 +96,14 @@ public struct GatewayEngine: Sendable {
             return .allow(headers: headers(for: caller), rule: nil)
         }
         switch caller {
+        case .client, .admin:
+            return deny(.invalidToken("a bearer access token or API key is required"))
         case .apiKey(let key):
             guard rule.allowAPIKeys, rule.requireScopes.isEmpty, rule.allowedAudiences.isEmpty else {
                 return deny(.accessDenied("API keys are not accepted here; use an access token"))
             }
             guard await organizationAllowed(key.organizationID, rule) else { return deny(.accessDenied("this organization may not access this resource")) }
-        case .token(let token):
+        case .agentToken(let token):
             if !rule.allowedAudiences.isEmpty, !token.audience.contains(where: rule.allowedAudiences.contains) {
                 return deny(.invalidToken("the token is not meant for this resource"))
             }
@@ -117,11 +119,6 @@ public struct GatewayEngine: Sendable {
         return .allow(headers: headers(for: caller), rule: rule)
     }
 
-    enum Caller {
-        case token(ValidatedAccessToken)
-        case apiKey(APIKeyPrincipal)
-    }
-
     private func authenticate(_ credential: String) async throws -> Caller {
         if clients.isAPIKey(credential) {
             guard let key = try await clients.apiKey(credential, remoteAddress: nil) else {
@@ -129,7 +126,7 @@ public struct GatewayEngine: Sendable {
             }
             return .apiKey(key)
         }
-        return .token(try await validator.validate(credential))
+        return .agentToken(try await validator.validate(credential))
     }
 
     private func organizationAllowed(_ organizationID: String?, _ rule: GatewayRule) async -> Bool {
@@ -148,6 +145,8 @@ public struct GatewayEngine: Sendable {
 
     private func value(_ source: String, _ caller: Caller) -> String? {
         switch caller {
+        case .client, .admin:
+            return nil
         case .apiKey(let key):
             switch source {
             case "client_id", "sub": return "api-key:\(key.keyID)"
@@ -156,7 +155,7 @@ public struct GatewayEngine: Sendable {
             case "agent_name": return key.name
             default: return nil
             }
-        case .token(let token):
+        case .agentToken(let token):
             let agent = token.agent
             switch source {
             case "client_id": return agent.clientID

@@ -32,7 +32,7 @@ public struct ClientAuthentication: Sendable {
         if let wait = limiter.retryAfter(keys, at: time) { throw OAuthError.slowDown(retryAfter: wait) }
         do {
             for authenticator in authenticators where authenticator.capabilities.purposes.contains(presentation.purpose) {
-                if case .agent(let principal) = try await authenticator.authenticate(presentation) {
+                if case .client(let principal) = try await authenticator.authenticate(presentation) {
                     limiter.recordSuccess(keys, at: time)
                     return principal
                 }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// An authenticator stage: turns a presented credential into a ``Principal``.
+/// An authenticator stage: turns a presented credential into a ``Caller`` (a client or an API key).
 ///
 /// Returns `nil` when the credential is not its kind ("not mine, ask the next stage");
 /// throws an ``OAuthError`` when it is its kind but wrong ("stop here").
 public protocol Authenticator: Sendable {
     /// What the stage adds to the server metadata and which requests it may answer.
     var capabilities: AuthenticatorCapabilities { get }
-    func authenticate(_ presentation: CredentialPresentation) async throws -> Principal?
+    func authenticate(_ presentation: CredentialPresentation) async throws -> Caller?
     /// Whether a bearer credential has this stage's form (an API key's prefix), decided without
     /// I/O — so nothing outside the stage needs to know the form. Default: no bearer form.
     func owns(bearer credential: String) -> Bool
@@ -98,12 +98,6 @@ public struct CredentialPresentation: Sendable {
 public enum BasicCredentials: Sendable, Hashable {
     case credentials(clientID: String, secret: String)
     case malformed
-}
-
-/// Who a request acts for.
-public enum Principal: Sendable {
-    case agent(AgentPrincipal)
-    case apiKey(APIKeyPrincipal)
 }
 
 /// An authenticated agent and how it authenticated.

@@ -33,9 +33,10 @@ struct AccessScope: Sendable {
                                organizations: Set(user.organizationIDs), currentOrganization: current)
         case .apiKey(let key):
             return AccessScope(caller: caller, role: .apiKey, organizations: [key.organizationID], currentOrganization: key.organizationID)
-        case .agent(let token):
-            return AccessScope(caller: caller, role: .agent, organizations: Set(token.agent.organizationID.map { [$0] } ?? []),
-                               currentOrganization: token.agent.organizationID)
+        case .agentToken, .client:
+            let agent = caller.agent
+            return AccessScope(caller: caller, role: .agent, organizations: Set(agent?.organizationID.map { [$0] } ?? []),
+                               currentOrganization: agent?.organizationID)
         }
     }
 
@@ -46,9 +47,19 @@ struct AccessScope: Sendable {
 
     /// The agent's own validated token (routes whose access is ``Access/agentToken``).
     var agentToken: ValidatedAccessToken? {
-        if case .agent(let token) = caller { return token }
+        if case .agentToken(let token) = caller { return token }
         return nil
     }
+
+    /// Whether the caller may learn about (or revoke) a token of `agent`: an agent its own
+    /// tokens, administrators and API keys the tokens of agents in their organizations.
+    func owns(_ agent: Agent) -> Bool {
+        if let own = caller.agent { return own.id == agent.id }
+        return sees(organization: agent.organizationID)
+    }
+
+    /// Whether the caller may change anything (viewers may not).
+    var mayWrite: Bool { role != .viewer }
 
     /// The administrator's session, for any role but API keys and agents.
     var session: AdminSession? {

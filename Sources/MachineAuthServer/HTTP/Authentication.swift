@@ -3,22 +3,6 @@ import HTTPTypes
 import Hummingbird
 import MachineAuthCore
 
-/// Who is calling the API: an administrator, an organization API key, or an agent with its
-/// own access token.
-enum Caller: Sendable {
-    case admin(AdminSession)
-    case apiKey(APIKeyPrincipal)
-    case agent(ValidatedAccessToken)
-
-    var actor: EventActor {
-        switch self {
-        case .admin(let session): return .admin(session.email)
-        case .apiKey(let key): return .apiKey(key.keyID)
-        case .agent(let token): return .agent(token.agent.id)
-        }
-    }
-}
-
 /// A bearer credential and where the request carried it.
 struct PresentedCredential: Sendable {
     enum Source: Sendable {
@@ -73,7 +57,7 @@ struct Authentication: Sendable {
         }
         do {
             if let session = try runtime.adminSessions.validate(credential) { return .admin(session) }
-            return .agent(try await runtime.validator.validate(credential, audience: runtime.settings.server.issuer))
+            return .agentToken(try await runtime.validator.validate(credential, audience: runtime.settings.server.issuer))
         } catch let rejection as TokenRejection {
             throw OAuthError.invalidToken(rejection.message)
         }

@@ -12,7 +12,7 @@ struct IntrospectionEndpoint: Sendable {
     func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         guard let token = try parameters.single("token"), !token.isEmpty else { throw OAuthError.invalidRequest("token is required") }
-        let caller = try await OAuthCaller.resolve(
+        let caller = try await OAuthCallers.resolve(
             request, context: context, parameters: parameters, runtime: runtime,
             allowSelf: runtime.settings.tokens.allowSelfIntrospection)
         let hint = try parameters.single("token_type_hint")
@@ -27,7 +27,7 @@ struct IntrospectionEndpoint: Sendable {
         return try await accessToken(token, caller: caller)
     }
 
-    private func accessToken(_ token: String, caller: OAuthCaller) async throws -> Response {
+    private func accessToken(_ token: String, caller: AccessScope) async throws -> Response {
         guard let validated = try? await runtime.validator.validate(token), caller.owns(validated.agent) else {
             runtime.telemetry.tokenValidated(active: false)
             return Self.inactive

@@ -9,11 +9,11 @@ struct RevocationEndpoint: Sendable {
     func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         guard let token = try parameters.single("token"), !token.isEmpty else { throw OAuthError.invalidRequest("token is required") }
-        let caller = try await OAuthCaller.resolve(request, context: context, parameters: parameters, runtime: runtime, allowSelf: true)
-        guard caller.mayRevoke else { throw OAuthError.accessDenied("a viewer cannot revoke tokens") }
+        let caller = try await OAuthCallers.resolve(request, context: context, parameters: parameters, runtime: runtime, allowSelf: true)
+        guard caller.mayWrite else { throw OAuthError.accessDenied("a viewer cannot revoke tokens") }
         try await runtime.revocation.revoke(
             token, hint: try parameters.single("token_type_hint"), mayRevoke: { caller.owns($0) },
-            by: Attribution(actor: caller.actor, origin: context.origin(request)))
+            by: Attribution(actor: caller.attributionActor, origin: context.origin(request)))
         return JSONResponse.value([:], headers: .noStore)
     }
 }
