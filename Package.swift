@@ -117,8 +117,10 @@ let package = Package(
         .testTarget(
             name: "MachineAuthServerTests",
             dependencies: [
-                "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages",
+                "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages", "JSONStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

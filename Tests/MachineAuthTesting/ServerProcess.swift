@@ -38,7 +38,7 @@ public final class ServerProcess: Sendable {
 
     /// Starts the server (port 0 unless `PORT` is given) and waits for its start-up line.
     public static func start(
-        arguments: [String] = [], environment: [String: String] = [:], directory: String? = nil, timeout: Double = 30
+        arguments: [String] = [], environment: [String: String] = [:], directory: String? = nil, timeout: Double = 90
     ) async throws -> ServerProcess {
         let output = OutputBuffer()
         let process = try run(arguments: arguments, environment: ["PORT": "0", "HOST": "127.0.0.1"].merging(environment) { $1 },

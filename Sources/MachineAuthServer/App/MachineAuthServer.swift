@@ -2,9 +2,9 @@ import Logging
 import MachineAuthCore
 import ServiceLifecycle
 
-/// Runs MachineAuth until SIGINT or SIGTERM: the runtime's background work and the HTTP
-/// server in one service group. Shutdown finishes in-flight requests, then flushes and
-/// closes storage.
+/// Runs MachineAuth until SIGINT or SIGTERM: storage, the background work, every notifier and
+/// the HTTP server in one service group (``StageService``). Shutdown goes in reverse order:
+/// in-flight requests finish, notifiers and usage counters flush, storage closes.
 public enum MachineAuthServer {
     public static func run(runtime: MachineAuthRuntime) async throws {
         let pipeline = runtime.pipeline
@@ -17,12 +17,10 @@ public enum MachineAuthServer {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: RuntimeService(runtime: runtime, background: BackgroundWork.tasks(for: runtime))),
-                    .init(service: app),
-                ],
+                services: runtime.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [.init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: runtime.logger))
         try await group.run()
+        runtime.logger.notice("MachineAuth stopped: requests finished, storage flushed and closed")
     }
 }

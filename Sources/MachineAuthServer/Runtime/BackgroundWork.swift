@@ -2,19 +2,18 @@ import Foundation
 import Logging
 import MachineAuthCore
 
-/// Periodic work of a running server: usage flushes, expiry purges, metrics gauges, notifier
-/// workers, and following changes made by other instances.
+/// Periodic work of a running server: usage flushes, expiry purges, metrics gauges, and
+/// following changes made by other instances. (Notifiers run as services of their own.)
 enum BackgroundWork {
-    static func tasks(for runtime: MachineAuthRuntime) -> [@Sendable () async -> Void] {
-        var tasks: [@Sendable () async -> Void] = [
-            { await every(2, runtime) { try await runtime.usage.flush() } },
-            { await every(600, runtime, runFirst: true) { try await purgeExpired(runtime) } },
-            { await every(15, runtime, runFirst: true) { try await refreshGauges(runtime) } },
-            { await every(300, runtime) { try await runtime.keyRing.reload(now: runtime.now()) } },
-            { await followChanges(runtime) },
-        ]
-        for notifier in runtime.notifiers { tasks.append { await notifier.run() } }
-        return tasks
+    /// Runs every task until cancelled.
+    static func run(_ runtime: MachineAuthRuntime) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await every(2, runtime) { try await runtime.usage.flush() } }
+            group.addTask { await every(600, runtime, runFirst: true) { try await purgeExpired(runtime) } }
+            group.addTask { await every(15, runtime, runFirst: true) { try await refreshGauges(runtime) } }
+            group.addTask { await every(300, runtime) { try await runtime.keyRing.reload(now: runtime.now()) } }
+            group.addTask { await followChanges(runtime) }
+        }
     }
 
     /// Runs `body` every `seconds` until cancelled; failures are logged and retried next time.

@@ -152,14 +152,23 @@ public final class MachineAuthRuntime: Sendable {
         ProvisionOutput.printSecrets(report)
     }
 
-    /// Flushes usage counters and notifiers, then closes storage.
+    /// Flushes usage counters and notifiers, then closes storage (for commands that use a
+    /// runtime without serving; the server does the same through its service group).
     public func stop() async {
+        await flushUsage()
+        for notifier in notifiers { await notifier.shutdown() }
+        await closeStorage()
+    }
+
+    func flushUsage() async {
         do {
             try await usage.flush()
         } catch {
             logger.error("flushing usage counters failed", metadata: ["error": "\(error)"])
         }
-        for notifier in notifiers { await notifier.shutdown() }
+    }
+
+    func closeStorage() async {
         do {
             try await storage.close()
         } catch {
