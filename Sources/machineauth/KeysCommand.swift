@@ -32,7 +32,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withRuntime(location) { runtime in
-                let kid = try await runtime.signingKeys.rotate(by: Attribution(actor: .system))
+                let kid = try await runtime.services.signingKeys.rotate(by: Attribution(actor: .system))
                 print("rotated: new signing key \(kid) (\(runtime.settings.tokens.algorithm.rawValue))")
             }
         }

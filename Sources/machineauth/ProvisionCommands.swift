@@ -29,7 +29,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await withRuntime(location) { runtime in
-            let report = try await runtime.provisioner.apply(document, dryRun: dryRun)
+            let report = try await runtime.services.provisioner.apply(document, dryRun: dryRun)
             print(report.text)
             ProvisionOutput.printSecrets(report)
         }

@@ -42,7 +42,7 @@ struct LifecycleTests {
     @Test("the runtime's services shut down in reverse order: notifiers, then background work, then storage")
     func order() async throws {
         let fixture = try await RuntimeFixture.start()
-        let services = fixture.runtime.services
+        let services = fixture.runtime.lifecycle
         #expect(services.map(\.name).first?.hasPrefix("storage json:") == true)
         #expect(services.map(\.name).dropFirst() == ["background work", "notifier audit", "notifier recording"])
         let journal = Journal()

@@ -52,7 +52,7 @@ struct ProvisioningTests {
         try await Harness.with { h in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
-            let provisioner = h.runtime.provisioner
+            let provisioner = h.runtime.services.provisioner
             let first = try await provisioner.apply(try document(Self.base, in: directory), dryRun: false)
             #expect(first.lines.allSatisfy { $0.action == .create } && first.lines.count == 6)
             #expect(Set(first.secrets.map(\.kind)) == ["api_key", "webhook"], "agents with a declared secret get none generated")
@@ -92,7 +92,7 @@ struct ProvisioningTests {
         try await Harness.with { h in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
-            let provisioner = h.runtime.provisioner
+            let provisioner = h.runtime.services.provisioner
             _ = try await provisioner.apply(try document(Self.base, in: directory), dryRun: false)
             let admin = try await h.adminToken()
             let organizationID = try await h.runtime.storage.organization(slug: "acme")?.id ?? ""
@@ -114,13 +114,13 @@ struct ProvisioningTests {
         try await Harness.with { h in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
-            _ = try await h.runtime.provisioner.apply(try document(Self.base, in: directory), dryRun: false)
+            _ = try await h.runtime.services.provisioner.apply(try document(Self.base, in: directory), dryRun: false)
             let admin = try await h.adminToken()
             _ = try await h.createAgent(admin, name: "api-made", extra: ["description": "by hand", "expires_in": 86400, "tags": ["x"]])
             let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
             let file = try directory.write("exported.yaml", exported)
             let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
-            let report = try await h.runtime.provisioner.apply(reloaded, dryRun: true)
+            let report = try await h.runtime.services.provisioner.apply(reloaded, dryRun: true)
             #expect(report.changes == 0, "\(report.text)")
             #expect(report.lines.count == 7)
         }
@@ -140,7 +140,7 @@ struct ProvisioningTests {
             let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
             let file = try directory.write("exported.yaml", exported)
             let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
-            let report = try await h.runtime.provisioner.apply(reloaded, dryRun: false)
+            let report = try await h.runtime.services.provisioner.apply(reloaded, dryRun: false)
             #expect(report.changes == 0 && report.lines.filter { $0.kind == "agent" }.count == 2, "\(report.text)")
         }
     }
@@ -164,7 +164,7 @@ struct ProvisioningTests {
                     client_id: \(victim.clientID)
                     scopes: [read]
                 """
-            await #expect(throws: ValidationError.self) { try await h.runtime.provisioner.apply(try document(yaml, in: directory), dryRun: false) }
+            await #expect(throws: ValidationError.self) { try await h.runtime.services.provisioner.apply(try document(yaml, in: directory), dryRun: false) }
             let stored = try await h.runtime.storage.agent(id: victim.id)
             #expect(stored?.organizationID == otherID && stored?.name == "victim", "the agent stays where it was")
             #expect(try await h.token(victim).status == .ok)
@@ -216,7 +216,7 @@ struct ProvisioningTests {
         let runtime = try await MachineAuthRuntime.start(pipeline, logger: .init(label: "t"))
         try await runtime.applyProvision()
         let agent = try #require(try await runtime.storage.listAgents(AgentQuery(search: "boot")).items.first)
-        #expect(runtime.hasher.verify(Self.reporterSecret, against: agent.secrets[0].hash), "a pre-computed hash works")
+        #expect(runtime.services.hasher.verify(Self.reporterSecret, against: agent.secrets[0].hash), "a pre-computed hash works")
         await runtime.stop()
     }
 
@@ -229,8 +229,8 @@ struct ProvisioningTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let declared = try document(Self.base, in: directory)
-        async let first = one.runtime.provisioner.apply(declared, dryRun: false)
-        async let second = two.runtime.provisioner.apply(declared, dryRun: false)
+        async let first = one.runtime.services.provisioner.apply(declared, dryRun: false)
+        async let second = two.runtime.services.provisioner.apply(declared, dryRun: false)
         let reports = try await [first, second]
         #expect(reports.map { $0.lines.filter { $0.action == .create }.count }.sorted() == [0, 6], "one creates, the other finds it done")
         #expect(try await one.runtime.storage.listAgents(AgentQuery()).total == 2)

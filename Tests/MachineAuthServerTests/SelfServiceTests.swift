@@ -74,7 +74,7 @@ struct OperationsTests {
             let agent = try await h.createAgent(admin)
             _ = try await h.accessToken(agent)
             _ = try await h.json(.post, "/api/agents/\(agent.id)/rotate", token: admin)
-            for notifier in h.runtime.notifiers { await notifier.shutdown() }
+            for notifier in h.runtime.stages.notifiers { await notifier.shutdown() }
             let all = try await h.json(.get, "/api/audit-logs?agent_id=\(agent.id)", token: admin)
             let actions = all["audit_logs"]?.arrayValue?.compactMap { $0.objectValue?["action"]?.stringValue } ?? []
             #expect(actions.contains("agent.created") && actions.contains("token.issued") && actions.contains("agent.rotated"))
@@ -96,7 +96,7 @@ struct OperationsTests {
             let token = try await h.accessToken(agent)
             _ = try await h.token(Harness.Credentials(id: "", clientID: agent.clientID, secret: "bad"))
             _ = try await h.form("/oauth/revoke", [("token", token)], headers: [.authorization: Harness.basic(agent.clientID, agent.secret)])
-            try await h.runtime.usage.flush()
+            try await h.runtime.services.usage.flush()
             let stats = try await h.json(.get, "/api/stats", token: admin)
             #expect(stats["agents"]?.objectValue?["total"] == 1)
             #expect(stats["tokens"]?.objectValue?["issued"] == 1)

@@ -143,7 +143,7 @@ struct TokenEndpointTests {
             #expect(view["refresh_count"] == .int(1))
             #expect(view["failed_auth_count"] == .int(1))
             #expect(view["last_token_at"] != .null)
-            try await h.runtime.usage.flush()
+            try await h.runtime.services.usage.flush()
             #expect(try await h.runtime.storage.agent(id: agent.id)?.usage.tokenCount == 2)
         }
     }

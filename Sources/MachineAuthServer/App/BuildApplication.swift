@@ -14,7 +14,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let settings = runtime.settings.server
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies, telemetry: runtime.telemetry))
+    router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies, telemetry: runtime.services.telemetry))
     router.add(middleware: ErrorMiddleware())
     if settings.requireHTTPS {
         router.add(middleware: HTTPSPolicyMiddleware(fallbackHost: URL(string: settings.issuer)?.host ?? "localhost"))

@@ -17,7 +17,7 @@ public enum MachineAuthServer {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: runtime.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [.init(service: app)],
+                services: runtime.lifecycle.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [.init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: runtime.logger))
         try await group.run()

@@ -25,7 +25,7 @@ struct AccessScope: Sendable {
             guard let user = try await runtime.storage.user(id: session.userID), user.role != .owner else {
                 throw OAuthError.invalidToken("the administrator account no longer exists")
             }
-            guard ConstantTime.equals(session.passwordVersion, runtime.adminSessions.passwordVersion(of: user)) else {
+            guard ConstantTime.equals(session.passwordVersion, runtime.services.adminSessions.passwordVersion(of: user)) else {
                 throw OAuthError.invalidToken("the password changed since this session began; sign in again")
             }
             let current = session.organizationID.flatMap { user.organizationIDs.contains($0) ? $0 : nil } ?? user.organizationIDs.first

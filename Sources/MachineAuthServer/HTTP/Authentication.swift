@@ -49,15 +49,15 @@ struct Authentication: Sendable {
     /// meant for this server (`aud` includes the issuer): a token minted for another resource
     /// is not a key to MachineAuth's own API.
     func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller {
-        if runtime.clients.isAPIKey(credential) {
-            guard let key = try await runtime.clients.apiKey(credential, remoteAddress: context.clientAddress) else {
+        if runtime.services.clients.isAPIKey(credential) {
+            guard let key = try await runtime.services.clients.apiKey(credential, remoteAddress: context.clientAddress) else {
                 throw OAuthError.invalidToken("the API key is invalid, expired or revoked")
             }
             return .apiKey(key)
         }
         do {
-            if let session = try runtime.adminSessions.validate(credential) { return .admin(session) }
-            return .agentToken(try await runtime.validator.validate(credential, audience: runtime.settings.server.issuer))
+            if let session = try runtime.services.adminSessions.validate(credential) { return .admin(session) }
+            return .agentToken(try await runtime.services.validator.validate(credential, audience: runtime.settings.server.issuer))
         } catch let rejection as TokenRejection {
             throw OAuthError.invalidToken(rejection.message)
         }
@@ -75,7 +75,7 @@ struct Authentication: Sendable {
         _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose = .clientAuthentication
     ) async throws -> AgentPrincipal? {
         let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: purpose)
-        return try await runtime.clients.client(presentation, origin: context.origin(request))
+        return try await runtime.services.clients.client(presentation, origin: context.origin(request))
     }
 }
 

@@ -16,7 +16,7 @@ struct APIKeyRoutes: Sendable {
         router.post("/api/organizations/{id}/api-keys") { request, context in
             let (scope, organization) = try await organizations.visible(request, context)
             let body = try await JSONBody.read(request, schema: RequestSchemas.createAPIKey, maxBytes: runtime.settings.server.maxBodyBytes)
-            let (key, secret) = try await runtime.tenants.createAPIKey(
+            let (key, secret) = try await runtime.services.tenants.createAPIKey(
                 organizationID: organization.id, name: body.requiredString("name"), expiresIn: nil,
                 expiresAt: try body.expiry(now: runtime.now()) ?? nil, by: organizations.attribution(scope, request, context))
             return JSONResponse.value(
@@ -29,7 +29,7 @@ struct APIKeyRoutes: Sendable {
             let (scope, organization) = try await organizations.visible(request, context)
             let keyID = try context.parameters.require("key_id")
             guard try await runtime.storage.listAPIKeys(organizationID: organization.id).contains(where: { $0.id == keyID }),
-                let key = try await runtime.tenants.revokeAPIKey(id: keyID, by: organizations.attribution(scope, request, context))
+                let key = try await runtime.services.tenants.revokeAPIKey(id: keyID, by: organizations.attribution(scope, request, context))
             else { throw APIError.notFound("API key") }
             return JSONResponse.value(["api_key": TenancyView.apiKey(key, now: runtime.now()), "message": "API key revoked"])
         }

@@ -36,7 +36,7 @@ struct AdminAuthRoutes: Sendable {
         guard scope.sees(organization: organizationID), try await runtime.storage.organization(id: organizationID) != nil else {
             throw APIError.notFound("organization")
         }
-        let next = try await runtime.administrators.switchOrganization(session, to: organizationID)
+        let next = try await runtime.services.administrators.switchOrganization(session, to: organizationID)
         return sessionResponse(next, context: context)
     }
 
@@ -54,13 +54,13 @@ struct AdminAuthRoutes: Sendable {
             throw APIError.conflict("an account with this e-mail exists")
         }
         let attribution = Attribution(actor: .admin(email), origin: context.origin(request))
-        let organization = try await runtime.tenants.createOrganization(name: organizationName, slug: slug, ownerEmail: email, by: attribution)
-        let account = try await runtime.administrators.createUser(
+        let organization = try await runtime.services.tenants.createOrganization(name: organizationName, slug: slug, ownerEmail: email, by: attribution)
+        let account = try await runtime.services.administrators.createUser(
             email: email, password: password, name: body.string("name") ?? "", role: AdminRole.admin.rawValue,
             organizationIDs: [organization.id], by: attribution)
-        let session = try runtime.adminSessions.issue(
+        let session = try runtime.services.adminSessions.issue(
             email: email, role: account.role.rawValue, userID: account.id, organizationID: organization.id,
-            passwordVersion: runtime.adminSessions.passwordVersion(of: account))
+            passwordVersion: runtime.services.adminSessions.passwordVersion(of: account))
         var response = sessionResponse(session, context: context)
         response.status = .created
         return response
@@ -75,7 +75,7 @@ struct AdminAuthRoutes: Sendable {
     /// The session as JSON (bearer token and CSRF token) and as cookies: the session itself
     /// (HttpOnly) and its CSRF token (readable by the dashboard's script).
     private func sessionResponse(_ session: AdminSession, context: AppRequestContext) -> Response {
-        let csrf = runtime.adminSessions.csrfToken(for: session)
+        let csrf = runtime.services.adminSessions.csrfToken(for: session)
         var response = JSONResponse.value(
             [
                 "token": .string(session.token), "token_type": "Bearer", "expires_in": .int(runtime.settings.admin.sessionTTL.seconds),
@@ -104,7 +104,7 @@ struct AdminAuthRoutes: Sendable {
         guard !password.isEmpty, password.utf8.count <= 1024 else { throw APIError.invalidField("password", "must be 1 to 1024 characters") }
         let session: AdminSession
         do {
-            session = try await runtime.administrators.login(
+            session = try await runtime.services.administrators.login(
                 email: email, password: password, from: context.clientAddress, origin: context.origin(request))
         } catch AdminLoginError.rateLimited(let wait) {
             throw APIError(.tooManyRequests, code: "too_many_requests", "too many failed sign-ins; retry after \(wait) seconds")
@@ -117,7 +117,7 @@ struct AdminAuthRoutes: Sendable {
 
     private func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = try context.scope().session else { throw APIError.forbidden("this operation requires an administrator session") }
-        try await runtime.administrators.logout(session, origin: context.origin(request))
+        try await runtime.services.administrators.logout(session, origin: context.origin(request))
         var response = JSONResponse.value(["message": "signed out"], headers: .noStore)
         response.setCookie(Cookie(name: Authentication.adminCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         response.setCookie(Cookie(name: Authentication.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict))

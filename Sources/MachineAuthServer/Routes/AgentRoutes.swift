@@ -19,7 +19,7 @@ struct AgentRoutes: Sendable {
         router.put("/api/agents/{id}") { request, context in try await update(request, context: context) }
         router.delete("/api/agents/{id}") { request, context in
             let (scope, agent) = try await visibleAgent(request, context: context)
-            _ = try await runtime.agents.delete(id: agent.id, by: attribution(scope, request, context))
+            _ = try await runtime.services.agents.delete(id: agent.id, by: attribution(scope, request, context))
             return JSONResponse.value(["message": "agent deleted", "id": .string(agent.id)])
         }
         router.post("/api/agents/{id}/rotate") { request, context in
@@ -28,18 +28,18 @@ struct AgentRoutes: Sendable {
         }
         router.post("/api/agents/{id}/deactivate") { request, context in
             let (scope, agent) = try await visibleAgent(request, context: context)
-            let updated = try await runtime.agents.deactivate(id: agent.id, by: attribution(scope, request, context))
+            let updated = try await runtime.services.agents.deactivate(id: agent.id, by: attribution(scope, request, context))
             return try respond(updated, message: "agent deactivated; its tokens no longer work")
         }
         router.post("/api/agents/{id}/reactivate") { request, context in
             let (scope, agent) = try await visibleAgent(request, context: context)
-            let updated = try await runtime.agents.reactivate(id: agent.id, by: attribution(scope, request, context))
+            let updated = try await runtime.services.agents.reactivate(id: agent.id, by: attribution(scope, request, context))
             return try respond(updated, message: "agent reactivated")
         }
     }
 
     func view(_ agent: Agent) -> JSONValue {
-        AgentView.render(agent, usage: runtime.usage.unflushed(agent.id), now: runtime.now())
+        AgentView.render(agent, usage: runtime.services.usage.unflushed(agent.id), now: runtime.now())
     }
 
     func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
@@ -102,7 +102,7 @@ struct AgentRoutes: Sendable {
         if draft.organizationID == nil, scope.organizations != nil { draft.organizationID = scope.currentOrganization }
         draft.teamID = body.string("team_id")
         try await checkPlacement(organizationID: draft.organizationID, teamID: draft.teamID, scope: scope)
-        let created = try await runtime.agents.create(draft, by: attribution(scope, request, context))
+        let created = try await runtime.services.agents.create(draft, by: attribution(scope, request, context))
         return JSONResponse.value(
             [
                 "agent": view(created.agent), "client_id": .string(created.agent.clientID),
@@ -127,7 +127,7 @@ struct AgentRoutes: Sendable {
             try await checkPlacement(organizationID: agent.organizationID, teamID: teamID, scope: scope)
             changes.teamID = .some(teamID)
         }
-        let updated = try await runtime.agents.update(id: agent.id, changes, by: attribution(scope, request, context))
+        let updated = try await runtime.services.agents.update(id: agent.id, changes, by: attribution(scope, request, context))
         return try respond(updated, message: "agent updated")
     }
 
@@ -162,7 +162,7 @@ struct AgentRoutes: Sendable {
     func rotate(_ agent: Agent, request: Request, context: AppRequestContext, attribution: Attribution) async throws -> Response {
         let body = try await JSONBody.read(request, schema: RequestSchemas.rotate, maxBytes: runtime.settings.server.maxBodyBytes)
         let grace = body.int("grace_period_seconds") ?? 0
-        guard let (updated, secret) = try await runtime.agents.rotate(id: agent.id, gracePeriod: grace, by: attribution) else {
+        guard let (updated, secret) = try await runtime.services.agents.rotate(id: agent.id, gracePeriod: grace, by: attribution) else {
             throw APIError.notFound("agent")
         }
         var response: [String: JSONValue] = [

@@ -15,7 +15,7 @@ struct DiscoveryRoutes: Sendable {
     }
 
     func jwks(_ request: Request) throws -> Response {
-        let document = try runtime.keyRing.jwksDocument
+        let document = try runtime.services.keyRing.jwksDocument
         let etag = "\"" + SHA256.hash(data: Data(document.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
         var headers: HTTPFields = [.cacheControl: "public, max-age=300, must-revalidate", .eTag: etag]
         if request.headers[.ifNoneMatch] == etag {
@@ -30,9 +30,9 @@ struct DiscoveryRoutes: Sendable {
 
     func metadata(openID: Bool) async throws -> Response {
         let issuer = runtime.settings.server.issuer
-        let grants = runtime.tokens.grantTypes
-        let methods = runtime.clients.methods
-        let algorithms = runtime.keyRing.publishedAlgorithms
+        let grants = runtime.services.tokens.grantTypes
+        let methods = runtime.services.clients.methods
+        let algorithms = runtime.services.keyRing.publishedAlgorithms
         var document: [String: JSONValue] = [
             "issuer": .string(issuer),
             "token_endpoint": .string(issuer + "/oauth/token"),

@@ -43,20 +43,20 @@ struct GatewayRoutes: Sendable {
         switch runtime.settings.gateway.dialect.read(query(request, context, withPath: withPath)) {
         case .success(let read): original = read
         case .failure(let error):
-            runtime.telemetry.gatewayDecision(allowed: false, status: error.status)
+            runtime.services.telemetry.gatewayDecision(allowed: false, status: error.status)
             context.logger.warning("gateway refused a forward-auth request from \(context.peerAddress ?? "-"): \(error.message)")
             throw error
         }
-        switch await runtime.gateway.decide(original) {
+        switch await runtime.services.gateway.decide(original) {
         case .allow(let identity, _):
-            runtime.telemetry.gatewayDecision(allowed: true, status: 200)
+            runtime.services.telemetry.gatewayDecision(allowed: true, status: 200)
             var headers: HTTPFields = [.cacheControl: "no-store"]
             for (name, value) in identity {
                 if let field = HTTPField.Name(name) { headers[field] = value }
             }
             return JSONResponse.value(["allowed": true], headers: headers)
         case .deny(let error):
-            runtime.telemetry.gatewayDecision(allowed: false, status: error.status)
+            runtime.services.telemetry.gatewayDecision(allowed: false, status: error.status)
             context.logger.info("gateway denied \(original.method) \(original.host)\(original.path.prefix(512)): \(error.code)")
             throw error
         }
@@ -68,7 +68,7 @@ struct GatewayRoutes: Sendable {
             credential = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes).single("token")
         }
         guard let credential, !credential.isEmpty else { throw OAuthError.invalidToken("a bearer token or API key is required") }
-        if runtime.clients.isAPIKey(credential) {
+        if runtime.services.clients.isAPIKey(credential) {
             guard case .apiKey(let key) = try await Authentication(runtime: runtime).caller(request, context: context, credential: credential) else {
                 throw OAuthError.invalidToken("the API key is invalid")
             }
@@ -79,15 +79,15 @@ struct GatewayRoutes: Sendable {
             ], headers: .noStore)
         }
         do {
-            let token = try await runtime.validator.validate(credential)
-            runtime.telemetry.tokenValidated(active: true)
+            let token = try await runtime.services.validator.validate(credential)
+            runtime.services.telemetry.tokenValidated(active: true)
             return JSONResponse.value([
                 "valid": true, "token_type": "access_token", "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
                 "scopes": .array(token.scopes.map(JSONValue.string)), "expires_at": AgentView.timestamp(token.expiresAt),
                 "claims": .object(token.claims), "agent": AgentView.render(token.agent, usage: nil, now: runtime.now()),
             ], headers: .noStore)
         } catch let rejection as TokenRejection {
-            runtime.telemetry.tokenValidated(active: false)
+            runtime.services.telemetry.tokenValidated(active: false)
             throw OAuthError.invalidToken(rejection.message)
         }
     }
@@ -95,7 +95,7 @@ struct GatewayRoutes: Sendable {
     private func protectedResource(_ request: Request, _ context: AppRequestContext) throws -> Response {
         let forwarded = context.fromTrustedProxy ? request.headers[.xForwardedHost] : nil
         let host = forwarded ?? request.head.authority ?? ""
-        guard let resource = runtime.gateway.protectedResource(host: host) else {
+        guard let resource = runtime.services.gateway.protectedResource(host: host) else {
             throw APIError.notFound("protected resource metadata for \(host)")
         }
         var document: [String: JSONValue] = [

@@ -17,7 +17,7 @@ struct IntrospectionEndpoint: Sendable {
             allowSelf: runtime.settings.tokens.allowSelfIntrospection)
         let hint = try parameters.single("token_type_hint")
         // A grant stage that issued the token itself (a refresh token) describes it.
-        for grant in runtime.grants {
+        for grant in runtime.stages.grants {
             guard let found = try await grant.introspect(token, hint: hint) else { continue }
             guard found.isActive, caller.owns(found.agent) else { return Self.inactive }
             var body = found.claims
@@ -28,11 +28,11 @@ struct IntrospectionEndpoint: Sendable {
     }
 
     private func accessToken(_ token: String, caller: AccessScope) async throws -> Response {
-        guard let validated = try? await runtime.validator.validate(token), caller.owns(validated.agent) else {
-            runtime.telemetry.tokenValidated(active: false)
+        guard let validated = try? await runtime.services.validator.validate(token), caller.owns(validated.agent) else {
+            runtime.services.telemetry.tokenValidated(active: false)
             return Self.inactive
         }
-        runtime.telemetry.tokenValidated(active: true)
+        runtime.services.telemetry.tokenValidated(active: true)
         var body = validated.claims
         body["active"] = true
         body["token_type"] = "Bearer"

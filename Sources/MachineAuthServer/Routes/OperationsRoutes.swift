@@ -22,9 +22,9 @@ struct OperationsRoutes: Sendable {
                 ],
                 "tokens": [
                     "issued": .int(stats.usage.tokenCount), "refreshed": .int(stats.usage.refreshCount),
-                    "failed_authentications": .int(stats.usage.failedAuthCount), "revoked_active": .int(runtime.revocations.count),
+                    "failed_authentications": .int(stats.usage.failedAuthCount), "revoked_active": .int(runtime.services.revocations.count),
                 ],
-                "signing": ["algorithm": .string(runtime.settings.tokens.algorithm.rawValue), "key_id": .string(try runtime.keyRing.signingKey.kid)],
+                "signing": ["algorithm": .string(runtime.settings.tokens.algorithm.rawValue), "key_id": .string(try runtime.services.keyRing.signingKey.kid)],
                 "storage": .string(runtime.pipeline.storage.type),
                 "version": .string(MachineAuthVersion.current),
             ])
@@ -34,7 +34,7 @@ struct OperationsRoutes: Sendable {
         }
         router.post("/api/keys/rotate") { request, context in
             let scope = try context.scope()
-            let kid = try await runtime.signingKeys.rotate(by: Attribution(actor: scope.attributionActor, origin: context.origin(request)))
+            let kid = try await runtime.services.signingKeys.rotate(by: Attribution(actor: scope.attributionActor, origin: context.origin(request)))
             var list = try await keyList()
             if case .object(var fields) = list {
                 fields["active_kid"] = .string(kid)

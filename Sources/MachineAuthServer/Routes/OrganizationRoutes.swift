@@ -53,7 +53,7 @@ struct OrganizationRoutes: Sendable {
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let body = try await JSONBody.read(request, schema: RequestSchemas.createOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
-        let organization = try await runtime.tenants.createOrganization(
+        let organization = try await runtime.services.tenants.createOrganization(
             name: body.requiredString("name"), slug: body.requiredString("slug"),
             ownerEmail: body.string("owner_email"), by: attribution(scope, request, context))
         if case .admin(let session) = scope.caller, !scope.isOwner {
@@ -66,7 +66,7 @@ struct OrganizationRoutes: Sendable {
         let (scope, organization) = try await visible(request, context)
         let body = try await JSONBody.read(request, schema: RequestSchemas.updateOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
         let owner: String?? = body.has("owner_email") ? .some(body.string("owner_email")) : nil
-        guard let updated = try await runtime.tenants.updateOrganization(
+        guard let updated = try await runtime.services.tenants.updateOrganization(
             id: organization.id, name: body.string("name"), slug: body.string("slug"), ownerEmail: owner,
             by: attribution(scope, request, context))
         else { throw APIError.notFound("organization") }
@@ -76,7 +76,7 @@ struct OrganizationRoutes: Sendable {
     private func delete(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (scope, organization) = try await visible(request, context)
         let cascade = try QueryParameters(request: request).bool("cascade") ?? false
-        guard let removed = try await runtime.tenants.deleteOrganization(id: organization.id, cascade: cascade, by: attribution(scope, request, context)) else {
+        guard let removed = try await runtime.services.tenants.deleteOrganization(id: organization.id, cascade: cascade, by: attribution(scope, request, context)) else {
             throw APIError.notFound("organization")
         }
         return JSONResponse.value(["message": "organization deleted", "id": .string(organization.id), "agents_deleted": .int(removed.count)])

@@ -11,7 +11,7 @@ struct RevocationEndpoint: Sendable {
         guard let token = try parameters.single("token"), !token.isEmpty else { throw OAuthError.invalidRequest("token is required") }
         let caller = try await OAuthCallers.resolve(request, context: context, parameters: parameters, runtime: runtime, allowSelf: true)
         guard caller.mayWrite else { throw OAuthError.accessDenied("a viewer cannot revoke tokens") }
-        try await runtime.revocation.revoke(
+        try await runtime.services.revocation.revoke(
             token, hint: try parameters.single("token_type_hint"), mayRevoke: { caller.owns($0) },
             by: Attribution(actor: caller.attributionActor, origin: context.origin(request)))
         return JSONResponse.value([:], headers: .noStore)

@@ -17,7 +17,7 @@ struct SelfServiceRoutes: Sendable {
         router.get("/api/agents/me/usage") { request, context in
             let token = try await me(request, context)
             var usage = token.agent.usage
-            if let pending = runtime.usage.unflushed(token.agent.id) { usage.apply(pending) }
+            if let pending = runtime.services.usage.unflushed(token.agent.id) { usage.apply(pending) }
             return JSONResponse.value([
                 "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
                 "token_count": .int(usage.tokenCount), "refresh_count": .int(usage.refreshCount),
@@ -32,7 +32,7 @@ struct SelfServiceRoutes: Sendable {
         }
         router.post("/api/agents/me/deactivate") { request, context in
             let token = try await me(request, context)
-            let updated = try await runtime.agents.deactivate(id: token.agent.id, by: attribution(token, request, context))
+            let updated = try await runtime.services.agents.deactivate(id: token.agent.id, by: attribution(token, request, context))
             return try agentRoutes.respond(updated, message: "agent deactivated; reactivate with POST /api/agents/me/reactivate and client credentials")
         }
         router.post("/api/agents/me/reactivate") { request, context in try await reactivate(request, context: context) }
@@ -51,7 +51,7 @@ struct SelfServiceRoutes: Sendable {
 
     private func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try await me(request, context)
-        _ = try await runtime.agents.delete(id: token.agent.id, by: attribution(token, request, context))
+        _ = try await runtime.services.agents.delete(id: token.agent.id, by: attribution(token, request, context))
         return JSONResponse.value(["message": "agent deleted", "id": .string(token.agent.id)])
     }
 
@@ -64,7 +64,7 @@ struct SelfServiceRoutes: Sendable {
         }
         let updated: Agent?
         do {
-            updated = try await runtime.agents.reactivate(id: agent.id, by: Attribution(actor: .agent(agent.id), origin: context.origin(request)))
+            updated = try await runtime.services.agents.reactivate(id: agent.id, by: Attribution(actor: .agent(agent.id), origin: context.origin(request)))
         } catch let refusal as ReactivationRefused {
             throw APIError(.forbidden, code: "access_denied", refusal.description)
         }

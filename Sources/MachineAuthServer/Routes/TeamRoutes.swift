@@ -15,7 +15,7 @@ struct TeamRoutes: Sendable {
         router.post("/api/organizations/{id}/teams") { request, context in
             let (scope, organization) = try await organizations.visible(request, context)
             let body = try await JSONBody.read(request, schema: RequestSchemas.createTeam, maxBytes: runtime.settings.server.maxBodyBytes)
-            let team = try await runtime.tenants.createTeam(
+            let team = try await runtime.services.tenants.createTeam(
                 organizationID: organization.id, name: body.requiredString("name"),
                 description: body.string("description") ?? "", by: organizations.attribution(scope, request, context))
             return JSONResponse.value(["team": TenancyView.team(team)], status: .created)
@@ -28,7 +28,7 @@ struct TeamRoutes: Sendable {
         router.patch("/api/organizations/{id}/teams/{team_id}") { request, context in try await update(request, context) }
         router.delete("/api/organizations/{id}/teams/{team_id}") { request, context in
             let (scope, team) = try await visibleTeam(request, context)
-            _ = try await runtime.tenants.deleteTeam(id: team.id, by: organizations.attribution(scope, request, context))
+            _ = try await runtime.services.tenants.deleteTeam(id: team.id, by: organizations.attribution(scope, request, context))
             return JSONResponse.value(["message": "team deleted; its agents stay in the organization", "id": .string(team.id)])
         }
     }
@@ -45,7 +45,7 @@ struct TeamRoutes: Sendable {
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (scope, team) = try await visibleTeam(request, context)
         let body = try await JSONBody.read(request, schema: RequestSchemas.updateTeam, maxBytes: runtime.settings.server.maxBodyBytes)
-        guard let updated = try await runtime.tenants.updateTeam(
+        guard let updated = try await runtime.services.tenants.updateTeam(
             id: team.id, name: body.string("name"), description: body.string("description"),
             by: organizations.attribution(scope, request, context))
         else { throw APIError.notFound("team") }

@@ -10,7 +10,7 @@ struct TokenEndpoint: Sendable {
     func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
-        let response = try await runtime.tokens.token(parameters, presentation: presentation, origin: context.origin(request))
+        let response = try await runtime.services.tokens.token(parameters, presentation: presentation, origin: context.origin(request))
         return JSONResponse.value(response.json, headers: .noStore)
     }
 }

@@ -14,7 +14,7 @@ struct UserRoutes: Sendable {
         router.patch("/api/users/{id}") { request, context in try await update(request, context) }
         router.delete("/api/users/{id}") { request, context in
             let id = try context.parameters.require("id")
-            guard let user = try await runtime.administrators.deleteUser(id: id, by: try attribution(request, context)) else {
+            guard let user = try await runtime.services.administrators.deleteUser(id: id, by: try attribution(request, context)) else {
                 throw APIError.notFound("user")
             }
             return JSONResponse.value(["message": "user deleted", "id": .string(user.id)])
@@ -27,7 +27,7 @@ struct UserRoutes: Sendable {
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, schema: RequestSchemas.createUser, maxBytes: runtime.settings.server.maxBodyBytes)
-        let user = try await runtime.administrators.createUser(
+        let user = try await runtime.services.administrators.createUser(
             email: body.requiredString("email"), password: body.requiredString("password"), name: body.string("name") ?? "",
             role: body.string("role"), organizationIDs: body.strings("organization_ids") ?? [], by: try attribution(request, context))
         return JSONResponse.value(["user": TenancyView.user(user)], status: .created)
@@ -35,7 +35,7 @@ struct UserRoutes: Sendable {
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, schema: RequestSchemas.updateUser, maxBytes: runtime.settings.server.maxBodyBytes)
-        guard let user = try await runtime.administrators.updateUser(
+        guard let user = try await runtime.services.administrators.updateUser(
             id: try context.parameters.require("id"), name: body.string("name"), role: body.string("role"),
             organizationIDs: body.strings("organization_ids"), password: body.string("password"), by: try attribution(request, context))
         else { throw APIError.notFound("user") }

@@ -15,7 +15,7 @@ struct AccessGate: Sendable {
         if credential.source == .cookie {
             guard case .admin(let session) = caller else { throw OAuthError.invalidToken("the session cookie holds no admin session") }
             let sent = request.headers[Authentication.csrfHeader] ?? ""
-            guard Self.isSafe(request.method) || ConstantTime.equals(sent, runtime.adminSessions.csrfToken(for: session)) else {
+            guard Self.isSafe(request.method) || ConstantTime.equals(sent, runtime.services.adminSessions.csrfToken(for: session)) else {
                 throw APIError(.forbidden, code: "csrf_token_invalid",
                                "a request authenticated by the session cookie must send the session's CSRF token in X-CSRF-Token")
             }

@@ -8,10 +8,10 @@ enum BackgroundWork {
     /// Runs every task until cancelled.
     static func run(_ runtime: MachineAuthRuntime) async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await every(2, runtime) { try await runtime.usage.flush() } }
+            group.addTask { await every(2, runtime) { try await runtime.services.usage.flush() } }
             group.addTask { await every(600, runtime, runFirst: true) { try await purgeExpired(runtime) } }
             group.addTask { await every(15, runtime, runFirst: true) { try await refreshGauges(runtime) } }
-            group.addTask { await every(300, runtime) { try await runtime.keyRing.reload(now: runtime.now()) } }
+            group.addTask { await every(300, runtime) { try await runtime.services.keyRing.reload(now: runtime.now()) } }
             group.addTask { await followChanges(runtime) }
         }
     }
@@ -35,14 +35,14 @@ enum BackgroundWork {
 
     static func purgeExpired(_ runtime: MachineAuthRuntime) async throws {
         let horizon = runtime.now().addingTimeInterval(-TimeInterval(runtime.settings.tokens.clockSkew.seconds))
-        runtime.revocations.purge(before: horizon)
+        runtime.services.revocations.purge(before: horizon)
         try await runtime.storage.purgeExpiredTokens(before: horizon)
     }
 
     static func refreshGauges(_ runtime: MachineAuthRuntime) async throws {
         let counts = try await runtime.storage.checkHealth()
-        runtime.telemetry.agentsTotal.record(counts.total)
-        runtime.telemetry.agentsActive.record(counts.active)
+        runtime.services.telemetry.agentsTotal.record(counts.total)
+        runtime.services.telemetry.agentsActive.record(counts.active)
     }
 
     /// Applies changes made by other instances to this instance's caches.
@@ -50,12 +50,12 @@ enum BackgroundWork {
         for await change in runtime.storage.changes() {
             do {
                 switch change {
-                case .accessTokenRevoked(let token): runtime.revocations.insert(token)
-                case .signingKeysChanged: try await runtime.keyRing.reload(now: runtime.now())
+                case .accessTokenRevoked(let token): runtime.services.revocations.insert(token)
+                case .signingKeysChanged: try await runtime.services.keyRing.reload(now: runtime.now())
                 case .agentChanged, .webhooksChanged: break
                 case .resynchronize:
-                    try await runtime.revocations.load(from: runtime.storage)
-                    try await runtime.keyRing.reload(now: runtime.now())
+                    try await runtime.services.revocations.load(from: runtime.storage)
+                    try await runtime.services.keyRing.reload(now: runtime.now())
                 }
             } catch {
                 runtime.logger.warning("applying a storage change failed", metadata: ["error": "\(error)"])

@@ -33,13 +33,13 @@ struct StageService: Service, CustomStringConvertible {
 
 extension MachineAuthRuntime {
     /// Storage, the periodic work, and every notifier, in start order.
-    var services: [StageService] {
+    var lifecycle: [StageService] {
         var services = [
             StageService(name: "storage \(storage.summary)", shutdown: { [self] in await closeStorage() }),
             StageService(
                 name: "background work", work: { [self] in await BackgroundWork.run(self) }, shutdown: { [self] in await flushUsage() }),
         ]
-        for (index, notifier) in notifiers.enumerated() {
+        for (index, notifier) in stages.notifiers.enumerated() {
             services.append(StageService(
                 name: "notifier \(pipeline.notifiers[index].type)", work: { await notifier.run() }, shutdown: { await notifier.shutdown() }))
         }
