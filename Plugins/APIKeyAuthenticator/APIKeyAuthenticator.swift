@@ -23,7 +23,7 @@ public struct APIKeyAuthenticator: Authenticator {
         credential.hasPrefix(APIKey.secretPrefix)
     }
 
-    public func authenticate(_ presentation: CredentialPresentation) async throws -> Principal? {
+    public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
         guard presentation.purpose == .apiAccess else { return nil }
         guard let presented = presentation.bearerToken ?? presentation.headers["x-api-key"], owns(bearer: presented) else { return nil }
         let time = now()

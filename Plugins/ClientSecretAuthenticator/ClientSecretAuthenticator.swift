@@ -22,7 +22,7 @@ public struct ClientSecretAuthenticator: Authenticator {
             clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []))
     }
 
-    public func authenticate(_ presentation: CredentialPresentation) async throws -> Principal? {
+    public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
         guard presentation.purpose == .clientAuthentication || presentation.purpose == .reactivation else { return nil }
         guard let credentials = try ClientCredentials.extract(from: presentation, config: config) else { return nil }
         let challenge: OAuthError.Challenge? = credentials.method == "client_secret_basic" ? .basic : nil
@@ -38,9 +38,9 @@ public struct ClientSecretAuthenticator: Authenticator {
         guard matches else { throw failure.with(clientID: agent.clientID) }
         switch agent.status(at: time) {
         case .inactive where presentation.purpose == .reactivation:
-            return .agent(AgentPrincipal(agent: agent, method: credentials.method))
+            return .client(AgentPrincipal(agent: agent, method: credentials.method))
         case .active:
-            return .agent(AgentPrincipal(agent: agent, method: credentials.method))
+            return .client(AgentPrincipal(agent: agent, method: credentials.method))
         case .inactive:
             throw OAuthError.invalidClient("the client is deactivated", challenge: challenge).with(clientID: agent.clientID)
         case .expired:

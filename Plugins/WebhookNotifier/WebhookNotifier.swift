@@ -31,6 +31,8 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
         sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets, logger: logger)
     }
 
+    public var webhooks: (any WebhookDispatcher)? { self }
+
     public var defaultMaxRetries: Int { config.maxRetries }
     public var allowsPrivateTargets: Bool { config.allowPrivateTargets }
 

@@ -68,7 +68,11 @@ struct ServerProcessTests {
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(700))
+        // Kill mid-stream: once some writes are acknowledged (a loaded machine may take seconds for the first).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while acknowledged.ids.count < 40, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try await server.stop(signal: SIGKILL)
         await writers.value
         let ids = acknowledged.ids

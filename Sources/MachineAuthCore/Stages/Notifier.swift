@@ -9,9 +9,12 @@ public protocol Notifier: Sendable {
     func run() async
     /// Flushes buffered work on shutdown.
     func shutdown() async
+    /// The webhook deliveries this stage makes, if it makes any — declared, not found by casting.
+    var webhooks: (any WebhookDispatcher)? { get }
 }
 
 extension Notifier {
     public func run() async {}
     public func shutdown() async {}
+    public var webhooks: (any WebhookDispatcher)? { nil }
 }

@@ -19,7 +19,7 @@ public final class MachineAuthRuntime: Sendable {
 
     /// The notifier that delivers webhooks (`nil` when the `webhooks` stage is not configured).
     public var webhookDispatcher: (any WebhookDispatcher)? {
-        stages.notifiers.lazy.compactMap { $0 as? any WebhookDispatcher }.first
+        stages.notifiers.lazy.compactMap(\.webhooks).first
     }
 
     init(
