@@ -9,7 +9,8 @@ struct CommandLineTests {
     func version() throws {
         let result = try ServerProcess.runToCompletion(["--version"])
         #expect(result.status == 0)
-        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == MachineAuthVersion.current)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == MachineAuthVersion.full)
+        #expect(MachineAuthVersion.full.hasPrefix(MachineAuthVersion.current + " ("))
     }
 
     @Test("config check: exit 0 for a valid file, every error with file:line and exit 1 otherwise")
