@@ -10,7 +10,7 @@ struct MachineAuthCommand: AsyncParsableCommand {
         version: MachineAuthVersion.full,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, ApplyCommand.self, ExportCommand.self,
-            HashSecretCommand.self, StagesCommand.self, RoutesCommand.self,
+            HashSecretCommand.self, StagesCommand.self, RoutesCommand.self, TokenCommand.self, HealthCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }
