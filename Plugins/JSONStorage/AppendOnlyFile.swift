@@ -19,15 +19,7 @@ enum AppendOnlyFile {
             if previousLength >= 0 { _ = ftruncate(descriptor, previousLength) }
             return StorageError.unavailable("cannot \(what) \(path): \(reason)")
         }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw fail("append to")
-            }
-            offset += written
-        }
+        guard bytes.withUnsafeBytes({ StoreFile.writeAll($0, to: descriptor) }) else { throw fail("append to") }
         guard fsync(descriptor) == 0 else { throw fail("fsync") }
     }
 

@@ -3,9 +3,9 @@ import MachineAuthCore
 import Synchronization
 
 /// The JSON driver's audit trail: an append-only JSON-lines file beside the store
-/// (`<store>.audit.jsonl`, mode 0600). Appends cost only the new records (the store itself is
-/// rewritten whole on every change, which a growing trail would make ever slower); each batch
-/// is fsynced; a torn last line from a crash is skipped when reading.
+/// (`<store>.audit.jsonl`, mode 0600), kept apart from the store's journal because it is
+/// history, not state (snapshots would carry it for ever). Appends cost only the new records;
+/// each batch is fsynced; a torn last line from a crash is skipped when reading.
 final class AuditLogFile: Sendable {
     let path: String
     private let lock = Mutex(())

@@ -34,8 +34,9 @@ struct RefreshTokenAuthenticatorTests {
         let token = try await stage.issueRefreshToken(for: agent, scopes: ["read"], audience: ["a"], familyID: nil)
         #expect(token.hasPrefix("rt_"))
         #expect(try await environment.storage.refreshToken(hash: environment.hasher.hash(token)) != nil)
-        let stored = try String(contentsOfFile: environment.directory.file("store.json"), encoding: .utf8)
-        #expect(!stored.contains(token), "only the hash is stored")
+        let files = try FileManager.default.contentsOfDirectory(atPath: environment.directory.path).filter { $0.hasPrefix("store.json") }
+        let stored = try files.map { try String(contentsOfFile: environment.directory.file($0), encoding: .utf8) }.joined()
+        #expect(stored.contains(environment.hasher.hash(token)) && !stored.contains(token), "only the hash is stored (store file and journal)")
         guard case .agent(let principal) = try await stage.authenticate(present(token, client: agent)) else {
             Issue.record("refresh failed"); return
         }
