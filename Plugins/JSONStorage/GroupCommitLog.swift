@@ -85,12 +85,14 @@ final class GroupCommitLog: Sendable {
     /// Waits for every queued append, then closes the file.
     func close() async throws {
         try await waitUntilDurable(lastTicket)
-        queue.sync {
-            state.withLock { state in
-                if let descriptor = state.descriptor { Glibc.close(descriptor) }
-                state.descriptor = nil
-            }
-        }
+        queue.sync { state.withLock { Self.endFile(&$0) } }
+    }
+
+    /// Closes the current file; the next append creates the next one.
+    private static func endFile(_ state: inout State) {
+        if let descriptor = state.descriptor { Glibc.close(descriptor) }
+        state.descriptor = nil
+        state.generation += 1
     }
 
     private func startDraining(_ state: inout State) -> Bool {
@@ -114,11 +116,7 @@ final class GroupCommitLog: Sendable {
                     through = ticket
                 case .rotate:
                     guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
-                    state.withLock { state in
-                        if let descriptor = state.descriptor { Glibc.close(descriptor) }
-                        state.descriptor = nil
-                        state.generation += 1
-                    }
+                    state.withLock { Self.endFile(&$0) }
                 }
             }
             guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
@@ -153,21 +151,12 @@ final class GroupCommitLog: Sendable {
     /// Appends `bytes` to the current file (creating it, and syncing the directory, first) and syncs.
     private func write(_ bytes: [UInt8]) throws {
         let (current, generation) = state.withLock { ($0.descriptor, $0.generation) }
-        var descriptor = current
-        if descriptor == nil {
-            let file = path(generation)
-            guard let opened = try StoreFile.open(file, O_WRONLY | O_CREAT | O_APPEND) else { throw StorageError.unavailable("cannot open \(file)") }
-            state.withLock { $0.descriptor = opened }
-            descriptor = opened
-            try StoreFile.syncDirectory(directory)
-        }
-        guard let descriptor else { return }
-        let start = lseek(descriptor, 0, SEEK_END)
-        guard bytes.withUnsafeBytes({ StoreFile.writeAll($0, to: descriptor) }), fdatasync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if start >= 0 { _ = ftruncate(descriptor, start) }
-            throw StorageError.unavailable("cannot append to \(path(generation)): \(reason)")
-        }
+        let file = path(generation)
+        if let current { return try AppendOnlyFile.append(bytes, to: current, path: file) }
+        guard let opened = try StoreFile.open(file, O_WRONLY | O_CREAT | O_APPEND) else { throw StorageError.unavailable("cannot open \(file)") }
+        state.withLock { $0.descriptor = opened }
+        try StoreFile.syncDirectory(directory)
+        try AppendOnlyFile.append(bytes, to: opened, path: file)
     }
 
     private func finish(through ticket: Int, with result: Result<Void, any Error>) {
@@ -184,9 +173,7 @@ final class GroupCommitLog: Sendable {
     /// queue, to be written to a new file a moment later.
     private func retry(_ unwritten: [Step], after ticket: Int, error: any Error) {
         state.withLock { state in
-            if let descriptor = state.descriptor { Glibc.close(descriptor) }
-            state.descriptor = nil
-            state.generation += 1
+            Self.endFile(&state)
             state.steps = unwritten + state.steps
             state.failedTicket = max(state.failedTicket, ticket)
             state.failure = error
