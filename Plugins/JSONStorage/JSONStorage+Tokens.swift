@@ -5,7 +5,7 @@ extension JSONStorage {
     public func insertRefreshToken(_ record: RefreshTokenRecord) async throws {
         try await commit { state in
             guard state.refreshTokens[record.hash] == nil else { throw StorageError.conflict("refresh token exists") }
-            state.refreshTokens[record.hash] = record
+            state.insertRefreshToken(record)
         }
     }
 

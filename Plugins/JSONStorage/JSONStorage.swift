@@ -45,6 +45,7 @@ public final class JSONStorage: Storage {
         let processLock = try ProcessLock(path: path + ".lock")
         lock.withLock { $0 = processLock }
         file.removeStaleTemporaries()
+        HeapTrimmer.mapLargeAllocations()
         let loaded: JSONStoreState
         do {
             loaded = try await Self.offload { [self] in try readState() }

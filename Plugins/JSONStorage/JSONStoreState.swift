@@ -22,6 +22,8 @@ struct JSONStoreState: Sendable {
     var deliveries = JournalTable<WebhookDelivery>()
     /// The last journal record this state includes.
     var sequence = 0
+    /// Shares the strings and lists rows repeat (see ``ValueInterner``).
+    private(set) var interner = ValueInterner()
     private var signingKeysChanged = false
     private var usageAdded: [String: UsageDelta] = [:]
 
@@ -39,6 +41,16 @@ struct JSONStoreState: Sendable {
         guard let agent = agents.removeValue(forKey: id) else { return nil }
         agentIDByClientID[agent.clientID] = nil
         return agent
+    }
+
+    /// Stores a new refresh token, its repeated values shared with other rows.
+    mutating func insertRefreshToken(_ token: RefreshTokenRecord) {
+        refreshTokens[token.hash] = interner.share(token)
+    }
+
+    /// Stores `agent` (loading a store), its lists and maps shared with other agents.
+    mutating func loadAgent(_ agent: Agent) {
+        setAgent(interner.share(agent))
     }
 
     /// Stores `key`, keeping the hash index in step.
@@ -108,11 +120,12 @@ struct JSONStoreState: Sendable {
 
     /// Replays one journal record.
     mutating func apply(_ changes: StoreChanges) {
-        for agent in changes.agents.put { setAgent(agent) }
+        for agent in changes.agents.put { loadAgent(agent) }
         for id in changes.agents.delete { removeAgent(id: id) }
         for key in changes.apiKeys.put { setAPIKey(key) }
         for id in changes.apiKeys.delete { removeAPIKey(id: id) }
-        Self.apply(changes.refreshTokens, to: &refreshTokens, key: \.hash)
+        for token in changes.refreshTokens.put { insertRefreshToken(token) }
+        for hash in changes.refreshTokens.delete { refreshTokens.removeValue(forKey: hash) }
         Self.apply(changes.revokedTokens, to: &revokedTokens, key: \.jti)
         Self.apply(changes.organizations, to: &organizations, key: \.id)
         Self.apply(changes.teams, to: &teams, key: \.id)

@@ -23,7 +23,9 @@ enum SnapshotReader {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = RFC3339.decodingStrategy
         func decode<T: Decodable>(_ type: T.Type, _ range: Range<Int>) throws -> T {
-            try decoder.decode(type, from: Data(UnsafeRawBufferPointer(rebasing: bytes[range])))
+            // The row's bytes in place (the mapping outlives the decode): no copy per row.
+            try decoder.decode(type, from: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + range.lowerBound),
+                                                count: range.count, deallocator: .none))
         }
         func rows<T: Decodable>(_ name: String, _ type: T.Type, _ each: (T) throws -> Void) throws {
             guard let range = members[name] else { return }
@@ -39,13 +41,12 @@ enum SnapshotReader {
         let sequence = try (members["journal_sequence"] ?? members["usage_sequence"]).map { try decode(Int.self, $0) } ?? 0
         guard StoredRanges.counter.contains(sequence) else { throw Unreadable(description: "journal_sequence \(sequence) is out of range") }
         state.sequence = sequence
-        var interner = ValueInterner()
         if let range = members["agents"] { state.reserveAgents(try JSONScanner.elements(of: range, in: bytes).count) }
         try rows("agents", Agent.self) { agent in
             if let problem = StoredRanges.problem(in: agent) { throw Unreadable(description: problem) }
-            state.setAgent(interner.share(agent))
+            state.loadAgent(agent)
         }
-        try rows("refresh_tokens", RefreshTokenRecord.self) { state.refreshTokens.restore($0.hash, $0) }
+        try rows("refresh_tokens", RefreshTokenRecord.self) { state.insertRefreshToken($0) }
         try rows("revoked_access_tokens", RevokedAccessToken.self) { state.revokedTokens.restore($0.jti, $0) }
         try rows("signing_keys", SigningKeyRecord.self) { state.signingKeys.append($0) }
         let settings = try members["settings"].map { try decode([String: String].self, $0) } ?? [:]
