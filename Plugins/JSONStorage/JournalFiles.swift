@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import MachineAuthCore
 
@@ -14,27 +11,15 @@ import MachineAuthCore
 struct JournalFiles: Sendable {
     let storePath: String
 
-    var directory: String { DurableFile(path: storePath).directory }
-    private var prefix: String { (storePath as NSString).lastPathComponent + ".journal-" }
+    private var numbered: NumberedFiles { NumberedFiles(storePath: storePath, kind: "journal") }
     private var legacyUsagePath: String { storePath + ".usage.jsonl" }
 
-    func path(_ generation: Int) -> String {
-        let digits = String(generation)
-        return storePath + ".journal-" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits + ".jsonl"
-    }
+    func path(_ generation: Int) -> String { numbered.path(generation) }
 
-    /// The journal files there are, oldest first. Names that are not a plain number (of at
-    /// most 12 digits) are not the journal's and are left alone.
+    /// The journal files there are, oldest first.
     func existing() -> [(generation: Int, path: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var files: [(generation: Int, path: String)] = names.compactMap { name in
-            guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return nil }
-            let number = name.dropFirst(prefix.count).dropLast(".jsonl".count)
-            guard (1...12).contains(number.count), number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber), let generation = Int(number) else { return nil }
-            return (generation, path(generation))
-        }
-        if FileManager.default.fileExists(atPath: legacyUsagePath) { files.append((0, legacyUsagePath)) }
-        return files.sorted { $0.generation < $1.generation }
+        let files = numbered.existing().map { (generation: $0.number, path: $0.path) }
+        return FileManager.default.fileExists(atPath: legacyUsagePath) ? [(0, legacyUsagePath)] + files : files
     }
 
     /// Bytes in the journal files there are.
@@ -44,12 +29,7 @@ struct JournalFiles: Sendable {
 
     /// Deletes the files numbered below `generation` (their records are in a snapshot now).
     func remove(below generation: Int) throws {
-        let stale = existing().filter { $0.generation < generation }
-        guard !stale.isEmpty else { return }
-        for file in stale where unlink(file.path) != 0 && errno != ENOENT {
-            throw StorageError.unavailable("cannot remove \(file.path): \(String(cString: strerror(errno)))")
-        }
-        try StoreFile.syncDirectory(directory)
+        try numbered.remove(existing().filter { $0.generation < generation }.map(\.path))
     }
 
     /// Calls `body` with each record of the file, in order, up to the first line that is not a
