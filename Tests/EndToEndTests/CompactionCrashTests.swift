@@ -53,14 +53,7 @@ struct CompactionCrashTests {
             let writers = Task { [ballast] in
                 await withTaskGroup(of: Void.self) { group in
                     for worker in 0..<3 {
-                        group.addTask {
-                            for index in 0..<100_000 {
-                                guard let reply = try? await http.send("POST", "/api/agents", token: admin, json: ["name": .string("r\(round)-w\(worker)-\(index)")]),
-                                      reply.status == 201, let id = reply["agent"]?.objectValue?["id"]?.stringValue
-                                else { return }
-                                acknowledged.add(id)
-                            }
-                        }
+                        group.addTask { await http.createAgents(named: "r\(round)-w\(worker)", count: 100_000, token: admin, into: acknowledged) }
                     }
                     group.addTask {
                         // Large updates of one agent grow the journal quickly, so compactions follow each other.

@@ -32,11 +32,7 @@ struct CompactionTests {
     func crashDuringCompaction() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.file("store.json")
-        let storage = F.store(path)
-        try await storage.open()
-        let agent = F.agent("counted")
-        try await storage.insertAgent(agent)
+        let (path, storage, agent) = try await F.openStore(in: directory, agent: "counted")
         var written = [agent.id]
         var images: [(path: String, agents: [String], tokens: Int)] = []
         func write(_ name: String) async throws {
@@ -73,11 +69,7 @@ struct CompactionTests {
     func dropsHistory() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.file("store.json")
-        let storage = F.store(path)
-        try await storage.open()
-        let agent = F.agent("owner")
-        try await storage.insertAgent(agent)
+        let (path, storage, agent) = try await F.openStore(in: directory, agent: "owner")
         let live = F.refreshToken(for: agent)
         let expired = F.refreshToken(for: agent, expires: Date().addingTimeInterval(-7200))
         let justExpired = F.refreshToken(for: agent, expires: Date().addingTimeInterval(-10))
@@ -114,11 +106,7 @@ struct CompactionTests {
     func purgeMargin() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.file("store.json")
-        let storage = F.store(path)
-        try await storage.open()
-        let agent = F.agent("owner")
-        try await storage.insertAgent(agent)
+        let (_, storage, agent) = try await F.openStore(in: directory, agent: "owner")
         let expired = F.refreshToken(for: agent, expires: Date().addingTimeInterval(-3600))
         let skewed = F.refreshToken(for: agent, expires: Date().addingTimeInterval(-60))
         for token in [expired, skewed] { try await storage.insertRefreshToken(token) }

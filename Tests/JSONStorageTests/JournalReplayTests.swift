@@ -10,11 +10,7 @@ struct JournalReplayTests {
 
     /// A store holding one agent, left open with its journal (as a crash would leave it).
     func crashedStore(_ directory: TemporaryDirectory) async throws -> (path: String, agent: Agent, storage: JSONStorage) {
-        let path = directory.file("store.json")
-        let storage = F.store(path)
-        try await storage.open()
-        let agent = F.agent("replayed")
-        try await storage.insertAgent(agent)
+        let (path, storage, agent) = try await F.openStore(in: directory, agent: "replayed")
         try await storage.applyUsage([agent.id: UsageDelta(tokens: 2)])
         return (path, agent, storage)
     }

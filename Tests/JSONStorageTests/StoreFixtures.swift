@@ -22,6 +22,18 @@ enum StoreFixtures {
         return JSONStorage(path: path, logger: logger, compactionBytes: compactionBytes)
     }
 
+    /// A new store `store.json` in `directory`, open, holding one agent named `agent`.
+    static func openStore(in directory: TemporaryDirectory, agent name: String, compactionBytes: Int = 8 << 20) async throws
+        -> (path: String, storage: JSONStorage, agent: Agent)
+    {
+        let path = directory.file("store.json")
+        let storage = store(path, compactionBytes: compactionBytes)
+        try await storage.open()
+        let agent = agent(name)
+        try await storage.insertAgent(agent)
+        return (path, storage, agent)
+    }
+
     /// What a crash would leave: a copy of the store's files as they are now (no close), in a
     /// directory `name` beside the store; returns the copy's store path.
     static func crashImage(of storePath: String, named name: String) throws -> String {

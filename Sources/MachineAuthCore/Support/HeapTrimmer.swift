@@ -13,27 +13,20 @@ import Glibc
 /// ```
 public enum HeapTrimmer {
     private typealias MallocTrim = @convention(c) (Int) -> Int32
-
-    // Looked up once: malloc_trim is glibc's, and Swift's Glibc module does not declare it.
-    private static let mallocTrim: MallocTrim? = {
-        #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: MallocTrim.self)
-        #else
-        return nil
-        #endif
-    }()
-
     private typealias MallocOption = @convention(c) (Int32, Int32) -> Int32
 
-    private static let mallocOption: MallocOption? = {
+    // Looked up once: they are glibc's, and Swift's Glibc module does not declare them.
+    private static let mallocTrim = function("malloc_trim", as: MallocTrim.self)
+    private static let mallocOption = function("mallopt", as: MallocOption.self)
+
+    private static func function<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return nil }
-        return unsafeBitCast(symbol, to: MallocOption.self)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
         #else
         return nil
         #endif
-    }()
+    }
 
     /// Serves allocations of a megabyte or more from their own mappings, always, so freeing one
     /// gives it back at once. (glibc otherwise raises that threshold after the first large
