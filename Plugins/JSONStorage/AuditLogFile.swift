@@ -98,8 +98,6 @@ final class AuditLogFile: Sendable {
 /// Reads one record per line (written by ``AuditRecord/jsonLine``).
 enum RecordLine {
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
-        return try decoder.decode(T.self, from: data)
+        try StoreJSON.decoder().decode(T.self, from: data)
     }
 }

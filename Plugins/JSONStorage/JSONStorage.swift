@@ -78,19 +78,29 @@ public final class JSONStorage: Storage {
         return state
     }
 
-    /// Compacts the journal into the store file, so a stopped store is one file again.
+    /// Compacts the journal into the store file, so a stopped store is one file again. If that
+    /// fails the journal stays, and the next start replays it.
     public func close() async throws {
+        defer {
+            journal.withLock { $0 = nil }
+            lock.withLock { held in
+                held?.release()
+                held = nil
+            }
+        }
         await compaction.withLock { $0 }?.value
-        if let log = journal.withLock({ $0 }) {
-            let pending = cell.core.withLock { $0.state.sequence != $0.snapshotSequence } || !journalFiles.existing().isEmpty
-            if pending, let capture = beginCompaction(log) { try await Self.offload { [self] in try compact(capture) } }
-            try await log.close()
+        guard let log = journal.withLock({ $0 }) else { return }
+        var failure: (any Error)?
+        let pending = cell.core.withLock { $0.state.sequence != $0.snapshotSequence } || !journalFiles.existing().isEmpty
+        if pending, let capture = beginCompaction(log) {
+            do {
+                try await Self.offload { [self] in try compact(capture) }
+            } catch {
+                failure = error
+            }
         }
-        journal.withLock { $0 = nil }
-        lock.withLock { held in
-            held?.release()
-            held = nil
-        }
+        try await log.close()
+        if let failure { throw failure }
     }
 
     public func checkHealth() async throws -> AgentCounts {
@@ -123,22 +133,4 @@ public final class JSONStorage: Storage {
         default: return "\(error)"
         }
     }
-}
-
-/// Holds the state so background work can take snapshots without retaining the storage.
-final class JSONStateCell: Sendable {
-    /// The state and the journal's bookkeeping, under one lock so records are numbered and
-    /// queued in the order their changes were made.
-    struct Core: Sendable {
-        var state = JSONStoreState()
-        var encoder = RowEncoder()
-        /// The sequence the store file holds (-1: unknown, compact at close).
-        var snapshotSequence = 0
-        var snapshotBytes = 0
-        /// Journal bytes written since the last compaction began.
-        var journalBytes = 0
-        var compacting = false
-    }
-
-    let core = Mutex(Core())
 }

@@ -38,8 +38,7 @@ struct JournalFiles: Sendable {
     @discardableResult
     static func forEachRecord(in path: String, _ body: (JournalRecord) throws -> Void) throws -> Int {
         guard let data = try StoreFile.map(path) else { return 0 }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
+        let decoder = StoreJSON.decoder()
         return try data.withUnsafeBytes { bytes -> Int in
             var start = 0
             while start < bytes.count {

@@ -1,20 +1,12 @@
 import Foundation
 import MachineAuthCore
 
-/// Writes store rows as JSON in the store's format (sorted keys, millisecond timestamps), for
-/// the snapshot and the journal alike. Refresh tokens, written at token-issuance rates, are
+/// Writes store rows as JSON in the store's format (``StoreJSON``), for the snapshot and the
+/// journal alike. Refresh tokens, written at token-issuance rates, are
 /// written field by field; the other rows go through `JSONEncoder`. Not for concurrent use:
 /// each writer (the journal under the state lock, a compaction) has its own.
 struct RowEncoder {
-    private let encoder = RowEncoder.jsonEncoder()
-
-    /// The store's `JSONEncoder` settings.
-    static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = TimestampFormat.encodingStrategy
-        return encoder
-    }
+    private let encoder = StoreJSON.encoder()
 
     func append(_ value: some Encodable, to output: inout [UInt8]) throws {
         output.append(contentsOf: try encoder.encode(value))

@@ -20,8 +20,7 @@ enum SnapshotReader {
     static func state(from bytes: UnsafeRawBufferPointer) throws -> JSONStoreState {
         var scanner = JSONScanner(bytes)
         let members = Dictionary(try scanner.members(), uniquingKeysWith: { $1 })
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
+        let decoder = StoreJSON.decoder()
         func decode<T: Decodable>(_ type: T.Type, _ range: Range<Int>) throws -> T {
             // The row's bytes in place (the mapping outlives the decode): no copy per row.
             try decoder.decode(type, from: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + range.lowerBound),

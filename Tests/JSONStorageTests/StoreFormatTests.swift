@@ -14,9 +14,7 @@ struct StoreFormatTests {
     }
 
     static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
-        return decoder
+        StoreJSON.decoder()
     }
 
     @Test("refresh tokens written field by field read back as written", arguments: [
@@ -27,7 +25,7 @@ struct StoreFormatTests {
         var bytes = [UInt8]()
         RowEncoder().append(token, to: &bytes)
         #expect(try Self.decoder().decode(RefreshTokenRecord.self, from: Data(bytes)) == token)
-        let standard = try RowEncoder.jsonEncoder().encode(token)
+        let standard = try StoreJSON.encoder().encode(token)
         #expect(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary == JSONSerialization.jsonObject(with: standard) as? NSDictionary)
     }
 
@@ -50,6 +48,22 @@ struct StoreFormatTests {
         #expect(read.changes.refreshTokens.put == changes.refreshTokens.put && read.changes.refreshTokens.delete == ["old"])
         #expect(read.changes.revokedTokens.put == changes.revokedTokens.put && read.changes.organizations.delete == ["o"])
         #expect(read.changes.settings == ["k": "v"] && read.changes.signingKeys == changes.signingKeys && read.changes.usage == changes.usage)
+    }
+
+    @Test("a number JSON cannot hold (an infinite backoff from a provision file) is journaled and compacted, not refused")
+    func nonConformingNumbers() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("store.json")
+        let storage = StoreFixtures.store(path)
+        try await storage.open()
+        try await storage.insertWebhook(Webhook(id: "w", name: "w", url: "https://x.test", events: ["*"], encryptedSecret: "s", maxRetries: 3,
+                                                retryBackoffBase: .infinity, createdAt: Self.time))
+        let crashed = try StoreFixtures.crashImage(of: path, named: "crash")
+        try await storage.close()
+        for image in [crashed, path] {
+            #expect(try await StoreFixtures.reopened(image) { try await $0.webhook(id: "w")?.retryBackoffBase } == .infinity)
+        }
     }
 
     @Test("a snapshot of every table reads back as written")
