@@ -33,6 +33,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def keep_log(directory):
+    """Copies the server's log out of `directory` (which is removed) and returns where to."""
+    kept = os.path.join(tempfile.gettempdir(), f"machineauth-sustained-{int(time.time())}.log")
+    shutil.copy(os.path.join(directory, "server.log"), kept)
+    return kept
+
+
 def sustained(binary, minutes, connections=64):
     """RS256 client_credentials issuance with a refresh token each (the compatibility switch on),
     one agent, `minutes` one-minute wrk runs back to back; after each: store size and RSS."""
@@ -52,10 +59,14 @@ def sustained(binary, minutes, connections=64):
             raise RuntimeError("the sustained run needs refresh tokens, and the server issued none")
         issued = 0
         for minute in range(1, minutes + 1):
+            if server.process.poll() is not None:
+                raise RuntimeError(f"the server exited ({server.process.returncode}) before minute {minute}; its log is {keep_log(directory)}")
             cpu = cpu_seconds(server.process.pid)
             result = bench.wrk(server.base + "/oauth/token", os.path.join(bench.WRK, "post.lua"),
                                {"WRK_BODY": "grant_type=client_credentials", "WRK_AUTHORIZATION": basic}, connections, 60)
             issued += result["rps"] * 60
+            if server.process.poll() is not None:
+                raise RuntimeError(f"the server exited ({server.process.returncode}) during minute {minute}; its log is {keep_log(directory)}")
             cpu_per_token = (cpu_seconds(server.process.pid) - cpu) / max(1, result["rps"] * 60)
             row = {"minute": minute, **result, **store_sizes(store), "rss_mb": round(bench.rss_mb(server.process.pid, "VmRSS"), 1),
                    "refresh_tokens": int(issued), "server_cpu_us_per_token": round(cpu_per_token * 1e6)}
