@@ -25,14 +25,14 @@ extension JSONStorage {
     public func deleteWebhook(id: String) async throws -> Webhook? {
         try await commit { state -> Webhook? in
             guard let webhook = state.webhooks.removeValue(forKey: id) else { return nil }
-            state.deliveries = state.deliveries.filter { $0.value.webhookID != id }
+            state.deliveries.removeAll { $0.webhookID == id }
             return webhook
         }
     }
 
     public func listWebhooks(organizationIDs: Set<String>?) async throws -> [Webhook] {
         read { state in
-            state.webhooks.values.filter { webhook in organizationIDs.map { webhook.organizationID.map($0.contains) ?? false } ?? true }
+            state.webhooks.filter { webhook in organizationIDs.map { webhook.organizationID.map($0.contains) ?? false } ?? true }
                 .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         }
     }
@@ -45,10 +45,10 @@ extension JSONStorage {
     }
 
     public func claimDeliveries(owner: String, limit: Int, now: Date, leaseUntil: Date) async throws -> [WebhookDelivery] {
-        let due = read { state in state.deliveries.values.contains { $0.isDue(at: now) } }
+        let due = read { state in state.deliveries.contains { $0.isDue(at: now) } }
         guard due else { return [] }
         return try await commit { state -> [WebhookDelivery] in
-            let chosen = state.deliveries.values.filter { $0.isDue(at: now) }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
+            let chosen = state.deliveries.filter { $0.isDue(at: now) }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
             return chosen.map { delivery in
                 var leased = delivery
                 leased.leaseOwner = owner
@@ -76,7 +76,7 @@ extension JSONStorage {
 
     public func deliveries(webhookID: String, status: WebhookDelivery.Status?, page: PageRequest) async throws -> Page<WebhookDelivery> {
         let matching = read { state in
-            state.deliveries.values.filter { delivery in delivery.webhookID == webhookID && (status.map { delivery.status == $0 } ?? true) }
+            state.deliveries.filter { delivery in delivery.webhookID == webhookID && (status.map { delivery.status == $0 } ?? true) }
         }
         return Page.slice(matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }, page)
     }

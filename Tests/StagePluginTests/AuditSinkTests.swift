@@ -36,6 +36,23 @@ struct AuditSinkTests {
         }
     }
 
+    @Test("by default a record is in the store when notify returns, under concurrency too")
+    func writeThrough() async throws {
+        let environment = try await StageEnvironment.make()
+        defer { Task { await environment.close() } }
+        let sink = AuditSink(store: environment.storage, config: .init(), logger: Logger(label: "t"), now: environment.clock.source)
+        await sink.notify(DomainEvent(type: "agent.created", time: environment.clock.now, actor: .admin("root@example.com")))
+        #expect(try await environment.storage.auditRecords(AuditQuery()).total == 1, "no flush interval between an operation and its record")
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<100 {
+                group.addTask { await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)"))) }
+            }
+        }
+        #expect(try await environment.storage.auditRecords(AuditQuery()).total == 101)
+        let lines = try String(contentsOfFile: environment.directory.file("store.json.audit.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 101)
+    }
+
     @Test("a full batch is written by the background loop long before the flush interval, without blocking notify")
     func fullBatchWakesWriter() async throws {
         try await StageEnvironment.with { environment in
