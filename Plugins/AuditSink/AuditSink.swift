@@ -31,30 +31,36 @@ public final class AuditSink: Notifier {
         self.now = now
     }
 
-    public func notify(_ event: DomainEvent) async {
-        let record = AuditRecord(
+    public func notify(_ events: [DomainEvent]) async {
+        let records = events.map(Self.record)
+        guard !records.isEmpty else { return }
+        guard config.flushInterval.milliseconds > 0 else {
+            await writeThrough(records)
+            return
+        }
+        let full = buffer.withLock { buffer -> Bool in
+            let before = buffer.count
+            buffer.append(contentsOf: records)
+            return before < Self.batchSize && buffer.count >= Self.batchSize
+        }
+        if full { wake.signal() }
+    }
+
+    static func record(_ event: DomainEvent) -> AuditRecord {
+        AuditRecord(
             id: event.id, time: event.time, action: event.type, actorType: event.actor.kind, actorID: event.actor.id,
             targetType: event.target?.kind, targetID: event.target?.id,
             agentID: event.target?.kind == "agent" ? event.target?.id : event.data["agent_id"]?.stringValue,
             organizationID: event.organizationID, outcome: event.outcome.rawValue, ipAddress: event.origin.ipAddress,
             userAgent: event.origin.userAgent, requestID: event.origin.requestID, details: event.data)
-        guard config.flushInterval.milliseconds > 0 else {
-            await writeThrough(record)
-            return
-        }
-        let full = buffer.withLock { buffer -> Bool in
-            buffer.append(record)
-            return buffer.count == Self.batchSize
-        }
-        if full { wake.signal() }
     }
 
-    /// Returns once `record` is written, together with every record that arrived while the
+    /// Returns once `records` are written, together with every record that arrived while the
     /// previous write was in progress. A failed write leaves the records to the background loop.
-    private func writeThrough(_ record: AuditRecord) async {
+    private func writeThrough(_ records: [AuditRecord]) async {
         await withCheckedContinuation { continuation in
             let start = pending.withLock { pending -> Bool in
-                pending.records.append(record)
+                pending.records.append(contentsOf: records)
                 pending.waiters.append(continuation)
                 defer { pending.writing = true }
                 return !pending.writing

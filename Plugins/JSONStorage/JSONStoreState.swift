@@ -19,7 +19,8 @@ struct JSONStoreState: Sendable {
     private(set) var apiKeyIDByHash: [String: String] = [:]
     var users = JournalTable<AdminUser>()
     var webhooks = JournalTable<Webhook>()
-    var deliveries = JournalTable<WebhookDelivery>()
+    /// Marks the deliveries still to send (pending or retrying), for claiming without a scan of the history.
+    var deliveries = JournalTable<WebhookDelivery>(marking: { $0.status == .pending || $0.status == .retrying })
     /// The last journal record this state includes.
     var sequence = 0
     /// Shares the strings and lists rows repeat (see ``ValueInterner``).

@@ -18,9 +18,20 @@ struct JournalTable<Value: Sendable>: Sendable, Sequence {
 
     private var rows: [String: Box]
     private var touched: [String] = []
+    /// Which rows belong in ``markedKeys`` (webhook deliveries still to send), if the table keeps such an index.
+    private let marks: (@Sendable (Value) -> Bool)?
+    /// The keys of the rows `marks` accepts, kept up to date by every write, so a query for
+    /// them costs what they number, not what the table has ever held.
+    private(set) var markedKeys: Set<String> = []
 
-    init(minimumCapacity: Int = 0) {
+    init(minimumCapacity: Int = 0, marking marks: (@Sendable (Value) -> Bool)? = nil) {
         rows = Dictionary(minimumCapacity: minimumCapacity)
+        self.marks = marks
+    }
+
+    private mutating func mark(_ key: String, _ value: Value?) {
+        guard let marks else { return }
+        if let value, marks(value) { markedKeys.insert(key) } else { markedKeys.remove(key) }
     }
 
     var count: Int { rows.count }
@@ -31,6 +42,7 @@ struct JournalTable<Value: Sendable>: Sendable, Sequence {
         get { rows[key]?.value }
         set {
             rows[key] = newValue.map(Box.init)
+            mark(key, newValue)
             touched.append(key)
         }
     }
@@ -38,6 +50,7 @@ struct JournalTable<Value: Sendable>: Sendable, Sequence {
     @discardableResult
     mutating func removeValue(forKey key: String) -> Value? {
         guard let removed = rows.removeValue(forKey: key) else { return nil }
+        mark(key, nil)
         touched.append(key)
         return removed.value
     }
@@ -53,6 +66,7 @@ struct JournalTable<Value: Sendable>: Sendable, Sequence {
     /// Sets a row without journaling it: replaying the journal, or counters journaled apart.
     mutating func restore(_ key: String, _ value: Value?) {
         rows[key] = value.map(Box.init)
+        mark(key, value)
     }
 
     /// The rows written (`Value`) and removed (`nil`) since the last call, each key once.

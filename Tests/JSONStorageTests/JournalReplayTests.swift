@@ -124,4 +124,33 @@ struct JournalReplayTests {
         #expect(try await F.reopened(path) { try await $0.agent(id: "a")?.usage.tokenCount } == 7)
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains(#""schema_version":2"#))
     }
+
+    @Test("the deliveries still to send are known after a replay of the journal and after a compaction")
+    func deliveryQueueSurvivesReopen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (path, storage, _) = try await F.openStore(in: directory, agent: "hooked")
+        let hook = Webhook(id: RandomToken.uuid(), name: "hook", url: "https://example.com/hook", events: ["*"], encryptedSecret: "enc:v1:x",
+                           organizationID: nil, maxRetries: 3, retryBackoffBase: 2, createdAt: Date())
+        try await storage.insertWebhook(hook)
+        let queued = (0..<3).map { index in
+            var delivery = WebhookDelivery(id: "msg_\(index)", webhookID: hook.id, eventType: "agent.created", eventID: RandomToken.uuid(),
+                                           payload: "{}", maxAttempts: 4, createdAt: Date())
+            delivery.nextAttemptAt = Date().addingTimeInterval(-Double(10 - index))
+            return delivery
+        }
+        try await storage.enqueueDeliveries(queued)
+        var sent = try #require(try await storage.claimDeliveries(owner: "w", limit: 1, now: Date(), leaseUntil: Date().addingTimeInterval(60)).first)
+        #expect(sent.id == "msg_0")
+        sent.status = .delivered
+        #expect(try await storage.finishDelivery(sent, owner: "w"))
+        let image = try F.crashImage(of: path, named: "crash")
+        try await storage.close()
+        for reopenedPath in [image, path] {
+            let claimed = try await F.reopened(reopenedPath) { store in
+                try await store.claimDeliveries(owner: "x", limit: 10, now: Date(), leaseUntil: Date().addingTimeInterval(60)).map(\.id)
+            }
+            #expect(claimed == ["msg_1", "msg_2"], "\(reopenedPath)")
+        }
+    }
 }
