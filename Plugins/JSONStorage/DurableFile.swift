@@ -78,7 +78,7 @@ final class ProcessLock: Sendable {
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
-            throw StorageError.unavailable(
+            throw StorageError(.inUse,
                 "\(path) is locked by another MachineAuth process; the JSON store serves one instance (use PostgreSQL for several)")
         }
         self.descriptor = Mutex(descriptor)

@@ -87,12 +87,7 @@ func withStorage(_ location: ConfigLocation, _ body: (any Storage, CoreSettings)
     var logger = Logger(label: "machineauth")
     logger.logLevel = .warning
     let storage = try await pipeline.storage.make(StorageContext(logger: logger, environment: pipeline.settings.server.environment.rawValue))
-    do {
-        try await storage.open()
-    } catch {
-        FileHandle.standardError.write(Data("cannot open storage \(storage.summary): \(error)\n".utf8))
-        throw ExitCode(1)
-    }
+    try await openForCommand(storage)
     do {
         try await body(storage, pipeline.settings)
     } catch {
@@ -101,4 +96,18 @@ func withStorage(_ location: ConfigLocation, _ body: (any Storage, CoreSettings)
         throw ExitCode(1)
     }
     try await storage.close()
+}
+
+/// Opens `storage` for a command; a store a running server holds is one line saying what to do.
+func openForCommand(_ storage: any Storage) async throws {
+    do {
+        try await storage.open()
+    } catch let error as StorageError where error.code == .inUse {
+        FileHandle.standardError.write(Data(
+            "\(storage.summary) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or make the change through its admin API\n".utf8))
+        throw ExitCode(1)
+    } catch {
+        FileHandle.standardError.write(Data("cannot open storage \(storage.summary): \(error)\n".utf8))
+        throw ExitCode(1)
+    }
 }

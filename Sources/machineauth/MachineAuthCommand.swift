@@ -11,6 +11,7 @@ struct MachineAuthCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, ApplyCommand.self, ExportCommand.self,
             HashSecretCommand.self, StagesCommand.self, RoutesCommand.self, TokenCommand.self, HealthCommand.self,
+            BackupCommand.self, RestoreCommand.self, MigrateStoreCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

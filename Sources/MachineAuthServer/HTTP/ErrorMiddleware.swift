@@ -76,7 +76,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return JSONResponse.value(["error": "not_found", "error_description": .string(error.message)], status: .notFound)
         case .invalid:
             return JSONResponse.value(["error": "invalid_request", "error_description": .string(error.message)], status: .badRequest)
-        case .unavailable, .corrupt:
+        case .unavailable, .corrupt, .inUse:
             context.logger.error("storage unavailable", metadata: ["error": "\(error.message)", "request_id": "\(context.requestID)"])
             return JSONResponse.value(
                 ["error": "temporarily_unavailable", "error_description": "storage is unavailable; try again shortly"],
