@@ -79,7 +79,7 @@ final class ProcessLock: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw StorageError(.inUse,
-                "\(path) is locked by another MachineAuth process; the JSON store serves one instance (use PostgreSQL for several)")
+                "the JSON store \(path.hasSuffix(".lock") ? String(path.dropLast(5)) : path) is in use by another MachineAuth process; it serves one instance (use PostgreSQL for several)")
         }
         self.descriptor = Mutex(descriptor)
     }

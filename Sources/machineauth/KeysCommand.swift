@@ -103,11 +103,16 @@ func openForCommand(_ storage: any Storage) async throws {
     do {
         try await storage.open()
     } catch let error as StorageError where error.code == .inUse {
-        FileHandle.standardError.write(Data(
-            "\(storage.summary) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or make the change through its admin API\n".utf8))
+        FileHandle.standardError.write(Data((storeInUse(error) + "\n").utf8))
         throw ExitCode(1)
     } catch {
         FileHandle.standardError.write(Data("cannot open storage \(storage.summary): \(error)\n".utf8))
         throw ExitCode(1)
     }
+}
+
+/// What a command says when a running server holds the JSON store it needs.
+func storeInUse(_ error: StorageError) -> String {
+    let store = error.message.components(separatedBy: " is in use").first ?? "the store"
+    return "\(store) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or make the change through its admin API"
 }

@@ -94,6 +94,9 @@ func withRuntime(_ location: ConfigLocation, _ body: (MachineAuthRuntime) async 
     let runtime: MachineAuthRuntime
     do {
         runtime = try await MachineAuthRuntime.start(pipeline, logger: logger)
+    } catch let error as StorageError where error.code == .inUse {
+        FileHandle.standardError.write(Data((storeInUse(error) + "\n").utf8))
+        throw ExitCode(1)
     } catch {
         FileHandle.standardError.write(Data("cannot open \(pipeline.source): \(error)\n".utf8))
         throw ExitCode(1)

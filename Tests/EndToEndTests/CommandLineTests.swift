@@ -67,6 +67,22 @@ struct CommandLineTests {
         #expect(listed.output.split(separator: "\n").count == 2)
     }
 
+    @Test("a command against a JSON store a running server holds says in one line what to do")
+    func storeHeldByServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = ["DATABASE_URL": "json:\(directory.file("held.json"))"]
+        let server = try await ServerProcess.start(environment: environment)
+        defer { server.terminate() }
+        for command in [["keys", "list"], ["backup", directory.file("b.json")], ["export"]] {
+            let refused = try ServerProcess.runToCompletion(command, environment: environment)
+            let lines = refused.output.split(separator: "\n")
+            #expect(refused.status == 1 && lines.count == 1 && refused.output.contains("is in use by a running MachineAuth server: stop the server first"),
+                    "\(command): \(refused.output)")
+        }
+        try await server.stop()
+    }
+
     @Test("apply prints a plan, applies, re-applies without change; export and hash-secret")
     func provisioning() throws {
         let directory = try TemporaryDirectory()
