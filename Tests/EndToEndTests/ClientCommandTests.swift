@@ -44,4 +44,35 @@ struct ClientCommandTests {
         #expect(noClient.status == 1 && noClient.output.contains("give --client-id"))
         try await server.stop()
     }
+
+    @Test("keys list, keys rotate and export work through the admin API of a running server with --server")
+    func adminCommandsThroughServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try await ServerProcess.start(directory: directory.path)
+        defer { server.terminate() }
+        let url = server.baseURL
+        let credentials = ["MACHINEAUTH_ADMIN_PASSWORD": "changeme"]
+        let listed = try ServerProcess.runToCompletion(["keys", "list", "--server", url], environment: credentials, directory: directory.path)
+        #expect(listed.status == 0 && listed.output.contains("key-1\tRS256") && listed.output.contains("active"), "\(listed.output)")
+        let rotated = try ServerProcess.runToCompletion(["keys", "rotate", "--server", url], environment: credentials, directory: directory.path)
+        #expect(rotated.status == 0 && rotated.output.contains("rotated: new signing key key-"), "\(rotated.output)")
+        let jwks = try await HTTP(base: url).send("GET", "/.well-known/jwks.json")
+        #expect(jwks["keys"]?.arrayValue?.count == 2, "the running server publishes both keys at once")
+        let exported = try ServerProcess.runToCompletion(["export", "--server", url], environment: credentials, directory: directory.path)
+        #expect(exported.status == 0 && exported.output.contains("agents:"), "\(exported.output)")
+
+        let noCredentials = try ServerProcess.runToCompletion(["keys", "list", "--server", url], directory: directory.path)
+        #expect(noCredentials.status == 1 && noCredentials.output.contains("MACHINEAUTH_ADMIN_PASSWORD"))
+        let wrong = try ServerProcess.runToCompletion(["keys", "list", "--server", url], environment: ["MACHINEAUTH_ADMIN_PASSWORD": "nope"], directory: directory.path)
+        #expect(wrong.status == 1 && wrong.output.contains("invalid_credentials"), "\(wrong.output)")
+        let viewer = try await HTTP(base: url).send("POST", "/api/users", token: try await HTTP(base: url).adminToken(),
+                                                   json: ["email": "viewer@example.com", "password": "viewer-password-1", "role": "viewer"])
+        #expect(viewer.status == 201, "\(viewer.body)")
+        let refused = try ServerProcess.runToCompletion(
+            ["keys", "rotate", "--server", url], environment: ["MACHINEAUTH_ADMIN_EMAIL": "viewer@example.com", "MACHINEAUTH_ADMIN_PASSWORD": "viewer-password-1"],
+            directory: directory.path)
+        #expect(refused.status == 1 && refused.output.contains("was refused"), "\(refused.output)")
+        try await server.stop()
+    }
 }
