@@ -39,19 +39,21 @@ struct AuditSinkTests {
 
     @Test("by default a record is in the store when notify returns, under concurrency too")
     func writeThrough() async throws {
-        let environment = try await StageEnvironment.make()
-        defer { Task { await environment.close() } }
-        let sink = AuditSink(store: environment.storage, config: .init(), logger: Logger(label: "t"), now: environment.clock.source)
-        await sink.notify(DomainEvent(type: "agent.created", time: environment.clock.now, actor: .admin("root@example.com")))
-        #expect(try await environment.storage.auditRecords(AuditQuery()).total == 1, "no flush interval between an operation and its record")
-        await withTaskGroup(of: Void.self) { group in
-            for index in 0..<100 {
-                group.addTask { await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)"))) }
+        try await StageEnvironment.with { environment in
+            let sink = AuditSink(store: environment.storage, config: .init(), logger: Logger(label: "t"), now: environment.clock.source)
+            await sink.notify(DomainEvent(type: "agent.created", time: environment.clock.now, actor: .admin("root@example.com")))
+            let first = try await environment.storage.auditRecords(AuditQuery()).total
+            #expect(first == 1, "no flush interval between an operation and its record")
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<100 {
+                    group.addTask { await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)"))) }
+                }
             }
+            let all = try await environment.storage.auditRecords(AuditQuery()).total
+            #expect(all == 101)
+            let lines = try String(contentsOfFile: environment.directory.file("store.json.audit.jsonl"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 101)
         }
-        #expect(try await environment.storage.auditRecords(AuditQuery()).total == 101)
-        let lines = try String(contentsOfFile: environment.directory.file("store.json.audit.jsonl"), encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 101)
     }
 
     @Test("a full batch is written by the background loop long before the flush interval, without blocking notify")
