@@ -24,11 +24,11 @@ extension JSONStorage {
         return snapshot
     }
 
-    /// Every object in one journal record (the audit records go to the audit trail first); an
-    /// existing id, client id, slug, key hash or e-mail refuses the whole snapshot before anything changes.
+    /// Every object in one journal record, then the audit records in one append to the audit
+    /// trail; an existing id, client id, slug, key hash or e-mail refuses the whole snapshot
+    /// before anything changes. If the audit append fails after the objects are in, the error
+    /// says so: a rerun with `--merge` adds the records (it skips what exists).
     public func load(_ snapshot: StoreSnapshot, replacingKeysAndSettings: Bool) async throws {
-        try read { state in try Self.checkNoneExist(snapshot, in: state, replacingKeysAndSettings: replacingKeysAndSettings) }
-        if !snapshot.auditRecords.isEmpty { try await appendAuditRecords(snapshot.auditRecords) }
         try await commit { state in
             try Self.checkNoneExist(snapshot, in: state, replacingKeysAndSettings: replacingKeysAndSettings)
             if replacingKeysAndSettings {
@@ -46,6 +46,16 @@ extension JSONStorage {
             for delivery in snapshot.deliveries { state.deliveries[delivery.id] = delivery }
             for token in snapshot.refreshTokens { state.insertRefreshToken(token) }
             for token in snapshot.revokedAccessTokens { state.revokedTokens[token.jti] = token }
+        }
+        guard !snapshot.auditRecords.isEmpty else { return }
+        do {
+            // In time order (retention relies on it), in batches so the trail is cut into segments as it grows.
+            let records = snapshot.auditRecords.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+            for start in stride(from: 0, to: records.count, by: 10_000) {
+                try await appendAuditRecords(Array(records[start..<min(start + 10_000, records.count)]))
+            }
+        } catch {
+            throw StorageError.unavailable("the objects were restored, but appending the \(snapshot.auditRecords.count) audit records failed (\(error)); rerun with --merge to add them")
         }
     }
 

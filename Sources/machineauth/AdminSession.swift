@@ -5,21 +5,23 @@ import MachineAuthCore
 /// An administrator's session with a running server, for the admin commands' `--server URL`.
 ///
 /// The credentials come from `MACHINEAUTH_ADMIN_TOKEN` (a session token), else
-/// `MACHINEAUTH_ADMIN_EMAIL` (default `admin@example.com`) with `MACHINEAUTH_ADMIN_PASSWORD`,
-/// else a password prompt on the terminal. A session it signed in for is ended when the command is done.
+/// `MACHINEAUTH_ADMIN_EMAIL` (else `ADMIN_EMAIL`, else `admin@example.com`) with
+/// `MACHINEAUTH_ADMIN_PASSWORD` (else `ADMIN_PASSWORD`, as the server's environment file names
+/// them), else a password prompt on the terminal. A session it signed in for is ended when the command is done.
 struct AdminSession {
     let connection: ServerConnection
     let token: String
     private let signedIn: Bool
 
     static func open(_ url: String) async throws -> AdminSession {
-        let connection = try ServerConnection(url: url)
+        let connection = try ServerConnection(url: url, sendsCredentials: true)
         let environment = ProcessInfo.processInfo.environment
         if let token = environment["MACHINEAUTH_ADMIN_TOKEN"], !token.isEmpty {
             return AdminSession(connection: connection, token: token, signedIn: false)
         }
-        let email = environment["MACHINEAUTH_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin@example.com"
-        guard let password = environment["MACHINEAUTH_ADMIN_PASSWORD"].flatMap({ $0.isEmpty ? nil : $0 }) ?? prompt("Password for \(email): ") else {
+        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let email = value("MACHINEAUTH_ADMIN_EMAIL") ?? value("ADMIN_EMAIL") ?? "admin@example.com"
+        guard let password = value("MACHINEAUTH_ADMIN_PASSWORD") ?? value("ADMIN_PASSWORD") ?? prompt("Password for \(email): ") else {
             throw CommandFailure("--server needs administrator credentials: set MACHINEAUTH_ADMIN_TOKEN, or MACHINEAUTH_ADMIN_PASSWORD (and MACHINEAUTH_ADMIN_EMAIL), or run it on a terminal to be asked")
         }
         let body = JSONValue.object(["email": .string(email), "password": .string(password)]).jsonText
@@ -51,7 +53,11 @@ struct AdminSession {
     /// Ends the session this command signed in for.
     func close() async {
         guard signedIn else { return }
-        _ = try? await send("POST", "/api/auth/logout")
+        do {
+            _ = try await send("POST", "/api/auth/logout")
+        } catch {
+            FileHandle.standardError.write(Data("warning: could not end the admin session (it expires by itself): \(error)\n".utf8))
+        }
     }
 
     /// Runs `body` with a session on `url`, ending it afterwards.

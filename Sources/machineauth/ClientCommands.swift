@@ -31,7 +31,7 @@ struct TokenCommand: AsyncParsableCommand {
     var accessTokenOnly = false
 
     func run() async throws {
-        let server = try ServerConnection(url: url)
+        let server = try ServerConnection(url: url, sendsCredentials: true)
         let environment = ProcessInfo.processInfo.environment
         guard let clientID = clientID ?? environment["MACHINEAUTH_CLIENT_ID"], !clientID.isEmpty else {
             throw CommandFailure("give --client-id (or set MACHINEAUTH_CLIENT_ID)")

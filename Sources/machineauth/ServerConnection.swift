@@ -4,17 +4,27 @@ import MachineAuthCore
 import NIOCore
 
 /// A running MachineAuth server the command line talks to over HTTP: `--url`, else
-/// `$MACHINEAUTH_URL`, else `http://127.0.0.1:$PORT` (8080).
+/// `$MACHINEAUTH_URL`, else `http://127.0.0.1:$PORT` (8080). Credentials (a client secret, an
+/// administrator's password or token) go only over https or to a loopback address, unless
+/// `MACHINEAUTH_ALLOW_INSECURE_HTTP=true`; redirects are never followed.
 struct ServerConnection {
     let baseURL: String
 
-    init(url: String?) throws {
+    init(url: String?, sendsCredentials: Bool = false) throws {
         let environment = ProcessInfo.processInfo.environment
         let chosen = url ?? environment["MACHINEAUTH_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "http://127.0.0.1:\(environment["PORT"].flatMap { $0.isEmpty ? nil : $0 } ?? "8080")"
         guard let parsed = URL(string: chosen), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil,
               parsed.query == nil, parsed.fragment == nil
         else { throw CommandFailure("--url \(chosen) is not an http(s) URL of a MachineAuth server (for example http://127.0.0.1:8080)") }
+        guard parsed.user == nil, parsed.password == nil else {
+            throw CommandFailure("the server URL must not hold credentials; give them in the environment")
+        }
+        if sendsCredentials, parsed.scheme?.lowercased() == "http", !Self.isLoopback(parsed.host ?? ""),
+           environment["MACHINEAUTH_ALLOW_INSECURE_HTTP"] != "true" {
+            throw CommandFailure(
+                "\(chosen) is plain http to another machine, which would send credentials in clear; use https (or set MACHINEAUTH_ALLOW_INSECURE_HTTP=true on a trusted network)")
+        }
         baseURL = chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
     }
 
@@ -30,12 +40,18 @@ struct ServerConnection {
         }
     }
 
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") && bare.split(separator: ".").count == 4
+    }
+
     /// One client for the command's requests: a refused connection fails at once instead of being
     /// retried until the request's deadline, and connecting gives up after five seconds.
     private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 

@@ -8,6 +8,7 @@ enum SnapshotFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = TimestampFormat.encodingStrategy
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try encoder.encode(snapshot)
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -21,12 +22,14 @@ enum SnapshotFile {
             }
             return true
         }
-        guard written, fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+        let synced = written && fsync(descriptor) == 0
+        let reason = String(cString: strerror(errno))
+        guard close(descriptor) == 0, synced, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw CommandFailure("cannot write \(path): \(reason)")
         }
-        let directory = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directory >= 0 { fsync(directory); close(directory) }
         return data.count
     }
@@ -35,6 +38,7 @@ enum SnapshotFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = RFC3339.decodingStrategy
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         struct Header: Decodable { var format: String?; var version: Int? }
         let header = try? decoder.decode(Header.self, from: data)
         guard header?.format == StoreSnapshot.formatName else {

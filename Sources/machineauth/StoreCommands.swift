@@ -44,6 +44,9 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(help: "Add to a store that holds objects: objects with an existing id are kept as they are.")
     var merge = false
 
+    @Flag(help: "Replace the secret-hashing key a server generated in the target (stop its servers first).")
+    var replaceHashKey = false
+
     @OptionGroup var location: ConfigLocation
 
     func run() async throws {
@@ -56,7 +59,7 @@ struct RestoreCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await withStore(store, location) { storage in
-            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, publishRetiredUntil: publishUntil(settings))
+            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, replaceHashKey: replaceHashKey, publishRetiredUntil: publishUntil(settings))
             print(TransferOutput.text("restored \(file) into \(storage.summary)", report, merge: merge))
         }
     }
@@ -81,6 +84,9 @@ struct MigrateStoreCommand: AsyncParsableCommand {
     @Flag(help: "Add to a target that holds objects: objects with an existing id are kept as they are.")
     var merge = false
 
+    @Flag(help: "Replace the secret-hashing key a server generated in the target (stop its servers first).")
+    var replaceHashKey = false
+
     @OptionGroup var location: ConfigLocation
 
     func run() async throws {
@@ -94,7 +100,7 @@ struct MigrateStoreCommand: AsyncParsableCommand {
         }
         guard let snapshot else { return }
         try await withStore(to, location) { storage in
-            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, publishRetiredUntil: publishUntil(settings))
+            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, replaceHashKey: replaceHashKey, publishRetiredUntil: publishUntil(settings))
             print(TransferOutput.text("copied \(source) into \(storage.summary)", report, merge: merge))
         }
     }
@@ -117,7 +123,7 @@ func withStore(_ url: String?, _ location: ConfigLocation, _ body: (any Storage)
             ConfigSource(name: "--store", text: "storage:\n  url: \"${MACHINEAUTH_STORE_URL}\"\n", dotEnvPath: nil),
             environment: ConfigEnvironment(["MACHINEAUTH_STORE_URL": url]))
     } catch {
-        FileHandle.standardError.write(Data("\(url): \(error.description)\n".utf8))
+        FileHandle.standardError.write(Data("\(withoutPassword(url)): \(error.description)\n".utf8))
         throw ExitCode(1)
     }
     var logger = Logger(label: "machineauth")
@@ -142,4 +148,12 @@ enum TransferOutput {
         lines.append("  verified: \(report.after)")
         return lines.joined(separator: "\n")
     }
+}
+
+/// `url` with the password of its user part masked, for messages.
+func withoutPassword(_ url: String) -> String {
+    guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+    let user = url[scheme.upperBound..<at]
+    guard let colon = user.firstIndex(of: ":") else { return url }
+    return String(url[..<colon]) + ":***" + String(url[at...])
 }

@@ -18,6 +18,11 @@ struct ClientCommandTests {
         #expect(try ServerProcess.runToCompletion(["health", "--live"], environment: ["MACHINEAUTH_URL": url]).status == 0)
         let closed = try ServerProcess.runToCompletion(["health", "--url", "http://127.0.0.1:1"])
         #expect(closed.status == 1 && closed.output.contains("cannot reach http://127.0.0.1:1"))
+        let clear = try ServerProcess.runToCompletion(["token", "--url", "http://auth.example.com", "--client-id", "c"],
+                                                      environment: ["MACHINEAUTH_CLIENT_SECRET": "cs_secret"])
+        #expect(clear.status == 1 && clear.output.contains("plain http to another machine"), "\(clear.output)")
+        let userinfo = try ServerProcess.runToCompletion(["keys", "list", "--server", "https://owner:pw@auth.example.com"])
+        #expect(userinfo.status == 1 && userinfo.output.contains("must not hold credentials") && !userinfo.output.contains("pw@"), "\(userinfo.output)")
         let notURL = try ServerProcess.runToCompletion(["health", "--url", "ftp://x"])
         #expect(notURL.status == 1 && notURL.output.contains("is not an http(s) URL"))
 

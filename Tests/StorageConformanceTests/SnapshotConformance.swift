@@ -26,7 +26,7 @@ struct SnapshotConformance {
         try await store.insertRefreshToken(Fixture.refresh(agent: agent))
         try await store.insertRefreshToken(Fixture.refresh(agent: agent, expires: Date().addingTimeInterval(-60)))
         try await store.revokeAccessToken(RevokedAccessToken(jti: "revoked", expiresAt: Date().addingTimeInterval(600), agentID: agent.id))
-        _ = try await store.insertFirstSigningKey(SigningKeyRecord(kid: "snap-key", algorithm: .es256, privateKey: "k", createdAt: Date()))
+        _ = try await store.insertFirstSigningKey(try SigningKey.generate(.es256, kid: "snap-key").record(createdAt: Date()))
         _ = try await store.insertSettingIfAbsent("secret_hash_key", value: "source-key")
         try await store.appendAuditRecords([Fixture.audit("agent.created", agent: agent.id, organization: organization.id)])
     }
@@ -43,7 +43,13 @@ struct SnapshotConformance {
                 "organizations=1 teams=1 agents=1 api_keys=1 users=1 webhooks=1 webhook_deliveries=1 refresh_tokens=2 revoked_access_tokens=1 signing_keys=1 settings=1 audit_records=1")
             try await withStore(drivers[1]) { target in
                 _ = try await target.storage.insertSettingIfAbsent("secret_hash_key", value: "generated-by-first-start")
-                let report = try await StoreTransfer(target: target.storage).restore(snapshot, merge: false, publishRetiredUntil: Date())
+                do {
+                    _ = try await StoreTransfer(target: target.storage).restore(snapshot, merge: false, publishRetiredUntil: Date())
+                    Issue.record("replaced the hashing key a server generated without being asked")
+                } catch let error as StorageError {
+                    #expect(error.code == .conflict && error.message.contains("--replace-hash-key"), "\(error.message)")
+                }
+                let report = try await StoreTransfer(target: target.storage).restore(snapshot, merge: false, replaceHashKey: true, publishRetiredUntil: Date())
                 #expect(report.written["refresh_tokens"] == 1, "the expired refresh token is left behind")
                 let copy = try await target.storage.snapshot()
                 #expect(copy.settings == ["secret_hash_key": "source-key"], "the source's hashing key replaces a generated one")
@@ -82,6 +88,34 @@ struct SnapshotConformance {
                 #expect(error.code == .conflict && error.message.contains("secret_hash_key"))
             }
             #expect(try await handle.storage.listAgents(AgentQuery()).total == 0)
+        }
+    }
+
+    @Test("an unsound snapshot (numbers out of range, repeated keys, dangling references, bad keys) is refused before anything is written",
+          arguments: TestDatabases.drivers)
+    func unsoundSnapshot(driver: String) async throws {
+        try await withStore(driver) { source in
+            try await populate(source.storage)
+            let sound = try await source.storage.snapshot()
+            var outOfRange = sound
+            outOfRange.deliveries[0].attempts = Int.max
+            var repeated = sound
+            repeated.agents.append({ var twin = Fixture.agent("twin"); twin.clientID = sound.agents[0].clientID; return twin }())
+            var dangling = sound
+            dangling.teams[0].organizationID = "ghost"
+            var badKey = sound
+            badKey.signingKeys[0].privateKey = "not a key"
+            for (snapshot, expected) in [(outOfRange, "attempts"), (repeated, "client_id"), (dangling, "ghost"), (badKey, "cannot be loaded")] {
+                try await withStore(driver) { target in
+                    do {
+                        _ = try await StoreTransfer(target: target.storage).restore(snapshot, merge: false, publishRetiredUntil: Date())
+                        Issue.record("an unsound snapshot was restored (\(expected))")
+                    } catch let error as StorageError {
+                        #expect(error.code == .invalid && error.message.contains(expected) && error.message.contains("nothing was written"), "\(error.message)")
+                    }
+                    #expect(!(try await target.storage.snapshot().holdsObjects))
+                }
+            }
         }
     }
 }

@@ -27,11 +27,26 @@ public struct StoreTransfer: Sendable {
     /// id the target has are skipped, a setting with another value is refused (the agents'
     /// secret hashes depend on the secret-hashing key), and the snapshot's signing keys are
     /// added retired, published until `publishRetiredUntil`, so its tokens keep verifying.
-    public func restore(_ snapshot: StoreSnapshot, merge: Bool, publishRetiredUntil: Date) async throws -> Report {
+    ///
+    /// A snapshot with problems (``StoreSnapshot/problems()``) is refused before anything is
+    /// written. Replacing a secret-hashing key the target already has needs `replaceHashKey`:
+    /// servers running on the target keep the key they loaded, so they must be stopped first.
+    public func restore(_ snapshot: StoreSnapshot, merge: Bool, replaceHashKey: Bool = false, publishRetiredUntil: Date) async throws -> Report {
+        let problems = snapshot.problems()
+        guard problems.isEmpty else {
+            throw StorageError(.invalid, "the snapshot is not sound, nothing was written: "
+                + problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; … (\(problems.count) problems)" : ""))
+        }
         let snapshot = snapshot.live(at: now())
         let existing = try await target.snapshot()
         if !merge, existing.holdsObjects {
             throw StorageError.conflict("\(target.summary) already holds objects (\(existing.counts)); restore into an empty store, or pass --merge to add to it")
+        }
+        let hashKey = SecretHasher.settingName
+        if !merge, !replaceHashKey, let theirs = snapshot.settings[hashKey], let ours = existing.settings[hashKey], theirs != ours {
+            throw StorageError.conflict(
+                "\(target.summary) has its own \(hashKey) (a server has started on it) and the snapshot brings another; servers keep the key they loaded, "
+                + "so stop every server that uses the target, then pass --replace-hash-key")
         }
         let toWrite = merge ? try Self.additions(of: snapshot, to: existing, retiringAt: now(), publishUntil: publishRetiredUntil) : snapshot
         try await target.load(toWrite, replacingKeysAndSettings: !merge)
@@ -42,8 +57,9 @@ public struct StoreTransfer: Sendable {
         for kind in SnapshotCounts.order {
             let expected = merge ? existing.counts[kind] + written[kind] : written[kind]
             if kind == "settings" && !merge { continue }
-            guard after[kind] >= expected else {
-                throw StorageError.unavailable("verification failed: \(target.summary) holds \(after[kind]) \(kind) after the restore, expected \(expected)")
+            guard after[kind] == expected else {
+                throw StorageError.unavailable(
+                    "the restore was written, but verification failed: \(target.summary) holds \(after[kind]) \(kind), expected \(expected)")
             }
         }
         return Report(written: written, skipped: SnapshotCounts(values: skipped), after: after)
