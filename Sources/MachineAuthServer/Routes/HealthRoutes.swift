@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import MachineAuthCore
 
 /// `GET /`, `GET /health`, `GET /health/ready` and `GET /openapi.json`.
