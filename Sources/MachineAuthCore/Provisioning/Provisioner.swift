@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Applies a ``ProvisionDocument`` idempotently: creates what is missing, updates what
 /// differs, leaves the rest, and — with `prune: true` — deletes only objects it created

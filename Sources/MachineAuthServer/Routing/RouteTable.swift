@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 import MachineAuthCore
 
 /// Every route of the server with who may call it: the one authorization table. The router
