@@ -39,7 +39,7 @@ struct DashboardAccessTests {
 
     @Test("a viewer sees no write controls, and forged posts with a valid CSRF token are refused")
     func viewer() async throws {
-        try await Harness.with { h in
+        try await Harness.with(DashboardTests.yaml) { h in
             let world = try await Self.world(h)
             var viewer = try await DashboardSession.signIn(h, email: "viewer@example.com", password: "dashboard-password-1")
             for path in ["/dashboard/agents", "/dashboard/agents/\(world.agentA)", "/dashboard/organizations", "/dashboard/organizations/\(world.organizationA)",
