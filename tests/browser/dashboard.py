@@ -1,0 +1,103 @@
+"""A thin page helper over Selenium for the dashboard: open a path, fill labelled fields, press
+a button, and read what the page shows. Every lookup waits a little, so a page that is still
+loading does not fail a step."""
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+class Dashboard:
+    def __init__(self, driver, base):
+        self.driver = driver
+        self.base = base
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+        self.wait_loaded()
+
+    def wait_loaded(self):
+        WebDriverWait(self.driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    @property
+    def path(self):
+        return self.driver.current_url.removeprefix(self.base)
+
+    @property
+    def heading(self):
+        return self.element(By.TAG_NAME, "h1").text
+
+    @property
+    def main(self):
+        return self.element(By.ID, "main").text
+
+    def element(self, by, value, timeout=5):
+        return WebDriverWait(self.driver, timeout).until(expected_conditions.presence_of_element_located((by, value)))
+
+    def by_id(self, identifier):
+        return self.element(By.ID, identifier)
+
+    def has(self, css):
+        return bool(self.driver.find_elements(By.CSS_SELECTOR, css))
+
+    def field(self, label):
+        """The input a `<label>` with this exact text names (labelled inputs are the contract)."""
+        for candidate in self.driver.find_elements(By.TAG_NAME, "label"):
+            if candidate.text.strip() == label and candidate.get_attribute("for"):
+                return self.driver.find_element(By.ID, candidate.get_attribute("for"))
+        raise NoSuchElementException(f"no field labelled {label!r} on {self.path}")
+
+    def fill(self, label, value):
+        element = self.field(label)
+        element.clear()
+        element.send_keys(value)
+        return element
+
+    def choose(self, label, option_text):
+        Select(self.field(label)).select_by_visible_text(option_text)
+
+    def press(self, text):
+        """Clicks the button with this text and waits for the next page."""
+        buttons = [b for b in self.driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == text and b.is_displayed()]
+        assert buttons, f"no button {text!r} on {self.path}"
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        buttons[0].click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        self.wait_loaded()
+
+    def follow(self, text):
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.LINK_TEXT, text).click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        self.wait_loaded()
+
+    def post_actions(self):
+        """The actions of every POST form on the page (what this user could change)."""
+        forms = self.driver.find_elements(By.CSS_SELECTOR, "form[method=post]")
+        return sorted({form.get_attribute("action").removeprefix(self.base) for form in forms})
+
+    def csrf_token(self):
+        return self.driver.find_element(By.CSS_SELECTOR, "input[name=csrf_token]").get_attribute("value")
+
+    def forge_post(self, action, fields):
+        """Submits a form the page never offered (with the session's valid CSRF token)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script(
+            """
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = arguments[0];
+            for (const [name, value] of Object.entries(arguments[1])) {
+              const input = document.createElement('input');
+              input.type = 'hidden'; input.name = name; input.value = value;
+              form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+            """,
+            action,
+            fields,
+        )
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        self.wait_loaded()
