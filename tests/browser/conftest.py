@@ -30,6 +30,7 @@ CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 # Desktop and phone widths every page is photographed at.
 SIZES = (("desktop", 1366, 900, False), ("phone", 390, 844, True))
+MAX_HEIGHT = 3200
 
 # The default pipeline plus two gateway rules for the "would this request pass?" form.
 GATEWAY_RULES = """
@@ -48,9 +49,22 @@ def server(tmp_path_factory):
     config = os.path.join(directory, "machineauth.yaml")
     with open(os.path.join(ROOT, "config", "machineauth.yaml")) as source, open(config, "w") as target:
         target.write(source.read() + GATEWAY_RULES)
-    instance = Server({"MACHINEAUTH_CONFIG": config, "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WEBHOOK_TIMEOUT_SECS": "5"}, directory=directory)
+    # Debug logs: the service group says why it stops, and the last step reads the whole log
+    # for secrets at the most talkative level.
+    instance = Server({"MACHINEAUTH_CONFIG": config, "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WEBHOOK_TIMEOUT_SECS": "5",
+                       "LOG_LEVEL": os.environ.get("LOG_LEVEL", "debug")}, directory=directory)
     yield instance
     instance.stop()
+
+
+@pytest.fixture(autouse=True)
+def server_stays_up(server):
+    """Fails the step after which the server is no longer running, with the end of its log."""
+    yield
+    if server.process.poll() is not None:
+        with open(server.log_path) as log:
+            tail = "".join(log.readlines()[-25:])
+        pytest.fail(f"the server exited with {server.process.returncode}:\n{tail}")
 
 
 class Receiver:
@@ -103,9 +117,15 @@ def shoot(browser):
     """`shoot("agents")` saves agents-desktop.png and agents-phone.png of the page shown now."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
 
+    def metrics(width, height, mobile):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
     def take(name):
         for label, width, height, mobile in SIZES:
-            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+            metrics(width, height, mobile)
+            # The whole page (up to a limit), not only what fits the first screen.
+            full = browser.execute_script("return document.documentElement.scrollHeight")
+            metrics(width, max(height, min(full, MAX_HEIGHT)), mobile)
             browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}-{label}.png"))
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -1,17 +1,27 @@
 """A thin page helper over Selenium for the dashboard: open a path, fill labelled fields, press
 a button, and read what the page shows. Every lookup waits a little, so a page that is still
 loading does not fail a step."""
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 
+# Finds a visible button by its text and clicks it, without handing the driver an element.
+PRESS = """
+for (const button of document.querySelectorAll('button')) {
+  if (button.textContent.trim() === arguments[0] && button.offsetParent !== null) { button.click(); return true; }
+}
+return false;
+"""
+
+
 class Dashboard:
     def __init__(self, driver, base):
         self.driver = driver
         self.base = base
+        self.visited = []  # every address the browser showed, to check no secret is in one
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -19,6 +29,7 @@ class Dashboard:
 
     def wait_loaded(self):
         WebDriverWait(self.driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.visited.append(self.driver.current_url)
 
     @property
     def path(self):
@@ -59,10 +70,17 @@ class Dashboard:
 
     def press(self, text):
         """Clicks the button with this text and waits for the next page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
         buttons = [b for b in self.driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == text and b.is_displayed()]
         assert buttons, f"no button {text!r} on {self.path}"
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        buttons[0].click()
+        try:
+            buttons[0].click()
+        except WebDriverException:
+            # Chromium's driver now and then loses the node it is clicking ("does not belong to
+            # the document"), sometimes after the click went through. Unless the page is already
+            # gone, press the same button from the page's script.
+            if not expected_conditions.staleness_of(old)(self.driver):
+                assert self.driver.execute_script(PRESS, text), f"no button {text!r} on {self.path}"
         WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
         self.wait_loaded()
 

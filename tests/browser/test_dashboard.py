@@ -22,6 +22,7 @@ VIEWER_PASSWORD = "viewer-password-123"
 class Made:
     """What the earlier steps created, for the later ones."""
 
+    secrets = []  # every secret and token the pages showed
     organization_id = None
     agent_id = None
     client_id = None
@@ -109,6 +110,7 @@ def test_api_key_is_shown_once_and_revoked(ui, made, shoot):
     ui.press("Create API key")
     key = ui.by_id("secret-value").text
     assert key.startswith("sk_")
+    made.secrets.append(key)
     shoot("api-key-created")
     ui.open(f"/dashboard/organizations/{made.organization_id}")
     assert key not in ui.driver.page_source, "the key is shown once"
@@ -133,6 +135,7 @@ def test_create_agent_shows_the_secret_once(ui, made, shoot):
     ui.press("Create agent")
     assert ui.heading.startswith("report-bot")
     made.secret = ui.by_id("secret-value").text
+    made.secrets.append(made.secret)
     made.client_id = ui.by_id("client-id").text
     assert ui.path == "/dashboard/agents", "the secret is in the answer to the post, not at an address"
     made.agent_id = ui.element(By.CSS_SELECTOR, "form[action$='/rotate']").get_attribute("action").split("/")[-2]
@@ -159,6 +162,7 @@ def test_rotate_deactivate_reactivate(ui, made, shoot):
     rotated = ui.by_id("secret-value").text
     assert rotated and rotated != made.secret and "keeps working until" in ui.main
     made.secret = rotated
+    made.secrets.append(rotated)
     shoot("agent-rotated")
     ui.open(f"/dashboard/agents/{made.agent_id}")
     ui.press("Deactivate")
@@ -205,6 +209,7 @@ def test_token_tools(ui, made, shoot):
     ui.fill("Scope (optional)", "read")
     ui.press("Issue token")
     made.access_token = ui.by_id("issued-token").text
+    made.secrets.append(made.access_token)
     assert made.access_token.count(".") == 2 and ui.by_id("issued-scope").text == "read"
     shoot("token-issued")
     ui.fill("Token", made.access_token)
@@ -223,7 +228,7 @@ def test_token_tools(ui, made, shoot):
     shoot("token-revoked")
 
 
-def test_webhook_to_a_real_receiver(ui, receiver, shoot):
+def test_webhook_to_a_real_receiver(ui, made, receiver, shoot):
     ui.open("/dashboard/webhooks")
     ui.fill("URL", "ftp://nowhere")
     ui.press("Create webhook")
@@ -235,6 +240,7 @@ def test_webhook_to_a_real_receiver(ui, receiver, shoot):
     assert ui.heading.startswith("receiver")
     first_secret = ui.by_id("secret-value").text
     assert first_secret
+    made.secrets.append(first_secret)
     shoot("webhook-created")
     ui.fill("Test message", "hello from the browser test")
     ui.press("Send a test")
@@ -365,3 +371,13 @@ def test_viewer_forged_post_is_refused(ui, made, server):
     ui.open("/dashboard")
     ui.press("Sign out")
     assert "You have signed out." in ui.main
+
+
+def test_no_secret_in_an_address_or_the_log(ui, made, server):
+    assert len(made.secrets) >= 5
+    with open(server.log_path) as log:
+        text = log.read()
+    assert "POST /dashboard/tokens/issue" in text, "the log is the server's request log"
+    for secret in made.secrets:
+        assert secret not in text, "a secret was written to the server's log"
+        assert not any(secret in address for address in ui.visited), "a secret was put in an address"
