@@ -327,6 +327,12 @@ def test_metrics_keys_users(ui, shoot):
     issued = re.search(r"Tokens issued\n(\d+)", figures)
     assert issued and int(issued.group(1)) >= 2, f"the two tokens issued show on the overview: {figures}"
     shoot("overview-in-use")
+    light = ui.driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    ui.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    dark = ui.driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert dark != light, "the dark theme follows the system setting"
+    shoot("overview-dark")
+    ui.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def test_sign_out(ui, shoot):
