@@ -55,6 +55,9 @@ struct DashboardHostileInputTests {
                 }
             }
             #expect(try await session.get("/dashboard").status == .ok, "the session survived")
+            let missing = try await session.get("/dashboard/no/such/page")
+            #expect(missing.status == .notFound && missing.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(missing.text.contains(DashboardErrorPage.sentence(DashboardRoutes.noSuchPage.message)))
         }
     }
 

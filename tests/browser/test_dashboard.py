@@ -9,8 +9,11 @@ import time
 
 import pytest
 import requests
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import Dashboard
 from machineauth_server import ADMIN_PASSWORD
@@ -198,6 +201,27 @@ def test_agents_search_and_filters(ui, shoot):
     shoot("agents")
 
 
+def test_keyboard_only(ui):
+    ui.open("/dashboard/agents")
+    keys = ActionChains(ui.driver)
+    keys.send_keys(Keys.TAB).perform()
+    focused = ui.driver.switch_to.active_element
+    assert focused.text == "Skip to content"
+    assert focused.value_of_css_property("outline-style") != "none", "focus is visible"
+    focused.send_keys(Keys.ENTER)
+    for _ in range(12):  # past the heading's "New agent" to the search field
+        if ui.driver.switch_to.active_element.get_attribute("id") == "q":
+            break
+        ActionChains(ui.driver).send_keys(Keys.TAB).perform()
+    search = ui.driver.switch_to.active_element
+    assert search.get_attribute("id") == "q", "the search field is reached with Tab"
+    old = ui.driver.find_element(By.TAG_NAME, "html")
+    search.send_keys("report", Keys.ENTER)
+    WebDriverWait(ui.driver, 10).until(expected_conditions.staleness_of(old))
+    ui.wait_loaded()
+    assert ui.by_id("agent-count").text == "1 agents"
+
+
 def test_token_tools(ui, made, shoot):
     ui.open("/dashboard/tokens")
     ui.fill("Client id", made.client_id)
@@ -333,6 +357,12 @@ def test_metrics_keys_users(ui, shoot):
     assert dark != light, "the dark theme follows the system setting"
     shoot("overview-dark")
     ui.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_unknown_address_is_a_page(ui, shoot):
+    ui.open("/dashboard/no/such/page")
+    assert ui.heading == "Not Found" and "There is no dashboard page at this address." in ui.main
+    shoot("not-found")
 
 
 def test_sign_out(ui, shoot):

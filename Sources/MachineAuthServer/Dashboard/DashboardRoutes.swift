@@ -4,6 +4,9 @@ import MachineAuthCore
 /// Registers every page of the dashboard (the `dashboard` rows of ``RouteTable``). Without its
 /// resource bundle, each answers 503 saying so, and the API is unaffected.
 enum DashboardRoutes {
+    /// What an address under `/dashboard` that is no page answers (as a page, not the API's JSON).
+    static let noSuchPage = APIError(.notFound, code: "not_found", "there is no dashboard page at this address")
+
     static func register(runtime: MachineAuthRuntime, on routes: RouteRegistrar) {
         switch DashboardResources.shared {
         case .success(let resources):
@@ -22,6 +25,7 @@ enum DashboardRoutes {
             KeyPages(dashboard: dashboard).register(on: router)
             UserPages(dashboard: dashboard).register(on: router)
             GatewayPages(dashboard: dashboard).register(on: router)
+            router.get("/dashboard/**") { _ in throw Self.noSuchPage }
         case .failure(let unavailable):
             runtime.logger.error("the dashboard is unavailable: \(unavailable.reason)")
             let answer = DashboardMissing.response(unavailable.reason)

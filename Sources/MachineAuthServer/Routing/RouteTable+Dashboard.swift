@@ -45,5 +45,6 @@ extension RouteTable {
         .page(.post, "/dashboard/users/{id}/delete", .owner, "dashboard: deletes an administrator"),
         .page(.get, "/dashboard/gateway", .adminSession, "dashboard: the gateway's rules"),
         .page(.post, "/dashboard/gateway/check", .adminSession, "dashboard: would this request pass the gateway?"),
+        .page(.get, "/dashboard/**", .anyone, "dashboard: any other address: a 404 page"),
     ]
 }
