@@ -99,15 +99,35 @@ def receiver():
     instance.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def chromium(script=True):
+    """Headless Chromium through Debian's chromedriver; `script=False` turns JavaScript off."""
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not look for a driver online
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=en-US"):
         options.add_argument(argument)
+    # No password manager: its save and leak-warning bubbles race the driver after a sign-in
+    # ("Node with given id does not belong to the document").
+    prefs = {"credentials_enable_service": False, "profile.password_manager_enabled": False, "profile.password_manager_leak_detection": False}
+    if not script:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    options.add_argument("--disable-features=PasswordLeakDetection,PasswordManagerOnboarding")
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=CHROMEDRIVER))
     driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser_without_script():
+    driver = chromium(script=False)
     yield driver
     driver.quit()
 

@@ -1,11 +1,32 @@
 """A thin page helper over Selenium for the dashboard: open a path, fill labelled fields, press
 a button, and read what the page shows. Every lookup waits a little, so a page that is still
 loading does not fail a step."""
-from selenium.common.exceptions import NoSuchElementException, WebDriverException
+import time
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def gone(element):
+    """A wait condition: `element`'s page has been replaced. Chromium's driver reports a node of a
+    replaced page as "does not belong to the document" instead of a stale element (a known
+    chromedriver race after navigations), so both count."""
+
+    def check(driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+
+    return check
 
 
 # Finds a visible button by its text and clicks it, without handing the driver an element.
@@ -60,34 +81,55 @@ class Dashboard:
         raise NoSuchElementException(f"no field labelled {label!r} on {self.path}")
 
     def fill(self, label, value):
-        element = self.field(label)
-        element.clear()
-        element.send_keys(value)
-        return element
+        def step():
+            element = self.field(label)
+            element.clear()
+            element.send_keys(value)
+            return element
+
+        return self.again(step)
 
     def choose(self, label, option_text):
-        Select(self.field(label)).select_by_visible_text(option_text)
+        self.again(lambda: Select(self.field(label)).select_by_visible_text(option_text))
+
+    def text(self, identifier):
+        """The text of the element with this id."""
+        return self.again(lambda: self.by_id(identifier).text)
 
     def press(self, text):
         """Clicks the button with this text and waits for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
-        buttons = [b for b in self.driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == text and b.is_displayed()]
-        assert buttons, f"no button {text!r} on {self.path}"
+
+        def find():
+            buttons = [b for b in self.driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == text and b.is_displayed()]
+            assert buttons, f"no button {text!r} on {self.path}"
+            return buttons[0]
+
+        button = self.again(find)
         try:
-            buttons[0].click()
+            button.click()
         except WebDriverException:
-            # Chromium's driver now and then loses the node it is clicking ("does not belong to
-            # the document"), sometimes after the click went through. Unless the page is already
-            # gone, press the same button from the page's script.
-            if not expected_conditions.staleness_of(old)(self.driver):
+            # Sometimes after the click went through (the page is gone): see gone().
+            if not gone(old)(self.driver):
                 assert self.driver.execute_script(PRESS, text), f"no button {text!r} on {self.path}"
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 10).until(gone(old))
         self.wait_loaded()
+
+    def again(self, step, tries=3):
+        """Runs `step`, again when Chromium's driver loses a node it just found ("does not
+        belong to the document", a known chromedriver race after navigations)."""
+        for attempt in range(tries):
+            try:
+                return step()
+            except WebDriverException as error:
+                if "does not belong to the document" not in str(error) or attempt == tries - 1:
+                    raise
+                time.sleep(0.3)
 
     def follow(self, text):
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.LINK_TEXT, text).click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 10).until(gone(old))
         self.wait_loaded()
 
     def post_actions(self):
@@ -117,5 +159,5 @@ class Dashboard:
             action,
             fields,
         )
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 10).until(gone(old))
         self.wait_loaded()

@@ -12,10 +12,9 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard import Dashboard
+from dashboard import Dashboard, gone
 from machineauth_server import ADMIN_PASSWORD
 
 VIEWER_EMAIL = "viewer@example.com"
@@ -65,7 +64,7 @@ def test_sign_in(ui, browser, server, shoot):
     cookies = {cookie["name"]: cookie for cookie in browser.get_cookies()}
     session = [cookie for cookie in cookies.values() if cookie["httpOnly"]]
     assert session and all(cookie["sameSite"] == "Strict" for cookie in session), cookies
-    assert ui.by_id("readiness").text == "ready"
+    assert ui.text("readiness") == "ready"
     assert "json" in ui.main and "RS256" in ui.main
     assert ui.has("svg"), "the rate charts are inline SVG drawn by the server"
     shoot("overview")
@@ -85,7 +84,7 @@ def test_create_organization_and_team(ui, made, shoot):
     ui.fill("Slug", "Not A Slug")
     ui.fill("Name", "Acme Robotics")
     ui.press("Create organization")
-    assert ui.by_id("org-slug-error").text, "the refusal is written next to the field"
+    assert ui.text("org-slug-error"), "the refusal is written next to the field"
     assert ui.field("Slug").get_attribute("aria-invalid") == "true"
     shoot("organizations-error")
     ui.fill("Slug", "acme")
@@ -107,11 +106,11 @@ def test_api_key_is_shown_once_and_revoked(ui, made, shoot):
     ui.open(f"/dashboard/organizations/{made.organization_id}")
     ui.fill("Expires in (days)", "99999")
     ui.press("Create API key")
-    assert "3,650" in ui.by_id("key-expiry-error").text
+    assert "3,650" in ui.text("key-expiry-error")
     ui.by_id("key-name").send_keys("ci-pipeline")
     ui.fill("Expires in (days)", "30")
     ui.press("Create API key")
-    key = ui.by_id("secret-value").text
+    key = ui.text("secret-value")
     assert key.startswith("sk_")
     made.secrets.append(key)
     shoot("api-key-created")
@@ -129,7 +128,7 @@ def test_create_agent_shows_the_secret_once(ui, made, shoot):
     ui.fill("Scopes", "read write")
     ui.fill("Expires in (days)", "ten")
     ui.press("Create agent")
-    assert ui.by_id("expires_in_days-error").text, "a bad number is named next to its field"
+    assert ui.text("expires_in_days-error"), "a bad number is named next to its field"
     assert ui.field("Name").get_attribute("value") == "report-bot", "what was typed is kept"
     shoot("agent-new-error")
     ui.fill("Expires in (days)", "")
@@ -137,9 +136,9 @@ def test_create_agent_shows_the_secret_once(ui, made, shoot):
     ui.driver.find_element(By.ID, "metadata").send_keys("owner=reports")
     ui.press("Create agent")
     assert ui.heading.startswith("report-bot")
-    made.secret = ui.by_id("secret-value").text
+    made.secret = ui.text("secret-value")
     made.secrets.append(made.secret)
-    made.client_id = ui.by_id("client-id").text
+    made.client_id = ui.text("client-id")
     assert ui.path == "/dashboard/agents", "the secret is in the answer to the post, not at an address"
     made.agent_id = ui.element(By.CSS_SELECTOR, "form[action$='/rotate']").get_attribute("action").split("/")[-2]
     assert made.secret and made.client_id and "will not be shown again" in ui.main
@@ -148,7 +147,7 @@ def test_create_agent_shows_the_secret_once(ui, made, shoot):
     copy.click()
     time.sleep(0.2)
     assert copy.text in ("Copied", "Copy")
-    assert "read" in ui.by_id("agent-scopes").text and "Research" in ui.main and "owner" in ui.main
+    assert "read" in ui.text("agent-scopes") and "Research" in ui.main and "owner" in ui.main
     shoot("agent-created")
     ui.open(f"/dashboard/agents/{made.agent_id}")
     assert made.secret not in ui.driver.page_source and not ui.has("#secret-value"), "the secret is shown once"
@@ -159,19 +158,19 @@ def test_rotate_deactivate_reactivate(ui, made, shoot):
     ui.open(f"/dashboard/agents/{made.agent_id}")
     ui.fill("Grace period (seconds)", "9999999")
     ui.press("Rotate secret")
-    assert "2,592,000" in ui.by_id("grace_period_seconds-error").text
+    assert "2,592,000" in ui.text("grace_period_seconds-error")
     ui.fill("Grace period (seconds)", "300")
     ui.press("Rotate secret")
-    rotated = ui.by_id("secret-value").text
+    rotated = ui.text("secret-value")
     assert rotated and rotated != made.secret and "keeps working until" in ui.main
     made.secret = rotated
     made.secrets.append(rotated)
     shoot("agent-rotated")
     ui.open(f"/dashboard/agents/{made.agent_id}")
     ui.press("Deactivate")
-    assert ui.by_id("agent-status").text == "inactive"
+    assert ui.text("agent-status") == "inactive"
     ui.press("Reactivate")
-    assert ui.by_id("agent-status").text == "active"
+    assert ui.text("agent-status") == "active"
 
 
 def test_delete_asks_first(ui, server, shoot):
@@ -191,12 +190,12 @@ def test_agents_search_and_filters(ui, shoot):
     ui.open("/dashboard/agents")
     ui.fill("Name", "report")
     ui.press("Filter")
-    assert ui.by_id("agent-count").text == "1 agents" and "report-bot" in ui.main
+    assert ui.text("agent-count") == "1 agent" and "report-bot" in ui.main
     ui.choose("Status", "inactive")
     ui.press("Filter")
     assert "No agents match." in ui.main
     ui.open("/dashboard/agents?page=0")
-    assert ui.by_id("page-error").text
+    assert ui.text("page-error")
     ui.open("/dashboard/agents")
     shoot("agents")
 
@@ -217,9 +216,9 @@ def test_keyboard_only(ui):
     assert search.get_attribute("id") == "q", "the search field is reached with Tab"
     old = ui.driver.find_element(By.TAG_NAME, "html")
     search.send_keys("report", Keys.ENTER)
-    WebDriverWait(ui.driver, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(ui.driver, 10).until(gone(old))
     ui.wait_loaded()
-    assert ui.by_id("agent-count").text == "1 agents"
+    assert ui.text("agent-count") == "1 agent"
 
 
 def test_token_tools(ui, made, shoot):
@@ -232,23 +231,23 @@ def test_token_tools(ui, made, shoot):
     ui.fill("Client secret", made.secret)
     ui.fill("Scope (optional)", "read")
     ui.press("Issue token")
-    made.access_token = ui.by_id("issued-token").text
+    made.access_token = ui.text("issued-token")
     made.secrets.append(made.access_token)
-    assert made.access_token.count(".") == 2 and ui.by_id("issued-scope").text == "read"
+    assert made.access_token.count(".") == 2 and ui.text("issued-scope") == "read"
     shoot("token-issued")
     ui.fill("Token", made.access_token)
     ui.press("Inspect")
-    assert ui.by_id("inspection-status").text == "active"
+    assert ui.text("inspection-status") == "active"
     assert made.client_id in ui.main and "RS256" in ui.main and "report-bot" in ui.main
     shoot("token-active")
     assert ui.by_id("revoke-token").get_attribute("value") == made.access_token, "the inspected token is ready to revoke"
     ui.press("Revoke token")
-    assert ui.by_id("revocation-outcome").text.startswith("Done.")
+    assert ui.text("revocation-outcome").startswith("Done.")
     ui.by_id("inspect-token").clear()
     ui.by_id("inspect-token").send_keys(made.access_token)
     ui.press("Inspect")
-    assert ui.by_id("inspection-status").text == "inactive"
-    assert "revoked" in ui.by_id("inspection-reason").text
+    assert ui.text("inspection-status") == "inactive"
+    assert "revoked" in ui.text("inspection-reason")
     shoot("token-revoked")
 
 
@@ -256,13 +255,13 @@ def test_webhook_to_a_real_receiver(ui, made, receiver, shoot):
     ui.open("/dashboard/webhooks")
     ui.fill("URL", "ftp://nowhere")
     ui.press("Create webhook")
-    assert ui.by_id("hook-url-error").text
+    assert ui.text("hook-url-error")
     ui.fill("Name (optional)", "receiver")
     ui.fill("URL", receiver.url)
     ui.fill("Events", "agent.* token.revoked")
     ui.press("Create webhook")
     assert ui.heading.startswith("receiver")
-    first_secret = ui.by_id("secret-value").text
+    first_secret = ui.text("secret-value")
     assert first_secret
     made.secrets.append(first_secret)
     shoot("webhook-created")
@@ -274,14 +273,14 @@ def test_webhook_to_a_real_receiver(ui, made, receiver, shoot):
     assert receiver.received, "the receiver got the test delivery"
     delivery = receiver.received[-1]
     assert delivery["path"] == "/hooks/machineauth" and "hello from the browser test" in str(delivery["body"])
-    assert ui.by_id("test-status").text == "delivered" and ui.by_id("test-code").text == "200"
-    rows = ui.by_id("deliveries").text
+    assert ui.text("test-status") == "delivered" and ui.text("test-code") == "200"
+    rows = ui.text("deliveries")
     assert "webhook.test" in rows
     ui.element(By.CSS_SELECTOR, "#deliveries details summary").click()
     assert "200" in ui.element(By.CSS_SELECTOR, "#deliveries details table").text
     shoot("webhook")
     ui.press("Rotate the secret")
-    assert ui.by_id("secret-value").text not in ("", first_secret)
+    assert ui.text("secret-value") not in ("", first_secret)
     ui.fill("Name", "receiver (edited)")
     ui.press("Save")
     assert "The webhook is saved." in ui.main and ui.heading.startswith("receiver (edited)")
@@ -292,7 +291,7 @@ def test_webhook_to_a_real_receiver(ui, made, receiver, shoot):
 
 def test_audit_log(ui, made, shoot):
     ui.open("/dashboard/audit")
-    records = ui.by_id("audit-records").text
+    records = ui.text("audit-records")
     assert "agent.created" in records and "admin@example.com" in records
     ui.fill("Action", "agent.*")
     ui.field("Action").send_keys(Keys.ENTER)
@@ -300,29 +299,29 @@ def test_audit_log(ui, made, shoot):
     actions = [cell.text for cell in ui.driver.find_elements(By.CSS_SELECTOR, "#audit-records tbody td:nth-child(2)")]
     assert actions and all(action.startswith("agent.") for action in actions), actions
     ui.open("/dashboard/audit?from=yesterday")
-    assert ui.by_id("from-error").text, "a bad time is named next to its field"
+    assert ui.text("from-error"), "a bad time is named next to its field"
     ui.open(f"/dashboard/audit?agent_id={made.agent_id}")
-    assert "report-bot" in ui.by_id("audit-records").text
+    assert "report-bot" in ui.text("audit-records")
     shoot("audit")
 
 
 def test_gateway_decision(ui, server, shoot):
     ui.open("/dashboard/gateway")
-    assert "/v1/**" in ui.by_id("gateway-rules").text
+    assert "/v1/**" in ui.text("gateway-rules")
     shoot("gateway")
     client_id, secret, _ = server.create_agent(name="gateway-reader", scopes=("read",))
     token = requests.post(server.base + "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)).json()["access_token"]
     ui.fill("Path", "/v1/reports/42")
     ui.press("Check")
-    assert ui.by_id("gateway-decision").text == "deny" and "rule 2" in ui.main
+    assert ui.text("gateway-decision") == "deny" and "rule 2" in ui.main
     ui.fill("Path", "/v1/reports/42")
     ui.field("Bearer token or API key (optional)").send_keys(token)
     ui.press("Check")
-    assert ui.by_id("gateway-decision").text == "allow" and "rule 2" in ui.main
+    assert ui.text("gateway-decision") == "allow" and "rule 2" in ui.main
     shoot("gateway-decision")
     ui.fill("Path", "no-slash")
     ui.press("Check")
-    assert ui.by_id("gw-path-error").text
+    assert ui.text("gw-path-error")
 
 
 def test_metrics_keys_users(ui, shoot):
@@ -338,13 +337,13 @@ def test_metrics_keys_users(ui, shoot):
     ui.fill("E-mail", VIEWER_EMAIL)
     ui.fill("Password", "short")
     ui.press("Create administrator")
-    assert ui.by_id("user-password-error").text
+    assert ui.text("user-password-error")
     ui.fill("E-mail", VIEWER_EMAIL)
     ui.fill("Password", VIEWER_PASSWORD)
     ui.choose("Role", "viewer: reads, changes nothing")
     ui.element(By.XPATH, "//fieldset//label[contains(., 'Acme Robotics')]/input").click()
     ui.press("Create administrator")
-    assert "The administrator account is created." in ui.main and VIEWER_EMAIL in ui.by_id("users").text
+    assert "The administrator account is created." in ui.main and VIEWER_EMAIL in ui.text("users")
     shoot("users")
     ui.open("/dashboard")
     figures = ui.element(By.CSS_SELECTOR, "[aria-labelledby=agents-heading]").text

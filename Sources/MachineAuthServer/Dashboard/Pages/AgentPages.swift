@@ -96,7 +96,7 @@ struct AgentPages: Sendable {
             agents: found.items.map {
                 AgentSummary($0, usage: dashboard.runtime.services.usage.unflushed($0.id), now: now, organizations: names.organizations, teams: names.teams)
             },
-            total: NumberRangeError.format(found.total),
+            total: Counted.text(found.total, "agent"),
             pages: Pagination(found, path: "/dashboard/agents", query: [
                 ("q", filter.search), ("status", filter.status), ("organization_id", filter.organizationID), ("team_id", filter.teamID),
                 ("scope", filter.scope),

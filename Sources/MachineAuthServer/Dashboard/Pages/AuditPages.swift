@@ -26,7 +26,7 @@ struct AuditPages: Sendable {
                 chrome: try dashboard.chrome(page, title: "Audit log", section: "/dashboard/audit"), filter: filter,
                 organizations: tenancy.organizationOptions(selected: query.string("organization_id"), none: scope.isOwner ? "All organizations" : "Current organization"),
                 actions: EventCatalog.events.map(\.type) + Set(EventCatalog.events.map { String($0.type.prefix { $0 != "." }) + ".*" }).sorted(),
-                records: found.items.map { AuditRow($0, organizations: tenancy.organizations) }, total: NumberRangeError.format(found.total),
+                records: found.items.map { AuditRow($0, organizations: tenancy.organizations) }, total: Counted.text(found.total, "record"),
                 pages: Pagination(found, path: "/dashboard/audit", query: names.map { ($0, query.string($0)) }))
             return dashboard.render("audit", view, status: status)
         }
