@@ -89,6 +89,7 @@ let package = Package(
                 "MachineAuthServer",
                 "MachineAuthStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """MachineAuth load benchmark: every hot endpoint measured with wrk next to the machine's own
-ceilings, for JSON and PostgreSQL storage, with few and with many agents.
+ceilings, for JSON and PostgreSQL storage, with few and with many agents, on the shipped default
+configuration (config/machineauth.yaml, plus the gateway rule of Benchmarks/bench-gateway.yaml).
 
 Ceilings, each measured immediately before the run it is compared with (shared machines drift):
   - signing: `openssl speed -multi <cores>` for the algorithm (RS256 issuance is bound by signing);
@@ -9,6 +10,10 @@ Ceilings, each measured immediately before the run it is compared with (shared m
 
 Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,100000]
                       [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
+                      [--sustained [MINUTES]]  also a sustained run: MINUTES (10) of RS256 issuance on the JSON
+                                               store with refresh tokens on, per minute: tokens/s, store size, RSS
+                      [--memory]   also the resident set with 100,000 agents, and with 1,000,000 live refresh tokens
+                      [--only-extra]  only the sustained run and the memory footprint (with --sustained/--memory)
                       [--readme]   also write the summary table into README.md
        Benchmarks/run --render Benchmarks/results/RUN.json [--readme]   re-render a saved run
 """
@@ -29,7 +34,8 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BINARY = os.path.join(ROOT, ".build-release", "release", "machineauth")
-CONFIG = os.path.join(ROOT, "Benchmarks", "bench.yaml")
+DEFAULT_CONFIG = os.path.join(ROOT, "config", "machineauth.yaml")
+GATEWAY_RULES = os.path.join(ROOT, "Benchmarks", "bench-gateway.yaml")
 WRK = os.path.join(ROOT, "Benchmarks", "wrk")
 ADMIN_PASSWORD = "benchmark-admin-password"
 HASH_KEY = "benchmark-secret-hash-key-0123456789abcdef"
@@ -110,15 +116,23 @@ def rss_mb(pid, field):
     return 0.0
 
 
+def bench_config(directory):
+    """The shipped default configuration as is, with the benchmark's gateway rule appended."""
+    path = os.path.join(directory, "pipeline.yaml")
+    with open(path, "w") as handle:
+        handle.write(open(DEFAULT_CONFIG).read() + "\n" + open(GATEWAY_RULES).read())
+    return path
+
+
 class Server:
-    def __init__(self, binary, directory, environment):
+    def __init__(self, binary, directory, environment, timeout=120):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", "ISSUER": self.base, "ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "SECRET_HASH_KEY": HASH_KEY, "LOG_LEVEL": "warning", "MACHINEAUTH_CONFIG": CONFIG, **environment}
+               "SECRET_HASH_KEY": HASH_KEY, "LOG_LEVEL": "warning", "MACHINEAUTH_CONFIG": bench_config(directory), **environment}
         self.log = open(os.path.join(directory, "server.log"), "a")
         self.process = subprocess.Popen([binary], cwd=directory, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
+        deadline = time.time() + timeout
         while time.time() < deadline:
             try:
                 if request(self.base + "/health/ready").get("status") == "ready":
@@ -196,6 +210,9 @@ def main():
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--quick", action="store_true", help="3-second runs at 64 connections, 10 agents, JSON only")
     parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "results"))
+    parser.add_argument("--sustained", type=int, nargs="?", const=10, metavar="MINUTES", help="also a sustained run (default 10 minutes)")
+    parser.add_argument("--memory", action="store_true", help="also the memory footprint with 100,000 agents and 1,000,000 refresh tokens")
+    parser.add_argument("--only-extra", action="store_true", help="skip the endpoint table (with --sustained and/or --memory)")
     parser.add_argument("--readme", action="store_true", help="also put the summary table into README.md (between the bench markers)")
     parser.add_argument("--render", metavar="RESULT.json", help="measure nothing: re-render latest.md (and with --readme the README) from a saved run")
     args = parser.parse_args()
@@ -231,6 +248,8 @@ def main():
 
     rows = []
     idle = []
+    if args.only_extra:
+        storages = []
     try:
         for storage in storages:
             for count in [int(c) for c in args.agents.split(",")]:
@@ -242,6 +261,11 @@ def main():
 
     report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
               "duration_s": args.duration, "signing_ceilings": ceilings, "idle": idle, "results": rows}
+    import endurance
+    if args.sustained:
+        report["sustained"] = endurance.sustained(BINARY, args.sustained)
+    if args.memory:
+        report["memory"] = endurance.memory(BINARY)
     os.makedirs(args.output, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     with open(os.path.join(args.output, f"{stamp}.json"), "w") as handle:
@@ -308,8 +332,11 @@ def summary(report, name):
             cells.append(f"{r['rps']:,.0f}{ratio} · p99 {r['p99_ms']:.1f} ms{errors}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     idle = sorted({i["idle_rss_mb"] for i in report["idle"]})
-    lines += ["", f"Idle RSS {idle[0]}–{idle[-1]} MB; signing ceilings at the start (`openssl speed -multi {m['cores']}`): "
-              + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + ".", ""]
+    if idle:
+        lines += ["", f"Idle RSS {idle[0]}–{idle[-1]} MB; signing ceilings at the start (`openssl speed -multi {m['cores']}`): "
+                  + ", ".join(f"{k} {v:,.0f}/s" for k, v in report["signing_ceilings"].items()) + "."]
+    import endurance
+    lines += endurance.markdown(report) + [""]
     return "\n".join(lines)
 
 
@@ -407,6 +434,8 @@ def markdown(report):
                      f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {ceiling} | {r.get('peak_rss_mb', 0)} |")
     lines += ["", "Idle RSS after start and seeding: " + ", ".join(
         f"{i['storage']}/{i['agents']:,}/{i['algorithm']} {i['idle_rss_mb']} MB" for i in report["idle"]) + "."]
+    import endurance
+    lines += endurance.markdown(report)
     return "\n".join(lines) + "\n"
 
 

@@ -2,16 +2,22 @@ import Foundation
 import MachineAuthCore
 import Synchronization
 
-/// The JSON driver's audit trail: an append-only JSON-lines file beside the store
-/// (`<store>.audit.jsonl`, mode 0600). Appends cost only the new records (the store itself is
-/// rewritten whole on every change, which a growing trail would make ever slower); each batch
-/// is fsynced; a torn last line from a crash is skipped when reading.
+/// The JSON driver's audit trail: append-only JSON-lines segments beside the store (mode 0600),
+/// kept apart from the store's journal because they are history, not state. Appends go to
+/// `<store>.audit.jsonl`; once that holds ``segmentBytes`` it is sealed as
+/// `<store>.audit-<n>.jsonl` and a new one begins. Retention then drops whole sealed segments
+/// and rewrites at most one, so its cost follows what expires, not the length of the trail.
+/// Each append is fsynced; a torn last line from a crash is skipped when reading.
 final class AuditLogFile: Sendable {
     let path: String
+    let sealed: NumberedFiles
+    let segmentBytes: Int
     private let lock = Mutex(())
 
-    init(storePath: String) {
+    init(storePath: String, segmentBytes: Int = 32 << 20) {
         path = storePath + ".audit.jsonl"
+        sealed = NumberedFiles(storePath: storePath, kind: "audit")
+        self.segmentBytes = segmentBytes
     }
 
     func append(_ records: [AuditRecord]) throws {
@@ -20,52 +26,78 @@ final class AuditLogFile: Sendable {
             record.writeJSONLine(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try lock.withLock { _ in try AppendOnlyFile.append(bytes, to: path) }
+        try lock.withLock { _ in
+            if AppendOnlyFile.size(of: path) >= segmentBytes { try seal() }
+            try AppendOnlyFile.append(bytes, to: path)
+        }
     }
 
     /// Every readable record, oldest first.
     func readAll() throws -> [AuditRecord] {
-        try lock.withLock { _ in
-            guard let data = try StoreFile.read(path) else { return [] }
-            return data.split(separator: UInt8(ascii: "\n")).compactMap { try? RecordLine.decode(AuditRecord.self, Data($0)) }
-        }
+        try lock.withLock { _ in try segments.flatMap(Self.records(in:)) }
     }
 
-    /// The oldest record (records are appended in time order), read without loading the file.
-    func oldest() -> AuditRecord? {
-        lock.withLock { _ in
-            guard let descriptor = try? StoreFile.open(path, O_RDONLY) else { return nil }
-            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-            var line = Data()
-            while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
-                if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
-                    line.append(chunk[chunk.startIndex..<newline])
-                    break
-                }
-                line.append(chunk)
-            }
-            return try? RecordLine.decode(AuditRecord.self, line)
-        }
-    }
-
-    /// Keeps only records at or after `time` (atomic rewrite); returns how many were removed.
+    /// Removes the records before `time` (records are appended in time order, so the segments
+    /// after the first one holding a later record are not read); returns how many.
     func removeRecords(before time: Date) throws -> Int {
-        guard let oldest = oldest(), oldest.time < time else { return 0 }
-        let all = try readAll()
-        let kept = all.filter { $0.time >= time }
-        guard kept.count < all.count else { return 0 }
-        var text = ""
-        for record in kept { text += record.jsonLine + "\n" }
-        try lock.withLock { _ in try DurableFile(path: path).write(Data(text.utf8)) }
-        return all.count - kept.count
+        try lock.withLock { _ in
+            var removed = 0
+            var expired: [String] = []
+            for segment in segments {
+                guard let oldest = Self.firstRecord(in: segment), oldest.time < time else { break }
+                let records = try Self.records(in: segment)
+                let kept = records.filter { $0.time >= time }
+                removed += records.count - kept.count
+                if kept.isEmpty, segment != path {
+                    expired.append(segment)
+                    continue
+                }
+                try DurableFile(path: segment).write(Data(kept.map { $0.jsonLine + "\n" }.joined().utf8))
+                break
+            }
+            try sealed.remove(expired)
+            return removed
+        }
+    }
+
+    /// The sealed segments, oldest first, then the one appended to.
+    private var segments: [String] {
+        sealed.existing().map(\.path) + [path]
+    }
+
+    /// Ends the segment appended to; the next append starts a new one.
+    private func seal() throws {
+        let target = sealed.path((sealed.existing().last?.number ?? 0) + 1)
+        guard rename(path, target) == 0 else {
+            throw StorageError.unavailable("cannot rename \(path) to \(target): \(String(cString: strerror(errno)))")
+        }
+        try StoreFile.syncDirectory(sealed.directory)
+    }
+
+    private static func records(in path: String) throws -> [AuditRecord] {
+        guard let data = try StoreFile.read(path) else { return [] }
+        return data.split(separator: UInt8(ascii: "\n")).compactMap { try? RecordLine.decode(AuditRecord.self, Data($0)) }
+    }
+
+    /// The segment's first record, read without loading the file.
+    private static func firstRecord(in path: String) -> AuditRecord? {
+        guard let descriptor = try? StoreFile.open(path, O_RDONLY) else { return nil }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var line = Data()
+        while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
+            if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                line.append(chunk[chunk.startIndex..<newline])
+                break
+            }
+            line.append(chunk)
+        }
+        return try? RecordLine.decode(AuditRecord.self, line)
     }
 }
 
 /// Reads one record per line (written by ``AuditRecord/jsonLine``).
 enum RecordLine {
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = RFC3339.decodingStrategy
-        return try decoder.decode(T.self, from: data)
+        try StoreJSON.decoder().decode(T.self, from: data)
     }
 }

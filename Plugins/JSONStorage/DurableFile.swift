@@ -27,6 +27,12 @@ struct DurableFile: Sendable {
 
     /// Atomically and durably replaces the file with `data`.
     func write(_ data: Data) throws {
+        try write { emit in try data.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// Atomically and durably replaces the file with the bytes `produce` hands to `emit`, in as
+    /// many pieces as it likes (a large snapshot is written without being held in memory whole).
+    func write(_ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let temporary = (directory as NSString).appendingPathComponent(temporaryPrefix + "\(getpid())-\(RandomToken.hex(bytes: 4))")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("create \(temporary)") }
@@ -35,16 +41,8 @@ struct DurableFile: Sendable {
             if !closed { close(descriptor) }
         }
         do {
-            try data.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw failure("write \(temporary)")
-                    }
-                    offset += written
-                }
+            try produce { bytes in
+                guard StoreFile.writeAll(bytes, to: descriptor) else { throw failure("write \(temporary)") }
             }
             guard fsync(descriptor) == 0 else { throw failure("fsync \(temporary)") }
             closed = true
@@ -54,14 +52,7 @@ struct DurableFile: Sendable {
             unlink(temporary)
             throw error
         }
-        try syncDirectory()
-    }
-
-    private func syncDirectory() throws {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open directory \(directory)") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("fsync directory \(directory)") }
+        try StoreFile.syncDirectory(directory)
     }
 
     /// Deletes temporary files left by a crash during a write.
@@ -87,8 +78,8 @@ final class ProcessLock: Sendable {
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
-            throw StorageError.unavailable(
-                "\(path) is locked by another MachineAuth process; the JSON store serves one instance (use PostgreSQL for several)")
+            throw StorageError(.inUse,
+                "the JSON store \(path.hasSuffix(".lock") ? String(path.dropLast(5)) : path) is in use by another MachineAuth process; it serves one instance (use PostgreSQL for several)")
         }
         self.descriptor = Mutex(descriptor)
     }

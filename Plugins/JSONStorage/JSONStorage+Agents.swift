@@ -8,8 +8,7 @@ extension JSONStorage {
             guard state.agentIDByClientID[agent.clientID] == nil else {
                 throw StorageError.conflict("an agent with client_id \(agent.clientID) exists")
             }
-            state.agents[agent.id] = agent
-            state.agentIDByClientID[agent.clientID] = agent.id
+            state.setAgent(agent)
         }
     }
 
@@ -26,23 +25,18 @@ extension JSONStorage {
             guard var agent = state.agents[id] else { return nil }
             let oldClientID = agent.clientID
             try change(&agent)
-            if agent.clientID != oldClientID {
-                guard state.agentIDByClientID[agent.clientID] == nil else {
-                    throw StorageError.conflict("an agent with client_id \(agent.clientID) exists")
-                }
-                state.agentIDByClientID[oldClientID] = nil
-                state.agentIDByClientID[agent.clientID] = id
+            if agent.clientID != oldClientID, state.agentIDByClientID[agent.clientID] != nil {
+                throw StorageError.conflict("an agent with client_id \(agent.clientID) exists")
             }
-            state.agents[id] = agent
+            state.setAgent(agent)
             return agent
         }
     }
 
     public func deleteAgent(id: String) async throws -> Agent? {
         try await commit { state -> Agent? in
-            guard let agent = state.agents.removeValue(forKey: id) else { return nil }
-            state.agentIDByClientID[agent.clientID] = nil
-            state.refreshTokens = state.refreshTokens.filter { $0.value.agentID != id }
+            guard let agent = state.removeAgent(id: id) else { return nil }
+            state.refreshTokens.removeAll { $0.agentID == id }
             return agent
         }
     }
@@ -67,31 +61,9 @@ extension JSONStorage {
         read { state in Set(state.agents.flatMap(\.scopes)).sorted() }
     }
 
-    /// Appends the counters to the usage journal — a small fsynced append instead of a rewrite of
-    /// the whole store — and folds the journal into a snapshot once it outgrows the store.
+    /// Adds the counters in one journal record (of counters, not of whole agents).
     public func applyUsage(_ deltas: [String: UsageDelta]) async throws {
         guard !deltas.isEmpty else { return }
-        try await usageWriter.run { [self] in
-            let entry = UsageJournal.Entry(sequence: read { $0.usageSequence } + 1, deltas: deltas.mapValues(UsageJournal.Delta.init))
-            try await Self.offload { [usageJournal] in try usageJournal.append(entry) }
-            cell.state.withLock { $0.apply(entry) }
-            guard usageJournal.size >= max(Self.journalFloor, AppendOnlyFile.size(of: path)) else { return }
-            do {
-                try await foldUsageJournal()
-            } catch {
-                // The counters are durable in the journal already; the next flush tries the fold again.
-                logger.warning("folding the usage journal into the store failed: \(error)")
-            }
-        }
+        try await commit { $0.addUsage(deltas) }
     }
-
-    /// Writes a snapshot holding every journal entry, then empties the journal. Runs on
-    /// `usageWriter`, so no entry is appended in between.
-    func foldUsageJournal() async throws {
-        try await commit { $0.version += 1 }
-        try await Self.offload { [usageJournal] in try usageJournal.truncate() }
-    }
-
-    /// The journal is folded only past this size, however small the store.
-    static let journalFloor = 1 << 20
 }

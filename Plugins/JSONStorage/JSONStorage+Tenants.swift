@@ -4,7 +4,7 @@ import MachineAuthCore
 extension JSONStorage {
     public func insertOrganization(_ organization: Organization) async throws {
         try await commit { state in
-            guard !state.organizations.values.contains(where: { $0.slug == organization.slug }) else {
+            guard !state.organizations.contains(where: { $0.slug == organization.slug }) else {
                 throw StorageError.conflict("the slug \"\(organization.slug)\" is taken")
             }
             guard state.organizations[organization.id] == nil else { throw StorageError.conflict("organization exists") }
@@ -17,14 +17,14 @@ extension JSONStorage {
     }
 
     public func organization(slug: String) async throws -> Organization? {
-        read { state in state.organizations.values.first { $0.slug == slug } }
+        read { state in state.organizations.first { $0.slug == slug } }
     }
 
     public func updateOrganization(id: String, _ change: @escaping @Sendable (inout Organization) throws -> Void) async throws -> Organization? {
         try await commit { state -> Organization? in
             guard var organization = state.organizations[id] else { return nil }
             try change(&organization)
-            if state.organizations.values.contains(where: { $0.id != id && $0.slug == organization.slug }) {
+            if state.organizations.contains(where: { $0.id != id && $0.slug == organization.slug }) {
                 throw StorageError.conflict("the slug \"\(organization.slug)\" is taken")
             }
             state.organizations[id] = organization
@@ -33,7 +33,7 @@ extension JSONStorage {
     }
 
     public func listOrganizations(ids: Set<String>?, page: PageRequest) async throws -> Page<Organization> {
-        let all = read { state in state.organizations.values.filter { ids?.contains($0.id) ?? true } }
+        let all = read { state in state.organizations.filter { ids?.contains($0.id) ?? true } }
         return Page.slice(all.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }, page)
     }
 
@@ -41,22 +41,17 @@ extension JSONStorage {
         try await commit { state -> [Agent]? in
             guard state.organizations.removeValue(forKey: id) != nil else { return nil }
             let agents = state.agents.filter { $0.organizationID == id }
-            for agent in agents {
-                state.agents[agent.id] = nil
-                state.agentIDByClientID[agent.clientID] = nil
-            }
+            for agent in agents { state.removeAgent(id: agent.id) }
             let agentIDs = Set(agents.map(\.id))
-            state.refreshTokens = state.refreshTokens.filter { !agentIDs.contains($0.value.agentID) }
-            state.teams = state.teams.filter { $0.value.organizationID != id }
-            for key in state.apiKeys.values where key.organizationID == id {
-                state.apiKeys[key.id] = nil
-                state.apiKeyIDByHash[key.hash] = nil
-            }
-            let webhookIDs = Set(state.webhooks.values.filter { $0.organizationID == id }.map(\.id))
-            state.webhooks = state.webhooks.filter { !webhookIDs.contains($0.key) }
-            state.deliveries = state.deliveries.filter { !webhookIDs.contains($0.value.webhookID) }
-            for (userID, user) in state.users where user.organizationIDs.contains(id) {
-                state.users[userID]?.organizationIDs.removeAll { $0 == id }
+            state.refreshTokens.removeAll { agentIDs.contains($0.agentID) }
+            state.teams.removeAll { $0.organizationID == id }
+            for key in state.apiKeys.filter({ $0.organizationID == id }) { state.removeAPIKey(id: key.id) }
+            let webhookIDs = Set(state.webhooks.filter { $0.organizationID == id }.map(\.id))
+            state.webhooks.removeAll { webhookIDs.contains($0.id) }
+            state.deliveries.removeAll { webhookIDs.contains($0.webhookID) }
+            for var user in state.users.filter({ $0.organizationIDs.contains(id) }) {
+                user.organizationIDs.removeAll { $0 == id }
+                state.users[user.id] = user
             }
             return agents
         }
@@ -84,13 +79,16 @@ extension JSONStorage {
     }
 
     public func listTeams(organizationID: String) async throws -> [Team] {
-        read { state in state.teams.values.filter { $0.organizationID == organizationID }.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
+        read { state in state.teams.filter { $0.organizationID == organizationID }.sorted { ($0.name, $0.id) < ($1.name, $1.id) } }
     }
 
     public func deleteTeam(id: String) async throws -> Team? {
         try await commit { state -> Team? in
             guard let team = state.teams.removeValue(forKey: id) else { return nil }
-            for agent in state.agents where agent.teamID == id { state.agents[agent.id]?.teamID = nil }
+            for var agent in state.agents.filter({ $0.teamID == id }) {
+                agent.teamID = nil
+                state.setAgent(agent)
+            }
             return team
         }
     }
@@ -99,8 +97,7 @@ extension JSONStorage {
         try await commit { state in
             guard state.organizations[key.organizationID] != nil else { throw StorageError(.notFound, "organization not found") }
             guard state.apiKeys[key.id] == nil, state.apiKeyIDByHash[key.hash] == nil else { throw StorageError.conflict("API key exists") }
-            state.apiKeys[key.id] = key
-            state.apiKeyIDByHash[key.hash] = key.id
+            state.setAPIKey(key)
         }
     }
 
@@ -109,7 +106,7 @@ extension JSONStorage {
     }
 
     public func listAPIKeys(organizationID: String) async throws -> [APIKey] {
-        read { state in state.apiKeys.values.filter { $0.organizationID == organizationID }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
+        read { state in state.apiKeys.filter { $0.organizationID == organizationID }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
     }
 
     public func updateAPIKey(id: String, _ change: @escaping @Sendable (inout APIKey) throws -> Void) async throws -> APIKey? {
@@ -118,14 +115,14 @@ extension JSONStorage {
             let hash = key.hash
             try change(&key)
             key.hash = hash
-            state.apiKeys[id] = key
+            state.setAPIKey(key)
             return key
         }
     }
 
     public func insertUser(_ user: AdminUser) async throws {
         try await commit { state in
-            guard !state.users.values.contains(where: { $0.email.lowercased() == user.email.lowercased() }) else {
+            guard !state.users.contains(where: { $0.email.lowercased() == user.email.lowercased() }) else {
                 throw StorageError.conflict("a user with e-mail \(user.email) exists")
             }
             state.users[user.id] = user
@@ -137,14 +134,14 @@ extension JSONStorage {
     }
 
     public func user(email: String) async throws -> AdminUser? {
-        read { state in state.users.values.first { $0.email.lowercased() == email.lowercased() } }
+        read { state in state.users.first { $0.email.lowercased() == email.lowercased() } }
     }
 
     public func updateUser(id: String, _ change: @escaping @Sendable (inout AdminUser) throws -> Void) async throws -> AdminUser? {
         try await commit { state -> AdminUser? in
             guard var user = state.users[id] else { return nil }
             try change(&user)
-            if state.users.values.contains(where: { $0.id != id && $0.email.lowercased() == user.email.lowercased() }) {
+            if state.users.contains(where: { $0.id != id && $0.email.lowercased() == user.email.lowercased() }) {
                 throw StorageError.conflict("a user with e-mail \(user.email) exists")
             }
             state.users[id] = user
@@ -157,6 +154,6 @@ extension JSONStorage {
     }
 
     public func listUsers() async throws -> [AdminUser] {
-        read { state in state.users.values.sorted { ($0.email, $0.id) < ($1.email, $1.id) } }
+        read { state in state.users.sorted { ($0.email, $0.id) < ($1.email, $1.id) } }
     }
 }

@@ -5,7 +5,7 @@ extension JSONStorage {
     public func insertRefreshToken(_ record: RefreshTokenRecord) async throws {
         try await commit { state in
             guard state.refreshTokens[record.hash] == nil else { throw StorageError.conflict("refresh token exists") }
-            state.refreshTokens[record.hash] = record
+            state.insertRefreshToken(record)
         }
     }
 
@@ -36,7 +36,7 @@ extension JSONStorage {
 
     private func revokeRefreshTokens(at time: Date, where matches: @escaping (RefreshTokenRecord) -> Bool) async throws -> Int {
         let live = read { state in
-            state.refreshTokens.values.filter { matches($0) && $0.revokedAt == nil }.map(\.hash)
+            state.refreshTokens.filter { matches($0) && $0.revokedAt == nil }.map(\.hash)
         }
         guard !live.isEmpty else { return 0 }
         return try await commit { state -> Int in
@@ -54,17 +54,20 @@ extension JSONStorage {
     }
 
     public func revokedAccessTokens() async throws -> [RevokedAccessToken] {
-        read { Array($0.revokedTokens.values) }
+        read { Array($0.revokedTokens) }
     }
 
+    /// Forgets what expired in memory; the next compaction leaves it out of the store file (a
+    /// replay after a crash may bring such a row back until the next purge, harmlessly: it is
+    /// expired). The margin `before` leaves (the validators' clock skew) is kept for compactions.
     public func purgeExpiredTokens(before time: Date) async throws {
-        let stale = read { state in
-            state.revokedTokens.values.contains { $0.expiresAt < time } || state.refreshTokens.values.contains { $0.expiresAt < time }
-        }
-        guard stale else { return }
-        try await commit { state in
-            state.revokedTokens = state.revokedTokens.filter { $0.value.expiresAt >= time }
-            state.refreshTokens = state.refreshTokens.filter { $0.value.expiresAt >= time }
+        expiryMargin.withLock { $0 = max(0, Date().timeIntervalSince(time)) }
+        cell.core.withLock { core in
+            let policy = CompactionPolicy(now: time, expiryMargin: 0, deliveryRetention: deliveryRetention)
+            var dropped = CompactionPolicy.Dropped()
+            dropped.refreshTokens = core.state.refreshTokens.filter(policy.drops).map(\.hash)
+            dropped.revokedTokens = core.state.revokedTokens.filter(policy.drops).map(\.jti)
+            policy.forget(dropped, in: &core.state)
         }
     }
 }

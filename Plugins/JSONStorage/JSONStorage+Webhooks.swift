@@ -25,14 +25,14 @@ extension JSONStorage {
     public func deleteWebhook(id: String) async throws -> Webhook? {
         try await commit { state -> Webhook? in
             guard let webhook = state.webhooks.removeValue(forKey: id) else { return nil }
-            state.deliveries = state.deliveries.filter { $0.value.webhookID != id }
+            state.deliveries.removeAll { $0.webhookID == id }
             return webhook
         }
     }
 
     public func listWebhooks(organizationIDs: Set<String>?) async throws -> [Webhook] {
         read { state in
-            state.webhooks.values.filter { webhook in organizationIDs.map { webhook.organizationID.map($0.contains) ?? false } ?? true }
+            state.webhooks.filter { webhook in organizationIDs.map { webhook.organizationID.map($0.contains) ?? false } ?? true }
                 .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         }
     }
@@ -45,11 +45,11 @@ extension JSONStorage {
     }
 
     public func claimDeliveries(owner: String, limit: Int, now: Date, leaseUntil: Date) async throws -> [WebhookDelivery] {
-        let due = read { state in state.deliveries.values.contains { $0.isDue(at: now) } }
+        guard limit > 0 else { return [] }
+        let due = read { state in state.deliveries.markedKeys.contains { state.deliveries[$0]?.isDue(at: now) == true } }
         guard due else { return [] }
         return try await commit { state -> [WebhookDelivery] in
-            let chosen = state.deliveries.values.filter { $0.isDue(at: now) }.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.prefix(limit)
-            return chosen.map { delivery in
+            Self.earliestDue(in: state.deliveries, limit: limit, now: now).map { delivery in
                 var leased = delivery
                 leased.leaseOwner = owner
                 leased.leaseUntil = leaseUntil
@@ -57,6 +57,21 @@ extension JSONStorage {
                 return leased
             }
         }
+    }
+
+    /// The `limit` due deliveries that have waited longest (by next attempt, then id), chosen
+    /// among the unfinished ones in one pass without sorting them all.
+    static func earliestDue(in deliveries: JournalTable<WebhookDelivery>, limit: Int, now: Date) -> [WebhookDelivery] {
+        var chosen: [WebhookDelivery] = []
+        chosen.reserveCapacity(limit + 1)
+        for key in deliveries.markedKeys {
+            guard let delivery = deliveries[key], delivery.isDue(at: now) else { continue }
+            if chosen.count == limit, let last = chosen.last, (last.nextAttemptAt, last.id) <= (delivery.nextAttemptAt, delivery.id) { continue }
+            let position = chosen.firstIndex { (delivery.nextAttemptAt, delivery.id) < ($0.nextAttemptAt, $0.id) } ?? chosen.endIndex
+            chosen.insert(delivery, at: position)
+            if chosen.count > limit { chosen.removeLast() }
+        }
+        return chosen
     }
 
     public func finishDelivery(_ delivery: WebhookDelivery, owner: String) async throws -> Bool {
@@ -76,7 +91,7 @@ extension JSONStorage {
 
     public func deliveries(webhookID: String, status: WebhookDelivery.Status?, page: PageRequest) async throws -> Page<WebhookDelivery> {
         let matching = read { state in
-            state.deliveries.values.filter { delivery in delivery.webhookID == webhookID && (status.map { delivery.status == $0 } ?? true) }
+            state.deliveries.filter { delivery in delivery.webhookID == webhookID && (status.map { delivery.status == $0 } ?? true) }
         }
         return Page.slice(matching.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }, page)
     }

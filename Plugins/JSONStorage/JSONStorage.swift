@@ -4,27 +4,37 @@ import Synchronization
 import Dispatch
 import Foundation
 
-/// The JSON storage driver: the whole store in memory, written to one file after every
-/// change (atomically and durably, with group commit). Reads never touch the disk.
+/// The JSON storage driver: the whole store in memory, every change appended to a fsynced
+/// journal beside the store file (group commit: one fsync for every writer waiting at that
+/// moment), and the store file rewritten in the background from a snapshot of memory when the
+/// journal outgrows it, and on close. Reads never touch the disk; the cost of a write does not
+/// grow with the size of the store.
 public final class JSONStorage: Storage {
     let path: String
     let file: DurableFile
+    let journalFiles: JournalFiles
     let logger: Logger
     let cell = JSONStateCell()
     let exclusive = SerialRunner()
     let auditLog: AuditLogFile
-    let usageJournal: UsageJournal
-    /// Serializes usage appends and journal folds.
-    let usageWriter = SerialRunner()
+    /// Finished webhook deliveries older than this are dropped at compaction.
+    let deliveryRetention: TimeInterval
+    /// The journal is compacted once it is larger than this and than the store file.
+    let compactionBytes: Int
+    let journal = Mutex<GroupCommitLog?>(nil)
+    let compaction = Mutex<Task<Void, Never>?>(nil)
+    /// How long past expiry tokens are kept; the server's expiry purge says (its clock skew).
+    let expiryMargin = Mutex<TimeInterval>(3600)
     private let lock = Mutex<ProcessLock?>(nil)
-    private let writer = Mutex<SnapshotWriter?>(nil)
 
-    public init(path: String, logger: Logger) {
+    public init(path: String, logger: Logger, deliveryRetention: TimeInterval = 30 * 86400, compactionBytes: Int = 8 << 20) {
         self.path = path
         self.file = DurableFile(path: path)
+        self.journalFiles = JournalFiles(storePath: path)
         self.auditLog = AuditLogFile(storePath: path)
-        self.usageJournal = UsageJournal(storePath: path)
         self.logger = logger
+        self.deliveryRetention = deliveryRetention
+        self.compactionBytes = compactionBytes
     }
 
     public var summary: String { "json:\(path)" }
@@ -35,58 +45,67 @@ public final class JSONStorage: Storage {
         let processLock = try ProcessLock(path: path + ".lock")
         lock.withLock { $0 = processLock }
         file.removeStaleTemporaries()
+        HeapTrimmer.mapLargeAllocations()
+        let loaded: JSONStoreState
         do {
-            let loaded = try readState()
-            cell.state.withLock { $0 = loaded }
+            loaded = try await Self.offload { [self] in try readState() }
         } catch {
             processLock.release()
             throw error
         }
-        HeapTrimmer.trim()  // decoding a large store leaves its temporary buffers in the heap
-        let snapshotWriter = SnapshotWriter(file: file, durableVersion: 0) { [cell] in
-            cell.state.withLock { $0 }
+        HeapTrimmer.trim()  // loading a large store leaves its temporary buffers in the heap
+        let files = journalFiles.existing()
+        cell.core.withLock { core in
+            core = JSONStateCell.Core(state: loaded)
+            core.snapshotSequence = files.isEmpty ? loaded.sequence : -1
+            core.snapshotBytes = AppendOnlyFile.size(of: path)
+            core.journalBytes = journalFiles.size()
         }
-        writer.withLock { $0 = snapshotWriter }
-        if !FileManager.default.fileExists(atPath: path) {
-            try await commit { $0.version += 1 }
-        }
+        let next = (files.last?.generation ?? 0) + 1
+        journal.withLock { [journalFiles] in $0 = GroupCommitLog(generation: next, directory: file.directory, path: journalFiles.path) }
     }
 
-    /// The store as the file holds it, with the usage journal's later entries applied.
+    /// The store file's state with the journal's later records applied.
     private func readState() throws -> JSONStoreState {
-        var state = try readSnapshot()
-        for entry in try usageJournal.entries(after: state.usageSequence) { state.apply(entry) }
-        return state
-    }
-
-    /// The store as the file holds it (empty when there is none yet). Decoding's temporaries
-    /// are gone when this returns.
-    private func readSnapshot() throws -> JSONStoreState {
-        guard let data = try file.read() else { return JSONStoreState() }
+        var state: JSONStoreState
         do {
-            return JSONStoreState(document: try SnapshotWriter.decode(data))
+            state = try SnapshotReader.read(path) ?? JSONStoreState()
         } catch {
             throw StorageError.corrupt(
                 "\(path) is not a readable MachineAuth store (\(Self.describe(error))); it was left untouched — restore it from a backup or move it away")
         }
+        try JournalReplay(storePath: path).apply(journalFiles.existing(), to: &state, logger: logger)
+        return state
     }
 
-    /// Folds the usage journal into the store, so a stopped store is one file again.
+    /// Compacts the journal into the store file, so a stopped store is one file again. If that
+    /// fails the journal stays, and the next start replays it.
     public func close() async throws {
-        if usageJournal.size > 0, writer.withLock({ $0 }) != nil {
-            try await usageWriter.run { [self] in try await foldUsageJournal() }
+        defer {
+            journal.withLock { $0 = nil }
+            lock.withLock { held in
+                held?.release()
+                held = nil
+            }
         }
-        let version = cell.state.withLock { $0.version }
-        if let current = writer.withLock({ $0 }) { try await current.waitUntilDurable(version) }
-        lock.withLock { held in
-            held?.release()
-            held = nil
+        await compaction.withLock { $0 }?.value
+        guard let log = journal.withLock({ $0 }) else { return }
+        var failure: (any Error)?
+        let pending = cell.core.withLock { $0.state.sequence != $0.snapshotSequence } || !journalFiles.existing().isEmpty
+        if pending, let capture = beginCompaction(log) {
+            do {
+                try await Self.offload { [self] in try compact(capture) }
+            } catch {
+                failure = error
+            }
         }
+        try await log.close()
+        if let failure { throw failure }
     }
 
     public func checkHealth() async throws -> AgentCounts {
         let now = Date()
-        return cell.state.withLock { state in
+        return read { state in
             AgentCounts(total: state.agents.count, active: state.agents.filter { $0.status(at: now) == .active }.count)
         }
     }
@@ -95,22 +114,8 @@ public final class JSONStorage: Storage {
         AsyncStream { $0.finish() }
     }
 
-    /// Applies `change` to the state and waits until it is on disk. A change that throws
-    /// must do so before it modifies anything.
-    @discardableResult
-    func commit<T: Sendable>(_ change: (inout JSONStoreState) throws -> T) async throws -> T {
-        let (result, version) = try cell.state.withLock { state -> (T, Int) in
-            let result = try change(&state)
-            state.version += 1
-            return (result, state.version)
-        }
-        guard let current = writer.withLock({ $0 }) else { throw StorageError.unavailable("the JSON store is not open") }
-        try await current.waitUntilDurable(version)
-        return result
-    }
-
     func read<T>(_ body: (borrowing JSONStoreState) throws -> T) rethrows -> T {
-        try cell.state.withLock { try body($0) }
+        try cell.core.withLock { try body($0.state) }
     }
 
     /// Runs blocking file work off the cooperative thread pool.
@@ -120,7 +125,7 @@ public final class JSONStorage: Storage {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context): return context.debugDescription
         case DecodingError.keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
@@ -128,9 +133,4 @@ public final class JSONStorage: Storage {
         default: return "\(error)"
         }
     }
-}
-
-/// Holds the state so the writer can read snapshots without retaining the storage.
-final class JSONStateCell: Sendable {
-    let state = Mutex(JSONStoreState())
 }

@@ -1,144 +1,146 @@
 import MachineAuthCore
 import Foundation
 
-/// Everything the JSON driver holds, in memory, with the indexes lookups need.
+/// Everything the JSON driver holds, in memory, with the indexes lookups need. Changes made
+/// through its tables are collected by ``takeChanges()`` for the journal; ``apply(_:)`` replays
+/// them on start.
 struct JSONStoreState: Sendable {
-    var agents = BoxedDictionary<Agent>()
-    var agentIDByClientID: [String: String] = [:]
-    var refreshTokens: [String: RefreshTokenRecord] = [:]
-    var revokedTokens: [String: RevokedAccessToken] = [:]
-    var signingKeys: [SigningKeyRecord] = []
-    var settings: [String: String] = [:]
-    var organizations: [String: Organization] = [:]
-    var teams: [String: Team] = [:]
-    var apiKeys: [String: APIKey] = [:]
-    var apiKeyIDByHash: [String: String] = [:]
-    var users: [String: AdminUser] = [:]
-    var webhooks: [String: Webhook] = [:]
-    var deliveries: [String: WebhookDelivery] = [:]
-    /// Bumped by every change; the writer persists up to a version.
-    var version = 0
-    /// The last usage-journal entry applied (see ``UsageJournal``).
-    var usageSequence = 0
+    private(set) var agents = JournalTable<Agent>()
+    private(set) var agentIDByClientID: [String: String] = [:]
+    var refreshTokens = JournalTable<RefreshTokenRecord>()
+    var revokedTokens = JournalTable<RevokedAccessToken>()
+    var signingKeys: [SigningKeyRecord] = [] {
+        didSet { signingKeysChanged = true }
+    }
+    var settings = JournalTable<String>()
+    var organizations = JournalTable<Organization>()
+    var teams = JournalTable<Team>()
+    private(set) var apiKeys = JournalTable<APIKey>()
+    private(set) var apiKeyIDByHash: [String: String] = [:]
+    var users = JournalTable<AdminUser>()
+    var webhooks = JournalTable<Webhook>()
+    /// Marks the deliveries still to send (pending or retrying), for claiming without a scan of the history.
+    var deliveries = JournalTable<WebhookDelivery>(marking: { $0.status == .pending || $0.status == .retrying })
+    /// The last journal record this state includes.
+    var sequence = 0
+    /// Shares the strings and lists rows repeat (see ``ValueInterner``).
+    private(set) var interner = ValueInterner()
+    private var signingKeysChanged = false
+    private var usageAdded: [String: UsageDelta] = [:]
 
     init() {}
 
-    init(document: JSONStoreDocument) {
-        var interner = ValueInterner()
-        agents = BoxedDictionary(minimumCapacity: document.agents.count)
-        agentIDByClientID.reserveCapacity(document.agents.count)
-        for agent in document.agents {
-            agents[agent.id] = interner.share(agent)
-            agentIDByClientID[agent.clientID] = agent.id
+    /// Stores `agent`, keeping the client-id index in step.
+    mutating func setAgent(_ agent: Agent) {
+        if let old = agents[agent.id], old.clientID != agent.clientID { agentIDByClientID[old.clientID] = nil }
+        agents[agent.id] = agent
+        agentIDByClientID[agent.clientID] = agent.id
+    }
+
+    @discardableResult
+    mutating func removeAgent(id: String) -> Agent? {
+        guard let agent = agents.removeValue(forKey: id) else { return nil }
+        agentIDByClientID[agent.clientID] = nil
+        return agent
+    }
+
+    /// Stores a new refresh token, its repeated values shared with other rows.
+    mutating func insertRefreshToken(_ token: RefreshTokenRecord) {
+        refreshTokens[token.hash] = interner.share(token)
+    }
+
+    /// Stores `agent` (loading a store), its lists and maps shared with other agents.
+    mutating func loadAgent(_ agent: Agent) {
+        setAgent(interner.share(agent))
+    }
+
+    /// Stores `key`, keeping the hash index in step.
+    mutating func setAPIKey(_ key: APIKey) {
+        if let old = apiKeys[key.id], old.hash != key.hash { apiKeyIDByHash[old.hash] = nil }
+        apiKeys[key.id] = key
+        apiKeyIDByHash[key.hash] = key.id
+    }
+
+    mutating func removeAPIKey(id: String) {
+        guard let key = apiKeys.removeValue(forKey: id) else { return }
+        apiKeyIDByHash[key.hash] = nil
+    }
+
+    /// Adds usage counters to existing agents; they are journaled as counters, not as agents.
+    mutating func addUsage(_ deltas: [String: UsageDelta]) {
+        for (id, delta) in deltas {
+            guard var agent = agents[id] else { continue }
+            agent.usage.apply(delta)
+            agents.restore(id, agent)
+            usageAdded[id, default: UsageDelta()].merge(delta)
         }
-        refreshTokens = Dictionary(document.refreshTokens.map { ($0.hash, $0) }, uniquingKeysWith: { $1 })
-        revokedTokens = Dictionary(document.revokedAccessTokens.map { ($0.jti, $0) }, uniquingKeysWith: { $1 })
-        signingKeys = document.signingKeys
-        settings = document.settings
-        organizations = Dictionary(document.organizations.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        teams = Dictionary(document.teams.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        apiKeys = Dictionary(document.apiKeys.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        apiKeyIDByHash = Dictionary(document.apiKeys.map { ($0.hash, $0.id) }, uniquingKeysWith: { $1 })
-        users = Dictionary(document.users.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        webhooks = Dictionary(document.webhooks.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        deliveries = Dictionary(document.deliveries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        usageSequence = document.usageSequence
     }
 
-    /// Adds one usage-journal entry's counters (agents that no longer exist are skipped).
-    mutating func apply(_ entry: UsageJournal.Entry) {
-        for (id, delta) in entry.deltas { agents[id]?.usage.apply(delta.usage) }
-        usageSequence = entry.sequence
+    /// What changed since the last call, or `nil` when nothing did.
+    mutating func takeChanges() -> StoreChanges? {
+        var changes = StoreChanges()
+        changes.agents = .init(agents.takeChanges())
+        changes.refreshTokens = .init(refreshTokens.takeChanges())
+        changes.revokedTokens = .init(revokedTokens.takeChanges())
+        changes.organizations = .init(organizations.takeChanges())
+        changes.teams = .init(teams.takeChanges())
+        changes.apiKeys = .init(apiKeys.takeChanges())
+        changes.users = .init(users.takeChanges())
+        changes.webhooks = .init(webhooks.takeChanges())
+        changes.deliveries = .init(deliveries.takeChanges())
+        for (key, value) in settings.takeChanges() { changes.settings[key] = value }
+        if signingKeysChanged { changes.signingKeys = signingKeys }
+        changes.usage = usageAdded
+        signingKeysChanged = false
+        usageAdded = [:]
+        return changes.isEmpty ? nil : changes
     }
 
-    var document: JSONStoreDocument {
-        JSONStoreDocument(
-            agents: agents.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            refreshTokens: refreshTokens.values.sorted { ($0.createdAt, $0.hash) < ($1.createdAt, $1.hash) },
-            revokedAccessTokens: revokedTokens.values.sorted { $0.jti < $1.jti },
-            signingKeys: signingKeys, settings: settings,
-            organizations: organizations.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            teams: teams.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            apiKeys: apiKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            users: users.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            webhooks: webhooks.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            deliveries: deliveries.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) },
-            usageSequence: usageSequence)
-    }
-}
-
-/// The file format: one versioned JSON document.
-struct JSONStoreDocument: Codable, Sendable {
-    static let format = "machineauth-store"
-    static let schemaVersion = 1
-
-    var format = JSONStoreDocument.format
-    var schemaVersion = JSONStoreDocument.schemaVersion
-    var agents: [Agent]
-    var refreshTokens: [RefreshTokenRecord]
-    var revokedAccessTokens: [RevokedAccessToken]
-    var signingKeys: [SigningKeyRecord]
-    var settings: [String: String]
-    var organizations: [Organization]
-    var teams: [Team]
-    var apiKeys: [APIKey]
-    var users: [AdminUser]
-    var webhooks: [Webhook]
-    var deliveries: [WebhookDelivery]
-    /// The last usage-journal entry these agents' counters include.
-    var usageSequence: Int
-
-    init(
-        agents: [Agent], refreshTokens: [RefreshTokenRecord], revokedAccessTokens: [RevokedAccessToken],
-        signingKeys: [SigningKeyRecord], settings: [String: String],
-        organizations: [Organization], teams: [Team], apiKeys: [APIKey], users: [AdminUser], webhooks: [Webhook],
-        deliveries: [WebhookDelivery], usageSequence: Int = 0
-    ) {
-        self.usageSequence = usageSequence
-        self.webhooks = webhooks
-        self.deliveries = deliveries
-        self.organizations = organizations
-        self.teams = teams
-        self.apiKeys = apiKeys
-        self.users = users
-        self.agents = agents
-        self.refreshTokens = refreshTokens
-        self.revokedAccessTokens = revokedAccessTokens
-        self.signingKeys = signingKeys
-        self.settings = settings
+    /// Forgets what was touched without journaling it (a change that threw having changed
+    /// nothing, a replayed record, a loaded snapshot).
+    mutating func discardChanges() {
+        agents.discardChanges()
+        refreshTokens.discardChanges()
+        revokedTokens.discardChanges()
+        settings.discardChanges()
+        organizations.discardChanges()
+        teams.discardChanges()
+        apiKeys.discardChanges()
+        users.discardChanges()
+        webhooks.discardChanges()
+        deliveries.discardChanges()
+        signingKeysChanged = false
+        usageAdded = [:]
     }
 
-    enum CodingKeys: String, CodingKey {
-        case format, agents, settings
-        case schemaVersion = "schema_version", refreshTokens = "refresh_tokens"
-        case revokedAccessTokens = "revoked_access_tokens", signingKeys = "signing_keys"
-        case organizations, teams, apiKeys = "api_keys", users, webhooks, deliveries = "webhook_deliveries"
-        case usageSequence = "usage_sequence"
+    /// Room for `count` agents, so loading a large store does not grow the table step by step.
+    mutating func reserveAgents(_ count: Int) {
+        agents.reserveCapacity(count)
+        agentIDByClientID.reserveCapacity(count)
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        format = try container.decode(String.self, forKey: .format)
-        guard format == Self.format else {
-            throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "not a MachineAuth store (format \"\(format)\")")
-        }
-        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
-        guard schemaVersion <= Self.schemaVersion else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .schemaVersion, in: container,
-                debugDescription: "written by a newer MachineAuth (schema \(schemaVersion), this build reads up to \(Self.schemaVersion))")
-        }
-        agents = try container.decodeIfPresent([Agent].self, forKey: .agents) ?? []
-        refreshTokens = try container.decodeIfPresent([RefreshTokenRecord].self, forKey: .refreshTokens) ?? []
-        revokedAccessTokens = try container.decodeIfPresent([RevokedAccessToken].self, forKey: .revokedAccessTokens) ?? []
-        signingKeys = try container.decodeIfPresent([SigningKeyRecord].self, forKey: .signingKeys) ?? []
-        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
-        organizations = try container.decodeIfPresent([Organization].self, forKey: .organizations) ?? []
-        teams = try container.decodeIfPresent([Team].self, forKey: .teams) ?? []
-        apiKeys = try container.decodeIfPresent([APIKey].self, forKey: .apiKeys) ?? []
-        users = try container.decodeIfPresent([AdminUser].self, forKey: .users) ?? []
-        webhooks = try container.decodeIfPresent([Webhook].self, forKey: .webhooks) ?? []
-        deliveries = try container.decodeIfPresent([WebhookDelivery].self, forKey: .deliveries) ?? []
-        usageSequence = try container.decodeIfPresent(Int.self, forKey: .usageSequence) ?? 0
+    /// Replays one journal record.
+    mutating func apply(_ changes: StoreChanges) {
+        for agent in changes.agents.put { loadAgent(agent) }
+        for id in changes.agents.delete { removeAgent(id: id) }
+        for key in changes.apiKeys.put { setAPIKey(key) }
+        for id in changes.apiKeys.delete { removeAPIKey(id: id) }
+        for token in changes.refreshTokens.put { insertRefreshToken(token) }
+        for hash in changes.refreshTokens.delete { refreshTokens.removeValue(forKey: hash) }
+        Self.apply(changes.revokedTokens, to: &revokedTokens, key: \.jti)
+        Self.apply(changes.organizations, to: &organizations, key: \.id)
+        Self.apply(changes.teams, to: &teams, key: \.id)
+        Self.apply(changes.users, to: &users, key: \.id)
+        Self.apply(changes.webhooks, to: &webhooks, key: \.id)
+        Self.apply(changes.deliveries, to: &deliveries, key: \.id)
+        for (key, value) in changes.settings { settings[key] = value }
+        if let ring = changes.signingKeys { signingKeys = ring }
+        addUsage(changes.usage)
+        discardChanges()
+    }
+
+    private static func apply<Value>(_ changes: StoreChanges.Table<Value>, to table: inout JournalTable<Value>, key: KeyPath<Value, String>) {
+        for value in changes.put { table[value[keyPath: key]] = value }
+        for removed in changes.delete { table.removeValue(forKey: removed) }
     }
 }

@@ -1,5 +1,4 @@
-/// Runs closures one at a time, in the order they were handed in (exclusive locks, usage
-/// journal appends and folds).
+/// Runs closures one at a time, in the order they were handed in (the store's exclusive locks).
 actor SerialRunner {
     private var tail: Task<Void, Never>?
 

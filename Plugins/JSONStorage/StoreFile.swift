@@ -27,6 +27,43 @@ enum StoreFile {
         return descriptor
     }
 
+    /// Writes all of `bytes` (retrying short and interrupted writes); `false` on failure, with `errno` set.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+
+    /// Makes the directory's entries (files created, renamed or removed in it) durable.
+    static func syncDirectory(_ directory: String) throws {
+        let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StorageError.unavailable("cannot open directory \(directory): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StorageError.unavailable("cannot fsync directory \(directory): \(String(cString: strerror(errno)))") }
+    }
+
+    /// The whole file mapped into memory (read-only, unmapped when the data is released), or
+    /// `nil` when it does not exist. Its pages belong to the file, not the heap.
+    static func map(_ path: String) throws -> Data? {
+        guard let descriptor = try open(path, O_RDONLY) else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw StorageError.unavailable("cannot stat \(path): \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw StorageError.unavailable("cannot map \(path): \(String(cString: strerror(errno)))")
+        }
+        return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
     /// The whole file, or `nil` when it does not exist.
     static func read(_ path: String) throws -> Data? {
         guard let descriptor = try open(path, O_RDONLY) else { return nil }

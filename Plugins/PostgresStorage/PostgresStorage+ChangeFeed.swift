@@ -41,6 +41,9 @@ extension PostgresStorage {
         case "apikeys": cache.dropAPIKeys()
         case "keys": feed.send(.signingKeysChanged)
         case "webhooks": feed.send(.webhooksChanged)
+        case "resync":
+            cache.clear()
+            feed.send(.resynchronize)
         case "revoked":
             if let token = try? RecordCoding.decode(RevokedAccessToken.self, from: value) { feed.send(.accessTokenRevoked(token)) }
         default: logger.debug("ignoring change notification \(payload)")

@@ -106,8 +106,8 @@ public final class PostgresStorage: Storage {
     /// Runs `body` within the operation timeout, turning database failures into
     /// ``StorageError``s that say what happened. (The pool would otherwise wait forever for a
     /// connection while the database is down.)
-    func mapped<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = operationTimeout
+    func mapped<T: Sendable>(timeout: Int? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = timeout ?? operationTimeout
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await body() }

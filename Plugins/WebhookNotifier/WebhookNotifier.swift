@@ -40,19 +40,26 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
 
     // MARK: Notifier
 
-    public func notify(_ event: DomainEvent) async {
+    /// Queues one delivery per event and subscribed webhook, all of them in one store write.
+    public func notify(_ events: [DomainEvent]) async {
+        guard !events.isEmpty else { return }
         do {
-            let matching = try await activeWebhooks().filter { $0.wants(event) }
-            guard !matching.isEmpty else { return }
+            let webhooks = try await activeWebhooks()
             let time = now()
-            let payload = Self.payload(for: event)
-            try await storage.enqueueDeliveries(matching.map { webhook in
-                WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 12), webhookID: webhook.id, eventType: event.type, eventID: event.id,
-                                payload: payload, maxAttempts: webhook.maxRetries.clamped(to: InputLimits.webhookRetries) + 1, createdAt: time)
-            })
+            let deliveries = events.flatMap { event -> [WebhookDelivery] in
+                let matching = webhooks.filter { $0.wants(event) }
+                guard !matching.isEmpty else { return [] }
+                let payload = Self.payload(for: event)
+                return matching.map { webhook in
+                    WebhookDelivery(id: "msg_" + RandomToken.hex(bytes: 12), webhookID: webhook.id, eventType: event.type, eventID: event.id,
+                                    payload: payload, maxAttempts: webhook.maxRetries.clamped(to: InputLimits.webhookRetries) + 1, createdAt: time)
+                }
+            }
+            guard !deliveries.isEmpty else { return }
+            try await storage.enqueueDeliveries(deliveries)
             wake.signal()
         } catch {
-            logger.error("could not queue webhook deliveries for \(event.type): \(error)")
+            logger.error("could not queue webhook deliveries for \(events.map(\.type).joined(separator: ", ")): \(error)")
         }
     }
 

@@ -29,7 +29,10 @@ public enum DefaultConfiguration {
       key_id: "${JWT_KEY_ID:-key-1}"
       access_token_ttl: "${JWT_ACCESS_TOKEN_EXPIRY:-3600}"
       refresh_token_ttl: 30d
-      refresh_tokens_for_client_credentials: true
+      # No refresh token with client_credentials (RFC 6749 §4.4.3: the client asks again with its
+      # credentials). Clients of the original project that expect one and use the refresh_token
+      # grant: set REFRESH_TOKENS_FOR_CLIENT_CREDENTIALS=true.
+      refresh_tokens_for_client_credentials: "${REFRESH_TOKENS_FOR_CLIENT_CREDENTIALS:-false}"
 
     security:
       secret_hash_key: "${SECRET_HASH_KEY:-}"       # empty: generated once and kept in storage

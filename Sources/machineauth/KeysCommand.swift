@@ -12,8 +12,20 @@ struct KeysCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List signing keys (active and still published).")
         @OptionGroup var location: ConfigLocation
+        @Option(help: serverHelp) var server: String?
 
         func run() async throws {
+            if let server {
+                try await AdminSession.with(server) { session in
+                    let keys = try await session.send("GET", "/api/keys").json?.objectValue?["keys"]?.arrayValue ?? []
+                    for key in keys.compactMap(\.objectValue) {
+                        let text = { (name: String) in key[name]?.stringValue ?? "-" }
+                        let state = text("status") == "active" ? "active" : "retired, published until \(text("published_until"))"
+                        print("\(text("kid"))\t\(text("algorithm"))\tcreated \(text("created_at"))\t\(state)")
+                    }
+                }
+                return
+            }
             try await withStorage(location) { storage, _ in
                 for key in try await storage.signingKeys() {
                     let state = key.isActive ? "active" : "retired, published until \(key.publishUntil.map { "\($0)" } ?? "-")"
@@ -27,10 +39,20 @@ struct KeysCommand: AsyncParsableCommand {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rotate the signing key. Tokens signed by the old key keep verifying until they expire.",
-            discussion: "With the JSON store, stop the server first (or use POST /api/keys/rotate). With PostgreSQL, running instances adopt the new key.")
+            discussion: "With the JSON store, stop the server first or use --server. With PostgreSQL, running instances adopt the new key.")
         @OptionGroup var location: ConfigLocation
+        @Option(help: serverHelp) var server: String?
 
         func run() async throws {
+            if let server {
+                try await AdminSession.with(server) { session in
+                    let ring = try await session.send("POST", "/api/keys/rotate").json?.objectValue
+                    let kid = ring?["active_kid"]?.stringValue ?? "?"
+                    let algorithm = ring?["keys"]?.arrayValue?.compactMap(\.objectValue).first { $0["kid"]?.stringValue == kid }?["algorithm"]?.stringValue ?? "?"
+                    print("rotated: new signing key \(kid) (\(algorithm))")
+                }
+                return
+            }
             try await withRuntime(location) { runtime in
                 let kid = try await runtime.services.signingKeys.rotate(by: Attribution(actor: .system))
                 print("rotated: new signing key \(kid) (\(runtime.settings.tokens.algorithm.rawValue))")
@@ -87,12 +109,7 @@ func withStorage(_ location: ConfigLocation, _ body: (any Storage, CoreSettings)
     var logger = Logger(label: "machineauth")
     logger.logLevel = .warning
     let storage = try await pipeline.storage.make(StorageContext(logger: logger, environment: pipeline.settings.server.environment.rawValue))
-    do {
-        try await storage.open()
-    } catch {
-        FileHandle.standardError.write(Data("cannot open storage \(storage.summary): \(error)\n".utf8))
-        throw ExitCode(1)
-    }
+    try await openForCommand(storage)
     do {
         try await body(storage, pipeline.settings)
     } catch {
@@ -102,3 +119,27 @@ func withStorage(_ location: ConfigLocation, _ body: (any Storage, CoreSettings)
     }
     try await storage.close()
 }
+
+/// Opens `storage` for a command; a store a running server holds is one line saying what to do.
+func openForCommand(_ storage: any Storage) async throws {
+    do {
+        try await storage.open()
+    } catch let error as StorageError where error.code == .inUse {
+        FileHandle.standardError.write(Data((storeInUse(error) + "\n").utf8))
+        throw ExitCode(1)
+    } catch {
+        FileHandle.standardError.write(Data("cannot open storage \(storage.summary): \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// What a command says when a running server holds the JSON store it needs.
+func storeInUse(_ error: StorageError) -> String {
+    let store = error.message.components(separatedBy: " is in use").first ?? "the store"
+    return "\(store) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or give keys and export --server URL to work through its admin API"
+}
+
+/// The `--server` option of the admin commands.
+let serverHelp = ArgumentHelp(
+    "Work through the admin API of the server at this URL instead of opening the store (credentials: MACHINEAUTH_ADMIN_TOKEN, or MACHINEAUTH_ADMIN_EMAIL and MACHINEAUTH_ADMIN_PASSWORD, or a prompt).",
+    valueName: "url")

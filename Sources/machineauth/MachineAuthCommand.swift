@@ -7,10 +7,11 @@ struct MachineAuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "machineauth",
         abstract: "OAuth 2.0 authorization server and auth gateway for AI agents and machines.",
-        version: MachineAuthVersion.current,
+        version: MachineAuthVersion.full,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, KeysCommand.self, MigrateCommand.self, ApplyCommand.self, ExportCommand.self,
-            HashSecretCommand.self, StagesCommand.self, RoutesCommand.self,
+            HashSecretCommand.self, StagesCommand.self, RoutesCommand.self, TokenCommand.self, HealthCommand.self,
+            BackupCommand.self, RestoreCommand.self, MigrateStoreCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

@@ -45,15 +45,23 @@ struct ExportCommand: AsyncParsableCommand {
     var output: String?
 
     @OptionGroup var location: ConfigLocation
+    @Option(help: serverHelp) var server: String?
 
     func run() async throws {
+        if let server {
+            try await AdminSession.with(server) { session in try write(try await session.send("GET", "/api/provision/export").text) }
+            return
+        }
         try await withStorage(location) { storage, _ in
-            let text = try await ProvisionExporter(storage: storage).export()
-            if let output {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } else {
-                print(text, terminator: "")
-            }
+            try write(try await ProvisionExporter(storage: storage).export())
+        }
+    }
+
+    private func write(_ text: String) throws {
+        if let output {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } else {
+            print(text, terminator: "")
         }
     }
 }
@@ -94,6 +102,9 @@ func withRuntime(_ location: ConfigLocation, _ body: (MachineAuthRuntime) async 
     let runtime: MachineAuthRuntime
     do {
         runtime = try await MachineAuthRuntime.start(pipeline, logger: logger)
+    } catch let error as StorageError where error.code == .inUse {
+        FileHandle.standardError.write(Data((storeInUse(error) + "\n").utf8))
+        throw ExitCode(1)
     } catch {
         FileHandle.standardError.write(Data("cannot open \(pipeline.source): \(error)\n".utf8))
         throw ExitCode(1)

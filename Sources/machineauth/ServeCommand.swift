@@ -31,14 +31,31 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Logs go to standard error; `LOG_LEVEL` (trace … critical) sets the level, default `info`.
+/// Logs go to standard error; `LOG_LEVEL` (trace … critical) sets the level, default `info`;
+/// `LOG_FORMAT=json` writes one JSON object per line, `text` (the default) readable lines.
 enum LoggingSetup {
     static func bootstrap() {
-        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let environment = ProcessInfo.processInfo.environment
+        let levelName = environment["LOG_LEVEL"].map { $0.lowercased() } ?? ""
+        guard let level = levelName.isEmpty ? .info : Logger.Level(rawValue: levelName) else {
+            refuse("LOG_LEVEL=\(levelName) is not a log level (valid: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        switch environment["LOG_FORMAT"]?.lowercased() ?? "text" {
+        case "json":
+            LoggingSystem.bootstrap { label in JSONLineLogHandler(label: label, level: level) }
+        case "text", "":
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case let other:
+            refuse("LOG_FORMAT=\(other) is not a log format (valid: text, json)")
+        }
+    }
+
+    private static func refuse(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(1)
     }
 }

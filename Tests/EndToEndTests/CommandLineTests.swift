@@ -9,7 +9,8 @@ struct CommandLineTests {
     func version() throws {
         let result = try ServerProcess.runToCompletion(["--version"])
         #expect(result.status == 0)
-        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == MachineAuthVersion.current)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == MachineAuthVersion.full)
+        #expect(MachineAuthVersion.full.hasPrefix(MachineAuthVersion.current + " ("))
     }
 
     @Test("config check: exit 0 for a valid file, every error with file:line and exit 1 otherwise")
@@ -64,6 +65,28 @@ struct CommandLineTests {
         let listed = try ServerProcess.runToCompletion(["keys", "list"], environment: environment)
         #expect(listed.output.contains("key-1\tRS256") && listed.output.contains("retired, published until"))
         #expect(listed.output.split(separator: "\n").count == 2)
+    }
+
+    @Test("a command against a JSON store a running server holds says in one line what to do")
+    func storeHeldByServer() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = ["DATABASE_URL": "json:\(directory.file("held.json"))"]
+        let server = try await ServerProcess.start(environment: environment)
+        defer { server.terminate() }
+        for command in [["keys", "list"], ["backup", directory.file("b.json")], ["export"]] {
+            let refused = try ServerProcess.runToCompletion(command, environment: environment)
+            let lines = refused.output.split(separator: "\n")
+            #expect(refused.status == 1 && lines.count == 1 && refused.output.contains("is in use by a running MachineAuth server: stop the server first"),
+                    "\(command): \(refused.output)")
+        }
+        try await server.stop()
+    }
+
+    @Test("a store URL in an error message has its password masked")
+    func storeURLRedacted() throws {
+        let refused = try ServerProcess.runToCompletion(["backup", "/tmp/never-written.json", "--store", "postgres://owner:hunter2-secret@127.0.0.1:1/db?sslmode=sometimes"])
+        #expect(refused.status == 1 && !refused.output.contains("hunter2-secret") && refused.output.contains("owner:***@"), "\(refused.output)")
     }
 
     @Test("apply prints a plan, applies, re-applies without change; export and hash-secret")

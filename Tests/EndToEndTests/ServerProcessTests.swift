@@ -57,14 +57,7 @@ struct ServerProcessTests {
         let writers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for worker in 0..<4 {
-                    group.addTask {
-                        for index in 0..<500 {
-                            guard let reply = try? await http.send("POST", "/api/agents", token: admin, json: ["name": .string("w\(worker)-\(index)")]),
-                                  reply.status == 201, let id = reply["agent"]?.objectValue?["id"]?.stringValue
-                            else { return }
-                            acknowledged.add(id)
-                        }
-                    }
+                    group.addTask { await http.createAgents(named: "w\(worker)", count: 500, token: admin, into: acknowledged) }
                 }
             }
         }
@@ -96,23 +89,5 @@ struct ServerProcessTests {
         let result = try ServerProcess.runToCompletion([], environment: ["ENV": "production", "PORT": "0"], directory: directory.path)
         #expect(result.status != 0)
         #expect(result.output.contains("refusing to start in production"))
-    }
-}
-
-/// Ids the server acknowledged, collected from several tasks.
-final class Acknowledged: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-
-    func add(_ id: String) {
-        lock.lock()
-        stored.append(id)
-        lock.unlock()
-    }
-
-    var ids: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

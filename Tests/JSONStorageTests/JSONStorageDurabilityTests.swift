@@ -1,125 +1,79 @@
 import Foundation
-import JSONStorage
-import Logging
+@testable import JSONStorage
 import MachineAuthCore
 import MachineAuthTesting
 import Testing
 
 @Suite("JSON storage durability")
 struct JSONStorageDurabilityTests {
-    static func agent(_ name: String, clientID: String? = nil) -> Agent {
-        Agent(id: RandomToken.uuid(), name: name, clientID: clientID ?? RandomToken.hex(prefix: "cid_", bytes: 8),
-              secrets: [ClientSecretHash(hash: "h", createdAt: Date())], scopes: ["read"], createdAt: Date())
-    }
+    typealias F = StoreFixtures
 
-    func store(_ path: String) -> JSONStorage {
-        JSONStorage(path: path, logger: Logger(label: "test"))
-    }
-
-    @Test("data survives close and reopen; the file is mode 0600")
+    @Test("data survives close and reopen; the store is one file of mode 0600 again after close")
     func reopen() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let first = store(path)
+        let first = F.store(path)
         try await first.open()
-        let agent = Self.agent("a")
+        let agent = F.agent("a")
         try await first.insertAgent(agent)
         try await first.close()
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let second = store(path)
-        try await second.open()
-        let reloaded = try #require(try await second.agent(id: agent.id))
+        #expect(F.journalFiles(path).isEmpty, "closing compacts the journal into the store file")
+        let reloaded = try #require(try await F.reopened(path) { try await $0.agent(id: agent.id) })
         #expect(reloaded.name == agent.name && reloaded.secrets.map(\.hash) == agent.secrets.map(\.hash) && reloaded.scopes == agent.scopes)
         #expect(abs(reloaded.createdAt.timeIntervalSince(agent.createdAt)) < 0.001, "dates keep millisecond precision")
-        #expect(try await second.agent(clientID: agent.clientID)?.id == agent.id)
-        try await second.close()
+        #expect(try await F.reopened(path) { try await $0.agent(clientID: agent.clientID)?.id } == agent.id)
     }
 
-    @Test("every acknowledged write is on disk without a clean close")
-    func durableWithoutClose() async throws {
+    @Test("an acknowledged write is one fsynced journal record, not a rewrite of the store; a crash keeps it")
+    func journaledWrites() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let first = store(path)
-        try await first.open()
-        let agent = Self.agent("durable")
-        try await first.insertAgent(agent)
-        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(onDisk.contains(agent.id))
-    }
-
-    @Test("usage flushes append to a journal, never rewrite the store; a crash loses none and counts none twice")
-    func usageJournal() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("store.json")
-        let journal = path + ".usage.jsonl"
-        let storage = store(path)
+        let storage = F.store(path)
         try await storage.open()
-        let agent = Self.agent("busy")
-        try await storage.insertAgent(agent)
+        try await storage.insertAgent(F.agent("first"))
+        try await storage.close()
         let snapshot = try Data(contentsOf: URL(fileURLWithPath: path))
+        try await storage.open()
+        let agents = (0..<5).map { F.agent("a\($0)") }
+        for agent in agents { try await storage.insertAgent(agent) }
+        _ = try await storage.updateAgent(id: agents[0].id) { $0.name = "renamed" }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == snapshot, "the store file was not rewritten")
+        #expect(try F.journalLines(path).count == 6, "one record per change")
+        let mode = try FileManager.default.attributesOfItem(atPath: try #require(F.journalFiles(path).first))[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let crashed = try F.crashImage(of: path, named: "crash")
+        let names = try await F.reopened(crashed) { store in try await agents.asyncMap { try await store.agent(id: $0.id)?.name } }
+        #expect(names == ["renamed", "a1", "a2", "a3", "a4"])
+        try await storage.close()
+    }
+
+    @Test("usage counters are journaled as counters; a crash replays them once")
+    func usage() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("store.json")
+        let storage = F.store(path)
+        try await storage.open()
+        let agent = F.agent("busy")
+        try await storage.insertAgent(agent)
         let late = Date(timeIntervalSince1970: 1_900_000_000)
         for tokens in 1...3 {
             try await storage.applyUsage([agent.id: UsageDelta(tokens: tokens, lastTokenAt: late.addingTimeInterval(Double(-tokens)))])
         }
         try await storage.applyUsage([agent.id: UsageDelta(failures: 1), "deleted-agent": UsageDelta(tokens: 9)])
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == snapshot, "the store file was not rewritten")
-        let mode = try FileManager.default.attributesOfItem(atPath: journal)[.posixPermissions] as? NSNumber
-        #expect(mode?.intValue == 0o600)
-
-        func crashImage(_ name: String, store: String, journal journalCopy: Data) throws -> String {
-            let image = directory.file(name)
-            try FileManager.default.createDirectory(atPath: image, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: store, toPath: image + "/store.json")
-            try journalCopy.write(to: URL(fileURLWithPath: image + "/store.json.usage.jsonl"))
-            return image + "/store.json"
-        }
-        func usage(at path: String) async throws -> AgentUsage {
-            let reopened = store(path)
-            try await reopened.open()
-            let found = try await reopened.agent(id: agent.id)
-            try await reopened.close()
-            return try #require(found).usage
-        }
-        let journalBeforeClose = try Data(contentsOf: URL(fileURLWithPath: journal))
-        let crashed = try crashImage("crash", store: path, journal: journalBeforeClose + Data(#"{"sequence":5,"del"#.utf8))
-        let recovered = try await usage(at: crashed)
-        #expect(recovered.tokenCount == 6 && recovered.failedAuthCount == 1, "journal replayed; a torn last line is skipped")
+        #expect(try F.journalLines(path).last?.contains(#""usage":{""#) == true)
+        #expect(try F.journalLines(path).allSatisfy { !$0.contains("deleted-agent") }, "counters of unknown agents are not journaled")
+        let crashed = try F.crashImage(of: path, named: "crash")
+        let recovered = try #require(try await F.reopened(crashed) { try await $0.agent(id: agent.id)?.usage })
+        #expect(recovered.tokenCount == 6 && recovered.failedAuthCount == 1)
         #expect(recovered.lastTokenAt == late.addingTimeInterval(-1))
-
         try await storage.close()
-        let leftOver = (try? Data(contentsOf: URL(fileURLWithPath: journal))) ?? Data()
-        #expect(leftOver.isEmpty, "closing folds the journal into the store")
-        #expect(try await usage(at: path).tokenCount == 6)
-        let foldedButNotTruncated = try crashImage("fold", store: path, journal: journalBeforeClose)
-        #expect(try await usage(at: foldedButNotTruncated).tokenCount == 6, "entries the snapshot holds are not applied again")
-    }
-
-    @Test("a journal that outgrows the store is folded into it")
-    func usageJournalFold() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("store.json")
-        let storage = store(path)
-        try await storage.open()
-        let agent = Self.agent("folded")
-        try await storage.insertAgent(agent)
-        var batch = [agent.id: UsageDelta(tokens: 7)]
-        for index in 0..<12_000 { batch["gone-\(index)"] = UsageDelta(tokens: 1, lastTokenAt: Date()) }
-        try await storage.applyUsage(batch)
-        let journal = try? Data(contentsOf: URL(fileURLWithPath: path + ".usage.jsonl"))
-        #expect((journal ?? Data()).isEmpty, "more than 1 MB of journal was folded at once")
-        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(onDisk.contains(#""usage_sequence":1"#) && onDisk.contains(#""token_count":7"#))
-        try await storage.applyUsage([agent.id: UsageDelta(tokens: 1)])
-        try await storage.close()
-        let reopened = store(path)
-        try await reopened.open()
-        #expect(try await reopened.agent(id: agent.id)?.usage.tokenCount == 8)
-        try await reopened.close()
+        #expect(try await F.reopened(path) { try await $0.agent(id: agent.id)?.usage.tokenCount } == 6)
     }
 
     @Test("concurrent writers all land")
@@ -127,9 +81,9 @@ struct JSONStorageDurabilityTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let storage = store(path)
+        let storage = F.store(path)
         try await storage.open()
-        let agents = (0..<200).map { Self.agent("agent-\($0)") }
+        let agents = (0..<200).map { F.agent("agent-\($0)") }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for agent in agents { group.addTask { try await storage.insertAgent(agent) } }
             try await group.waitForAll()
@@ -140,13 +94,14 @@ struct JSONStorageDurabilityTests {
             }
             try await group.waitForAll()
         }
+        #expect(try F.journalLines(path).count == 250)
+        let crashed = try F.crashImage(of: path, named: "crash")
         try await storage.close()
-        let reopened = store(path)
-        try await reopened.open()
-        let page = try await reopened.listAgents(AgentQuery(page: PageRequest(page: 1, limit: 500)))
-        #expect(page.total == 200)
-        #expect(page.items.filter { $0.name.hasSuffix("-renamed") }.count == 50)
-        try await reopened.close()
+        for image in [path, crashed] {
+            let page = try await F.reopened(image) { try await $0.listAgents(AgentQuery(page: PageRequest(page: 1, limit: 500))) }
+            #expect(page.total == 200)
+            #expect(page.items.filter { $0.name.hasSuffix("-renamed") }.count == 50)
+        }
     }
 
     @Test("a torn temporary file from a crash is ignored and removed")
@@ -154,18 +109,15 @@ struct JSONStorageDurabilityTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let first = store(path)
+        let first = F.store(path)
         try await first.open()
-        let agent = Self.agent("kept")
+        let agent = F.agent("kept")
         try await first.insertAgent(agent)
         try await first.close()
         let torn = directory.file("store.json.tmp-999-abcd")
         try Data("{\"format\":\"machineauth-st".utf8).write(to: URL(fileURLWithPath: torn))
-        let second = store(path)
-        try await second.open()
-        #expect(try await second.agent(id: agent.id) != nil)
+        #expect(try await F.reopened(path) { try await $0.agent(id: agent.id) } != nil)
         #expect(!FileManager.default.fileExists(atPath: torn))
-        try await second.close()
     }
 
     @Test("a corrupt store is a clear error and is never overwritten")
@@ -173,9 +125,8 @@ struct JSONStorageDurabilityTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = try directory.write("store.json", "{ not json")
-        let storage = store(path)
         await #expect {
-            try await storage.open()
+            try await F.store(path).open()
         } throws: { error in
             (error as? StorageError)?.code == .corrupt && "\(error)".contains("left untouched")
         }
@@ -187,9 +138,9 @@ struct JSONStorageDurabilityTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let first = store(path)
+        let first = F.store(path)
         try await first.open()
-        await #expect(throws: StorageError.self) { try await store(path).open() }
+        await #expect(throws: StorageError.self) { try await F.store(path).open() }
         try await first.close()
     }
 
@@ -197,13 +148,15 @@ struct JSONStorageDurabilityTests {
     func conflict() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let storage = store(directory.file("store.json"))
+        let path = directory.file("store.json")
+        let storage = F.store(path)
         try await storage.open()
-        try await storage.insertAgent(Self.agent("a", clientID: "cid_same"))
+        try await storage.insertAgent(F.agent("a", clientID: "cid_same"))
         await #expect(throws: StorageError.conflict("an agent with client_id cid_same exists")) {
-            try await storage.insertAgent(Self.agent("b", clientID: "cid_same"))
+            try await storage.insertAgent(F.agent("b", clientID: "cid_same"))
         }
         #expect(try await storage.listAgents(AgentQuery()).total == 1)
+        #expect(try F.journalLines(path).count == 1, "a refused change journals nothing")
         try await storage.close()
     }
 
@@ -212,9 +165,9 @@ struct JSONStorageDurabilityTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("store.json")
-        let first = store(path)
+        let first = F.store(path)
         try await first.open()
-        var twins = [Self.agent("one"), Self.agent("two")]
+        var twins = [F.agent("one"), F.agent("two")]
         for index in twins.indices {
             twins[index].metadata = ["team": "load"]
             twins[index].tags = ["fleet"]
@@ -222,7 +175,7 @@ struct JSONStorageDurabilityTests {
         }
         try await first.close()
 
-        let second = store(path)
+        let second = F.store(path)
         try await second.open()
         _ = try await second.updateAgent(id: twins[0].id) { agent in
             agent.scopes.append("write")
@@ -241,14 +194,14 @@ struct JSONStorageDurabilityTests {
 @Suite("JSON storage refuses links")
 struct JSONStorageLinkTests {
     @Test("a symbolic link in place of the store or a file beside it is refused, and its target untouched",
-          arguments: ["store.json", "store.json.audit.jsonl", "store.json.usage.jsonl", "store.json.lock"])
+          arguments: ["store.json", "store.json.audit.jsonl", "store.json.journal-00000001.jsonl", "store.json.lock"])
     func symlinks(name: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let target = directory.file("elsewhere")
         try Data("precious\n".utf8).write(to: URL(fileURLWithPath: target))
         try FileManager.default.createSymbolicLink(atPath: directory.file(name), withDestinationPath: target)
-        let store = JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test"))
+        let store = StoreFixtures.store(directory.file("store.json"))
         do {
             try await store.open()
             try await store.appendAuditRecords([AuditRecord(
@@ -262,14 +215,30 @@ struct JSONStorageLinkTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious\n")
     }
 
-    @Test("a hard link in place of the store is refused")
+    @Test("a hard link in place of the store or its journal is refused")
     func hardLink() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let first = JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test"))
-        try await first.open()
+        let (path, first, _) = try await StoreFixtures.openStore(in: directory, agent: "linked")
         try await first.close()
-        try FileManager.default.linkItem(atPath: directory.file("store.json"), toPath: directory.file("copy"))
-        await #expect(throws: StorageError.self) { try await JSONStorage(path: directory.file("store.json"), logger: Logger(label: "test")).open() }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("store.json") && !$0.hasSuffix(".lock") }
+        try #require(!files.isEmpty)
+        for file in files {
+            try FileManager.default.linkItem(atPath: directory.file(file), toPath: directory.file("copy"))
+            await #expect(throws: StorageError.self, "a second link to \(file)") { try await StoreFixtures.store(path).open() }
+            try FileManager.default.removeItem(atPath: directory.file("copy"))
+        }
+        let reopened = StoreFixtures.store(path)
+        try await reopened.open()
+        #expect(try await reopened.listAgents(AgentQuery()).total == 1)
+        try await reopened.close()
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

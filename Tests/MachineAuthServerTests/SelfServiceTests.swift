@@ -74,7 +74,6 @@ struct OperationsTests {
             let agent = try await h.createAgent(admin)
             _ = try await h.accessToken(agent)
             _ = try await h.json(.post, "/api/agents/\(agent.id)/rotate", token: admin)
-            for notifier in h.runtime.stages.notifiers { await notifier.shutdown() }
             let all = try await h.json(.get, "/api/audit-logs?agent_id=\(agent.id)", token: admin)
             let actions = all["audit_logs"]?.arrayValue?.compactMap { $0.objectValue?["action"]?.stringValue } ?? []
             #expect(actions.contains("agent.created") && actions.contains("token.issued") && actions.contains("agent.rotated"))

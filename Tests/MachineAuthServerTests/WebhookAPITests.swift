@@ -85,4 +85,29 @@ struct WebhookAPITests {
             #expect(reply.status == .notFound && reply.string("error_description").contains("webhooks notifier"))
         }
     }
+
+    @Test("deleting an organization with its agents hands the notifiers one batch: one audit write, one delivery per event and webhook")
+    func cascadeIsOneBatch() async throws {
+        try await Harness.with(Self.yaml) { h in
+            let admin = try await h.adminToken()
+            let hook = try await h.json(.post, "/api/webhooks", token: admin, ["url": "https://hooks.example.com/in", "events": ["agent.deleted", "organization.deleted"]])
+            let hookID = try #require(hook["webhook"]?.objectValue?["id"]?.stringValue)
+            let organization = try await h.json(.post, "/api/organizations", token: admin, ["name": "doomed", "slug": "doomed"])
+            let organizationID = try #require(organization["organization"]?.objectValue?["id"]?.stringValue ?? organization["id"]?.stringValue)
+            for index in 0..<120 {
+                let created = try await h.json(.post, "/api/agents", token: admin, ["name": .string("a\(index)"), "organization_id": .string(organizationID)])
+                #expect(created.status == .created)
+            }
+            let before = h.fixture.notifier.batches.count
+            let deleted = try await h.json(.delete, "/api/organizations/\(organizationID)?cascade=true", token: admin)
+            #expect(deleted.status == .ok, "\(deleted.text)")
+            let batches = h.fixture.notifier.batches.dropFirst(before)
+            #expect(batches.count == 1, "one notify call for the whole cascade")
+            #expect(batches.first?.filter { $0.type == "agent.deleted" }.count == 120 && batches.first?.last?.type == "organization.deleted")
+            let queued = try await h.runtime.storage.deliveries(webhookID: hookID, status: nil, page: PageRequest(page: 1, limit: 1))
+            #expect(queued.total == 121, "one delivery per event")
+            let audit = try await h.json(.get, "/api/audit-logs?action=agent.deleted&limit=1", token: admin)
+            #expect(audit["pagination"]?.objectValue?["total"] == 120, "\(audit.text)")
+        }
+    }
 }

@@ -4,6 +4,7 @@ import Logging
 import MachineAuthCore
 import MachineAuthStages
 import MachineAuthTesting
+import Synchronization
 import Testing
 
 @Suite("audit stage")
@@ -36,6 +37,25 @@ struct AuditSinkTests {
         }
     }
 
+    @Test("by default a record is in the store when notify returns, under concurrency too")
+    func writeThrough() async throws {
+        try await StageEnvironment.with { environment in
+            let sink = AuditSink(store: environment.storage, config: .init(), logger: Logger(label: "t"), now: environment.clock.source)
+            await sink.notify(DomainEvent(type: "agent.created", time: environment.clock.now, actor: .admin("root@example.com")))
+            let first = try await environment.storage.auditRecords(AuditQuery()).total
+            #expect(first == 1, "no flush interval between an operation and its record")
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<100 {
+                    group.addTask { await sink.notify(DomainEvent(type: "token.issued", time: environment.clock.now, actor: .agent("a\(index)"))) }
+                }
+            }
+            let all = try await environment.storage.auditRecords(AuditQuery()).total
+            #expect(all == 101)
+            let lines = try String(contentsOfFile: environment.directory.file("store.json.audit.jsonl"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 101)
+        }
+    }
+
     @Test("a full batch is written by the background loop long before the flush interval, without blocking notify")
     func fullBatchWakesWriter() async throws {
         try await StageEnvironment.with { environment in
@@ -55,4 +75,31 @@ struct AuditSinkTests {
             await loop.value
         }
     }
+
+    @Test("the events of one notify call are written in one append")
+    func batchIsOneAppend() async throws {
+        try await StageEnvironment.with { environment in
+            let store = CountingAuditStore(inner: environment.storage)
+            let sink = AuditSink(store: store, config: .init(), logger: Logger(label: "t"), now: environment.clock.source)
+            await sink.notify((0..<300).map { DomainEvent(type: "agent.deleted", time: environment.clock.now, actor: .admin("root@example.com"), target: .agent("a\($0)")) })
+            #expect(store.appends == [300])
+            let stored = try await environment.storage.auditRecords(AuditQuery()).total
+            #expect(stored == 300)
+        }
+    }
+}
+
+/// An audit store that counts the records of each append.
+final class CountingAuditStore: AuditStore {
+    let inner: any AuditStore
+    private let counts = Mutex<[Int]>([])
+    init(inner: any AuditStore) { self.inner = inner }
+    var appends: [Int] { counts.withLock { $0 } }
+
+    func appendAuditRecords(_ records: [AuditRecord]) async throws {
+        counts.withLock { $0.append(records.count) }
+        try await inner.appendAuditRecords(records)
+    }
+    func auditRecords(_ query: AuditQuery) async throws -> Page<AuditRecord> { try await inner.auditRecords(query) }
+    func deleteAuditRecords(before time: Date) async throws -> Int { try await inner.deleteAuditRecords(before: time) }
 }

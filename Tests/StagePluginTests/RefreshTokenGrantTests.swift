@@ -41,8 +41,9 @@ struct RefreshTokenGrantTests {
             let token = try await issued(stage, for: agent, environment: environment)
             #expect(token.hasPrefix("rt_"))
             #expect(try await environment.storage.refreshToken(hash: environment.hasher.hash(token)) != nil)
-            let stored = try String(contentsOfFile: environment.directory.file("store.json"), encoding: .utf8)
-            #expect(!stored.contains(token), "only the hash is stored")
+            let files = try FileManager.default.contentsOfDirectory(atPath: environment.directory.path).filter { $0.hasPrefix("store.json") }
+            let stored = try files.map { try String(contentsOfFile: environment.directory.file($0), encoding: .utf8) }.joined()
+            #expect(stored.contains(environment.hasher.hash(token)) && !stored.contains(token), "only the hash is stored (store file and journal)")
             let grant = try await stage.grant(request(token, client: agent, at: environment.clock.now))
             let issuer = try environment.settings().server.issuer
             #expect(grant.isRenewal && grant.agent.id == agent.id && grant.scopes == ["read"] && grant.audience == [issuer])

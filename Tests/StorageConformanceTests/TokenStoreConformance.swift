@@ -182,4 +182,22 @@ struct WebhookStoreConformance {
             #expect(try await store.deliveries(webhookID: hook.id, status: nil, page: PageRequest(page: 1, limit: 5)).total == 11)
         }
     }
+
+    @Test("the longest-waiting due deliveries are claimed first; finished ones never", arguments: TestDatabases.drivers)
+    func claimOrder(driver: String) async throws {
+        try await withStore(driver) { handle async throws in
+            let store = handle.storage
+            let hook = webhook()
+            try await store.insertWebhook(hook)
+            let now = Date()
+            var delivered = delivery(hook, due: now.addingTimeInterval(-100))
+            delivered.status = .delivered
+            let waiting = [-10, -30, -20, -40].map { delivery(hook, due: now.addingTimeInterval(TimeInterval($0))) }
+            try await store.enqueueDeliveries([delivered] + waiting)
+            let first = try await store.claimDeliveries(owner: "w", limit: 2, now: now, leaseUntil: now.addingTimeInterval(60))
+            #expect(first.map(\.id) == [waiting[3].id, waiting[1].id])
+            let rest = try await store.claimDeliveries(owner: "w", limit: 5, now: now, leaseUntil: now.addingTimeInterval(60))
+            #expect(rest.map(\.id) == [waiting[2].id, waiting[0].id])
+        }
+    }
 }

@@ -46,7 +46,15 @@ def test_requests_oauthlib_backend_application(server):
     assert me.status_code == 200 and me.json()["agent"]["client_id"] == client_id
 
 
-def test_introspect_refresh_revoke_with_authlib(server):
+def test_default_config_issues_no_refresh_token_with_client_credentials(server):
+    client_id, secret, _ = server.create_agent()
+    token = OAuth2Session(client_id, secret).fetch_token(token_url(server), grant_type="client_credentials")
+    assert "refresh_token" not in token, "RFC 6749 §4.4.3"
+
+
+def test_introspect_refresh_revoke_with_authlib(server_factory):
+    # The compatibility switch for clients of the original project, which expect a refresh token.
+    server = server_factory(REFRESH_TOKENS_FOR_CLIENT_CREDENTIALS="true")
     client_id, secret, _ = server.create_agent()
     session = OAuth2Session(client_id, secret)
     token = session.fetch_token(token_url(server), grant_type="client_credentials")

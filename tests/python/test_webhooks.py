@@ -23,7 +23,7 @@ WEBHOOK_ENV = {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WEBHOOK_RETRY_INITIAL_D
 class Receiver:
     """Records every delivery; /flaky?fail=N fails each message N times, /dead always fails, /slow sleeps."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         receiver = self
         self.lock = threading.Lock()
         self.requests = []
@@ -47,7 +47,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -57,6 +57,7 @@ class Receiver:
 
     def stop(self):
         self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture

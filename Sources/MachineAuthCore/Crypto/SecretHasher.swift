@@ -8,6 +8,9 @@ import Foundation
 /// issuance bound by signing rather than hashing. Stored form: `hmac-sha256:<base64url>`.
 /// Pre-computed `sha256:<base64url>` hashes (from `machineauth hash-secret`) verify too.
 public struct SecretHasher: Sendable {
+    /// The storage setting that keeps a generated secret-hashing key (when `SECRET_HASH_KEY` is not set).
+    public static let settingName = "secret_hash_key"
+
     /// HMAC state with the key already absorbed; each hash continues from a copy of it.
     private let keyed: HMAC<SHA256>
 

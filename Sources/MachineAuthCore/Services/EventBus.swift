@@ -7,8 +7,14 @@ public struct EventBus: Sendable {
     }
 
     public func publish(_ event: DomainEvent) async {
+        await publish([event])
+    }
+
+    /// Events of one operation, handed to each notifier together so it can record them in one write.
+    public func publish(_ events: [DomainEvent]) async {
+        guard !events.isEmpty else { return }
         for notifier in notifiers {
-            await notifier.notify(event)
+            await notifier.notify(events)
         }
     }
 }

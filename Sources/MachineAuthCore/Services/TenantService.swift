@@ -48,11 +48,12 @@ public struct TenantService: Sendable {
             }
         }
         guard let removed = try await storage.deleteOrganization(id: id) else { return nil }
-        for agent in removed {
-            await events.publish(DomainEvent(type: "agent.deleted", time: now(), actor: attribution.actor, target: .agent(agent.id),
-                                             organizationID: id, teamID: agent.teamID, data: ["cascade": true], origin: attribution.origin))
+        let time = now()
+        let agentEvents = removed.map { agent in
+            DomainEvent(type: "agent.deleted", time: time, actor: attribution.actor, target: .agent(agent.id),
+                        organizationID: id, teamID: agent.teamID, data: ["cascade": true], origin: attribution.origin)
         }
-        await publish("organization.deleted", id, id, nil, attribution, ["agents_deleted": .int(removed.count)])
+        await events.publish(agentEvents + [organizationEvent("organization.deleted", id, id, nil, attribution, ["agents_deleted": .int(removed.count)])])
         return removed
     }
 
@@ -111,8 +112,14 @@ public struct TenantService: Sendable {
         _ type: String, _ id: String, _ organizationID: String?, _ teamID: String?, _ attribution: Attribution,
         _ data: [String: JSONValue] = [:], kind: String = "organization"
     ) async {
-        await events.publish(DomainEvent(
-            type: type, time: now(), actor: attribution.actor, target: EventTarget(kind: kind, id: id), organizationID: organizationID,
-            teamID: teamID, data: data, origin: attribution.origin))
+        await events.publish(organizationEvent(type, id, organizationID, teamID, attribution, data, kind: kind))
+    }
+
+    private func organizationEvent(
+        _ type: String, _ id: String, _ organizationID: String?, _ teamID: String?, _ attribution: Attribution,
+        _ data: [String: JSONValue] = [:], kind: String = "organization"
+    ) -> DomainEvent {
+        DomainEvent(type: type, time: now(), actor: attribution.actor, target: EventTarget(kind: kind, id: id), organizationID: organizationID,
+                    teamID: teamID, data: data, origin: attribution.origin)
     }
 }

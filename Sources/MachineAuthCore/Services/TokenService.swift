@@ -68,6 +68,7 @@ public struct TokenService: Sendable {
         let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType)
         var response = TokenResponse(
             accessToken: token.token, tokenType: "Bearer", expiresIn: token.expiresIn, scope: scopes.joined(separator: " "))
+        response.agentID = agent.id
         let issuance = Issuance(grantType: grantType, grant: grant, token: token)
         for stage in grants { try await stage.contribute(to: &response, for: issuance) }
         await record(issuance, origin: origin)

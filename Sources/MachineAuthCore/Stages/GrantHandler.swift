@@ -95,6 +95,8 @@ public struct TokenResponse: Sendable {
     public var refreshToken: String?
     /// Further members contributed by stages.
     public var extra: [String: JSONValue] = [:]
+    /// The agent the token was issued to (for the request log; not part of the response body).
+    public var agentID: String?
 
     public init(accessToken: String, tokenType: String, expiresIn: Int, scope: String, refreshToken: String? = nil) {
         self.accessToken = accessToken

@@ -4,7 +4,9 @@
 /// notifier that does slow work (HTTP deliveries) records the event durably and works in
 /// the background.
 public protocol Notifier: Sendable {
-    func notify(_ event: DomainEvent) async
+    /// Hears events that happened together (one operation's, such as an organization deleted
+    /// with its agents), in order; a notifier that writes records them in one write.
+    func notify(_ events: [DomainEvent]) async
     /// Background work (delivery workers, periodic flushes) until the task is cancelled.
     func run() async
     /// Flushes buffered work on shutdown.
@@ -14,6 +16,11 @@ public protocol Notifier: Sendable {
 }
 
 extension Notifier {
+    /// Hears one event.
+    public func notify(_ event: DomainEvent) async {
+        await notify([event])
+    }
+
     public func run() async {}
     public func shutdown() async {}
     public var webhooks: (any WebhookDispatcher)? { nil }

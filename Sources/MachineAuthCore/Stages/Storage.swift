@@ -5,7 +5,7 @@ import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore, WebhookStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: Sendable {
@@ -112,6 +112,8 @@ public protocol SettingsStore: Sendable {
 public struct StorageError: Error, Sendable, CustomStringConvertible, Equatable {
     public enum Code: String, Sendable {
         case conflict, notFound, unavailable, corrupt, invalid
+        /// Another process holds the store (a running server holds its JSON store).
+        case inUse
     }
 
     public var code: Code

@@ -17,6 +17,8 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String = ""
     /// The caller, once the route's access rule admitted it (``AccessGate``).
     var identity: AccessScope?
+    /// What the handlers learned for the request's log line (the caller).
+    public let notes = RequestNotes()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -79,7 +79,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return Refusal(["error": "not_found", "error_description": .string(error.message)], .notFound)
         case .invalid:
             return Refusal(["error": "invalid_request", "error_description": .string(error.message)], .badRequest)
-        case .unavailable, .corrupt:
+        case .unavailable, .corrupt, .inUse:
             context.logger.error("storage unavailable", metadata: ["error": "\(error.message)", "request_id": "\(context.requestID)"])
             return Refusal(
                 ["error": "temporarily_unavailable", "error_description": "storage is unavailable; try again shortly"], .serviceUnavailable,

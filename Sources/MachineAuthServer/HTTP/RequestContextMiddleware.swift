@@ -41,12 +41,17 @@ struct RequestContextMiddleware: RouterMiddleware {
         let elapsed = started.duration(to: .now)
         telemetry.request(
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: elapsed)
-        context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code)",
-            metadata: [
+        if context.logger.logLevel <= .info {
+            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            var metadata: Logger.Metadata = [
                 "client": .string(context.clientAddress ?? "-"),
-                "ms": .string(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)),
-            ])
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(Int(response.status.code)),
+                "ms": .stringConvertible((milliseconds * 10).rounded() / 10),
+            ]
+            for (key, value) in context.notes.logMetadata { metadata[key] = .string(value) }
+            context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: metadata)
+        }
         return response
     }
 

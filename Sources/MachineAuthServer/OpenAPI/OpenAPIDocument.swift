@@ -144,13 +144,16 @@ enum OpenAPIDocument {
         }
     }
 
+    /// Routes that answer text rather than JSON, with their media type.
+    static let textResponses = ["/metrics": "text/plain", "/api/provision/export": "application/yaml"]
+
     static func responses(_ route: Route) -> JSONValue {
         var responses: [String: JSONValue] = ["default": ["$ref": "#/components/responses/Error"]]
         let documented = OpenAPIResponses.routes["\(route.method.rawValue) \(path(route.path))"] ?? [:]
         for (status, name) in documented {
             let description = HTTPResponse.Status(code: status).reasonPhrase
-            if route.path == "/metrics" {
-                responses[String(status)] = ["description": .string(description), "content": ["text/plain": ["schema": ["type": "string"]]]]
+            if let text = textResponses[route.path] {
+                responses[String(status)] = ["description": .string(description), "content": .object([text: ["schema": ["type": "string"]]])]
             } else if name.isEmpty {
                 responses[String(status)] = ["description": .string(description)]
             } else {

@@ -21,6 +21,7 @@ enum OpenAPIResponses {
         "GET /health": [200: "Health"],
         "GET /health/ready": [200: "Readiness", 503: "ReadinessUnavailable"],
         "GET /metrics": [200: ""],
+        "GET /api/provision/export": [200: ""],
         "GET /openapi.json": [200: "OpenAPIDocument"],
 
         // OAuthRoutes

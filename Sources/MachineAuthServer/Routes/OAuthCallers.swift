@@ -10,6 +10,7 @@ enum OAuthCallers {
     ) async throws -> AccessScope {
         let authentication = Authentication(runtime: runtime)
         if let client = try await authentication.authenticateClient(request, context: context, parameters: parameters) {
+            context.notes.record(Caller.client(client).actor)
             return try await AccessScope.resolve(.client(client), runtime: runtime)
         }
         let caller: Caller?
@@ -24,6 +25,7 @@ enum OAuthCallers {
         case nil:
             throw OAuthError.invalidClient("client authentication is required", challenge: .basic)
         case let caller?:
+            context.notes.record(caller.actor)
             return try await AccessScope.resolve(caller, runtime: runtime)
         }
     }

@@ -3,7 +3,7 @@ import Hummingbird
 import MachineAuthCore
 
 /// `GET /metrics` (Prometheus), `GET /api/stats` (the dashboard's summary), and the signing
-/// key ring: `GET /api/keys`, `POST /api/keys/rotate`.
+/// key ring: `GET /api/keys`, `POST /api/keys/rotate`; `GET /api/provision/export`.
 struct OperationsRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
@@ -28,6 +28,11 @@ struct OperationsRoutes: Sendable {
                 "storage": .string(runtime.pipeline.storage.type),
                 "version": .string(MachineAuthVersion.current),
             ])
+        }
+        router.get("/api/provision/export") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: try await ProvisionExporter(storage: runtime.storage).export())))
         }
         router.get("/api/keys") { _, _ in
             JSONResponse.value(try await keyList())

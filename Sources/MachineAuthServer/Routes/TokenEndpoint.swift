@@ -11,6 +11,7 @@ struct TokenEndpoint: Sendable {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
         let response = try await runtime.services.tokens.token(parameters, presentation: presentation, origin: context.origin(request))
+        if let agentID = response.agentID { context.notes.record(.agent(agentID)) }
         return JSONResponse.value(response.json, headers: .noStore)
     }
 }

@@ -28,6 +28,7 @@ struct AccessGate: Sendable {
         let scope = try await AccessScope.resolve(caller, runtime: runtime)
         guard route.access.allows(scope.role) else { throw APIError.forbidden(Self.refusal(route.access, scope.role)) }
         context.identity = scope
+        context.notes.record(caller.actor)
     }
 
     /// The form field of a dashboard page that carries the CSRF token.

@@ -50,6 +50,7 @@ public enum RouteTable {
         Route(.get, "/api/stats", .owner, "instance-wide figures"),
         Route(.get, "/api/keys", .owner, "the signing key ring"),
         Route(.post, "/api/keys/rotate", .owner, "a new signing key; the old one stays published until its tokens expire", body: .empty),
+        Route(.get, "/api/provision/export", .owner, "the deployment as a provision file (YAML, no secrets), as machineauth export writes it"),
     ]
 
     static let agents: [Route] = [

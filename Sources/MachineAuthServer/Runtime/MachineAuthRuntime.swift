@@ -72,7 +72,7 @@ public final class MachineAuthRuntime: Sendable {
     private static func secretKey(_ security: SecuritySettings, storage: any Storage) async throws -> Data {
         if !security.secretHashKey.isEmpty { return Data(security.secretHashKey.utf8) }
         let generated = Base64URL.encode(RandomToken.randomBytes(32))
-        return Data(try await storage.insertSettingIfAbsent("secret_hash_key", value: generated).utf8)
+        return Data(try await storage.insertSettingIfAbsent(SecretHasher.settingName, value: generated).utf8)
     }
 
     /// Applies the pipeline's `provision:` section; generated secrets are printed once to
