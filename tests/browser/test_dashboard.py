@@ -27,6 +27,7 @@ class Made:
     secrets = []  # every secret and token the pages showed
     organization_id = None
     agent_id = None
+    webhook_id = None
     client_id = None
     secret = None
     access_token = None
@@ -261,6 +262,7 @@ def test_webhook_to_a_real_receiver(ui, made, receiver, shoot):
     ui.fill("Events", "agent.* token.revoked")
     ui.press("Create webhook")
     assert ui.heading.startswith("receiver")
+    made.webhook_id = ui.element(By.CSS_SELECTOR, "form[action$='/test']").get_attribute("action").split("/")[-2]
     first_secret = ui.text("secret-value")
     assert first_secret
     made.secrets.append(first_secret)
@@ -382,7 +384,8 @@ def test_viewer_sees_no_write_controls(ui, made, server, shoot):
     assert ui.heading == "Overview" and "viewer" in ui.element(By.CSS_SELECTOR, ".account").text
     for name, path in [("viewer-agents", "/dashboard/agents"), ("viewer-agent", f"/dashboard/agents/{made.agent_id}"),
                        ("viewer-organization", f"/dashboard/organizations/{made.organization_id}"), ("viewer-tokens", "/dashboard/tokens"),
-                       ("viewer-webhooks", "/dashboard/webhooks"), ("viewer-gateway", "/dashboard/gateway")]:
+                       ("viewer-webhooks", "/dashboard/webhooks"), ("viewer-webhook", f"/dashboard/webhooks/{made.webhook_id}"),
+                       ("viewer-audit", "/dashboard/audit"), ("viewer-gateway", "/dashboard/gateway")]:
         ui.open(path)
         assert set(ui.post_actions()) <= READ_ONLY_POSTS, f"{path}: {ui.post_actions()}"
         visible = ui.main
