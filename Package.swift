@@ -4,14 +4,15 @@ import PackageDescription
 /// Settings shared by every target: strict, explicit, Swift 6 language mode.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// A stage plugin: its own module under `Plugins/<name>`, depending only on the core
-/// (plus its own driver library).
+/// A stage plugin: its own module under `Plugins/<name>`, depending only on the core and the
+/// logging API the stage context hands it (plus its own driver library).
 func plugin(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
-        dependencies: ["MachineAuthCore"] + dependencies,
+        dependencies: ["MachineAuthCore", .product(name: "Logging", package: "swift-log")] + dependencies,
         path: "Plugins/\(name)",
         swiftSettings: swiftSettings
     )
@@ -38,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
@@ -49,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -57,8 +61,15 @@ let package = Package(
             dependencies: [
                 "MachineAuthCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The dashboard's templates, stylesheet and script, read once at start-up.
@@ -90,6 +101,9 @@ let package = Package(
                 "MachineAuthStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -101,7 +115,10 @@ let package = Package(
         plugin("APIKeyAuthenticator"),
         plugin("OrgTeamEnricher"),
         plugin("CustomClaimsEnricher"),
-        plugin("WebhookNotifier", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        plugin("WebhookNotifier", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         plugin("PostgresStorage", dependencies: [
             .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -109,20 +126,25 @@ let package = Package(
             name: "MachineAuthTesting",
             dependencies: [
                 "MachineAuthCore", "MachineAuthServer", "MachineAuthStages", "JSONStorage", "PostgresStorage",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/MachineAuthTesting",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MachineAuthCoreTests",
-            dependencies: ["MachineAuthCore", "MachineAuthTesting", "MachineAuthStages"],
+            dependencies: [
+                "MachineAuthCore", "MachineAuthTesting", "MachineAuthStages", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MachineAuthServerTests",
             dependencies: [
-                "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages", "JSONStorage",
+                "MachineAuthCore", "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages", "JSONStorage",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -131,25 +153,30 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageConformanceTests",
-            dependencies: ["JSONStorage", "PostgresStorage", "MachineAuthTesting"],
+            dependencies: ["MachineAuthCore", "JSONStorage", "PostgresStorage", "MachineAuthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JSONStorageTests",
-            dependencies: ["JSONStorage", "MachineAuthTesting"],
+            dependencies: ["MachineAuthCore", "JSONStorage", "MachineAuthTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StagePluginTests",
             dependencies: [
                 "ClientSecretAuthenticator", "ClientCredentialsGrant", "RefreshTokenGrant", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
-                "CustomClaimsEnricher", "JSONStorage", "WebhookNotifier", "MachineAuthTesting",
+                "CustomClaimsEnricher", "JSONStorage", "WebhookNotifier", "MachineAuthTesting", "MachineAuthCore", "MachineAuthStages",
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MachineAuthTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "MachineAuthTesting", "MachineAuthCore", "MachineAuthStages", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import MachineAuthCore
 
 /// `{{agent.name}}`-style templates in claim values.

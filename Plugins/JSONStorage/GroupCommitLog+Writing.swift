@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import MachineAuthCore
+import Synchronization
 
 /// The writer side of ``GroupCommitLog``: everything here runs on its `queue`.
 extension GroupCommitLog {

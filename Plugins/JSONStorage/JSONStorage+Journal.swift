@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import MachineAuthCore
+import Synchronization
 
 extension JSONStorage {
     /// Applies `change` to the state, journals what it changed, and waits until that is on

@@ -1,5 +1,6 @@
-import MachineAuthCore
 import Foundation
+import MachineAuthCore
+import Synchronization
 
 extension JSONStorage {
     public func insertRefreshToken(_ record: RefreshTokenRecord) async throws {

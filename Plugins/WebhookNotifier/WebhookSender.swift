@@ -3,6 +3,7 @@ import Foundation
 import MachineAuthCore
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Sends one signed delivery: checks the target's resolved addresses and connects to the one
 /// it checked, does not follow redirects, times out, and reports status and latency — never

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MachineAuthCore
+import MachineAuthServer
 
 /// `machineauth keys list|rotate`: the signing key ring, straight in storage.
 struct KeysCommand: AsyncParsableCommand {

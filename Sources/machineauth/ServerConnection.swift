@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MachineAuthCore
 import NIOCore
+import NIOHTTP1
 
 /// A running MachineAuth server the command line talks to over HTTP: `--url`, else
 /// `$MACHINEAUTH_URL`, else `http://127.0.0.1:$PORT` (8080). Credentials (a client secret, an

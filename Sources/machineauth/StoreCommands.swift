@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MachineAuthCore
+import MachineAuthStages
 
 /// `machineauth backup FILE`: a consistent snapshot of the store in one JSON file (mode 0600).
 struct BackupCommand: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import MachineAuthCore
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 
 /// A small JSON client over AsyncHTTPClient for end-to-end tests.
 struct HTTP {

@@ -2,6 +2,7 @@ import Foundation
 @testable import JSONStorage
 import MachineAuthCore
 import MachineAuthTesting
+import Synchronization
 import Testing
 
 @Suite("JSON store compaction")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import MachineAuthCore
 import MachineAuthTesting
 import Testing

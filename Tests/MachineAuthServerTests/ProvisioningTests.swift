@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import Logging
 import MachineAuthCore
 import MachineAuthServer
+import MachineAuthStages
 import MachineAuthTesting
 import Testing
 

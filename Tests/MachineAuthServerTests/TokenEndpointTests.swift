@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MachineAuthCore
+import MachineAuthServer
 import MachineAuthTesting
 import Testing
 

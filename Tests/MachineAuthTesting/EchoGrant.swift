@@ -1,5 +1,6 @@
 import Foundation
 import MachineAuthCore
+import MachineAuthStages
 
 /// An extension grant for tests: an authenticated client trades a `subject` parameter for a
 /// token of at most one scope, `echo`. Registered with one line (``StageRegistry/withEchoGrant``)

@@ -1,5 +1,6 @@
 import AuditSink
 import Foundation
+import JSONStorage
 import Logging
 import MachineAuthCore
 import MachineAuthStages

@@ -1,6 +1,7 @@
 import APIKeyAuthenticator
 import CustomClaimsEnricher
 import Foundation
+import JSONStorage
 import MachineAuthCore
 import MachineAuthStages
 import MachineAuthTesting

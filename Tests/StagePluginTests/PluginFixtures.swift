@@ -3,6 +3,7 @@ import Foundation
 import JSONStorage
 import Logging
 import MachineAuthCore
+import MachineAuthStages
 import MachineAuthTesting
 
 /// A real JSON store in a temporary directory, with a hasher and settings, for stage tests.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONStorage
 import MachineAuthCore
 import MachineAuthStages
 import MachineAuthTesting

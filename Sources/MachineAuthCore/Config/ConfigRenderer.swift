@@ -1,3 +1,4 @@
+import Foundation
 /// Writes a configuration document back as YAML with secrets masked, for `config show`.
 ///
 /// Masked: values of keys that name a secret (`password`, `secret`, `*_key`, `token`) and

@@ -1,3 +1,4 @@
+import Foundation
 /// The `gateway:` section: forward-auth rules for reverse proxies, the identity headers sent to
 /// upstreams, and RFC 9728 protected-resource metadata.
 ///

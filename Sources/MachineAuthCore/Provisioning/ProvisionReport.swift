@@ -1,3 +1,4 @@
+import Foundation
 /// What an apply did (or, in a dry run, would do).
 public struct ProvisionReport: Sendable {
     public enum Action: String, Sendable {

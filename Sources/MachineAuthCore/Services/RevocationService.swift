@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// Token revocation (RFC 7009), free of HTTP: a grant stage revokes the tokens it issued itself
 /// (a refresh token's whole family); an access token goes on the denylist until it expires.

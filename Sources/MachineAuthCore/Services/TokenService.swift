@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// The whole issuance of `POST /oauth/token`, free of HTTP: authenticate the client, dispatch
 /// to the grant stage registered for `grant_type`, decide scope and audience, sign (with every

@@ -1,6 +1,7 @@
 import Logging
 import MachineAuthCore
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs MachineAuth until SIGINT or SIGTERM: storage, the background work, every notifier and
 /// the HTTP server in one service group (``StageService``). Shutdown goes in reverse order:

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MachineAuthCore
+import Mustache
 
 /// The admin dashboard: server-rendered pages under `/dashboard`. It is a client of the same
 /// core services and the same scoped rules (``ScopedAgents``, ``ScopedTenancy``, …) as the

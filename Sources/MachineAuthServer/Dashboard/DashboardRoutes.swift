@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import MachineAuthCore
 
 /// Registers every page of the dashboard (the `dashboard` rows of ``RouteTable``). Without its

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MachineAuthCore
 import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// A JSON object request body, checked against the route's ``BodySchema`` when read: unknown
 /// fields, wrong types and out-of-range numbers are refused (400 naming the field), so the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import MachineAuthCore
 
 /// Token validation for reverse proxies:

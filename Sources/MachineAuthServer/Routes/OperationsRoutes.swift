@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MachineAuthCore
+import Prometheus
 
 /// `GET /metrics` (Prometheus), `GET /api/stats` (the dashboard's summary), and the signing
 /// key ring: `GET /api/keys`, `POST /api/keys/rotate`; `GET /api/provision/export`.

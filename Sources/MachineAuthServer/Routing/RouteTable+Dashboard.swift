@@ -1,3 +1,5 @@
+import HTTPTypes
+
 extension RouteTable {
     /// The dashboard's pages: the same rules as the API they stand for, but only for people
     /// with an administrator session — reads for the owner, administrators and viewers, changes

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MachineAuthCore
+import Metrics
 
 /// Periodic work of a running server: usage flushes, expiry purges, metrics gauges, and
 /// following changes made by other instances. (Notifiers run as services of their own.)

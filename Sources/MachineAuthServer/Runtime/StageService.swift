@@ -1,3 +1,4 @@
+import MachineAuthCore
 import ServiceLifecycle
 
 /// A started part of the runtime in the one `ServiceGroup`: its background work runs until

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import MachineAuthCore
 
 /// The webhooks a caller reaches, scoped like agents: the API's webhook routes and the

@@ -1,4 +1,5 @@
 import MachineAuthCore
+import MachineAuthStages
 
 /// A test enricher with a config that exercises every decoding path.
 enum SampleEnricherFactory: ClaimEnricherFactory {

@@ -1,3 +1,5 @@
+import MachineAuthCore
+
 /// Reads the Prometheus text exposition format (as `/metrics` writes it) into families of
 /// samples, for the dashboard's metrics page.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MachineAuthCore
+import Prometheus
 
 /// `GET /dashboard/metrics`: the series `/metrics` exports, read back from the same registry,
 /// as tables with a bar per series, and the token request rates of this instance as charts.
