@@ -149,6 +149,8 @@ def test_create_agent_shows_the_secret_once(ui, made, shoot):
     time.sleep(0.2)
     assert copy.text in ("Copied", "Copy")
     assert "read" in ui.text("agent-scopes") and "Research" in ui.main and "owner" in ui.main
+    details = ui.element(By.CSS_SELECTOR, "[aria-labelledby=details-heading]").text
+    assert "Description\nnone" in details, "an empty description says so"
     shoot("agent-created")
     ui.open(f"/dashboard/agents/{made.agent_id}")
     assert made.secret not in ui.driver.page_source and not ui.has("#secret-value"), "the secret is shown once"

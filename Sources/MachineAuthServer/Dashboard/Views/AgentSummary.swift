@@ -6,7 +6,7 @@ import MachineAuthCore
 struct AgentSummary: Sendable {
     var id: String
     var name: String
-    var description: String
+    var description: String?
     var clientID: String
     var status: String
     var isActive: Bool
@@ -35,7 +35,7 @@ struct AgentSummary: Sendable {
         if let pending { usage.apply(pending) }
         id = agent.id
         name = agent.name
-        description = agent.description
+        description = agent.description.isEmpty ? nil : agent.description
         clientID = agent.clientID
         status = agent.status(at: now).rawValue
         isActive = agent.isActive
