@@ -1,5 +1,5 @@
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 
 /// Looks up API keys by their keyed hash; expired and revoked keys are refused with 401.
 public struct APIKeyAuthenticator: Authenticator {

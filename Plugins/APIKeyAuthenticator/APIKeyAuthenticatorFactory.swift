@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `api_key` authenticator stage: organization API keys (`sk_…`) presented as
 /// `Authorization: Bearer sk_…` or `X-API-Key`. A key acts for its organization only.

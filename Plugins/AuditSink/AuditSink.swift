@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import MachineAuthCore
+public import Foundation
+public import Logging
+public import MachineAuthCore
 import Synchronization
 
 /// Writes an audit record for every event. By default (`flush_interval: 0`) each record is in

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `audit` notifier stage: turns every domain event into an audit record, written before the
 /// request returns (batched with concurrent ones) or buffered for `flush_interval`, and deletes

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// `grant_type=client_credentials` (RFC 6749 §4.4): an authenticated client gets a token for
 /// itself, with at most its own scopes.

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `client_credentials` grant stage. It takes no options.
 public enum ClientCredentialsGrantFactory: GrantHandlerFactory {

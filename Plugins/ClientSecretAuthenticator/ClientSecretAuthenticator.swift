@@ -1,5 +1,5 @@
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 
 /// Authenticates an agent by client id and secret. The secret is checked against every
 /// usable stored hash (the current one and any still in a rotation grace period) in constant time.

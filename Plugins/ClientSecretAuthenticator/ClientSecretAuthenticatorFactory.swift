@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `client_secret` authenticator stage: OAuth client authentication with a client id
 /// and secret, by HTTP Basic (`client_secret_basic`) or in the body (`client_secret_post`).

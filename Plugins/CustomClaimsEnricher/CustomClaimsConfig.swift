@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `custom_claims` enricher stage: static claims, claims copied from agent metadata, and
 /// claims chosen by rules, with `{{…}}` templates. Registered claims can never be set.

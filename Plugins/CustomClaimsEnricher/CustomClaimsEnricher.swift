@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 /// Applies static claims, then metadata claims, then matching rules, in that order.
 public struct CustomClaimsEnricher: ClaimEnricher {

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 import Foundation
 
 extension JSONStorage {

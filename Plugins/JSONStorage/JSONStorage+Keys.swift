@@ -1,5 +1,5 @@
-import MachineAuthCore
-import Foundation
+public import MachineAuthCore
+public import Foundation
 
 extension JSONStorage {
     public func signingKeys() async throws -> [SigningKeyRecord] {

@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 extension JSONStorage {
     /// The state as of one moment, with the audit trail read after it.

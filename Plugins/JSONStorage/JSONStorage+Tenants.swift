@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 extension JSONStorage {
     public func insertOrganization(_ organization: Organization) async throws {

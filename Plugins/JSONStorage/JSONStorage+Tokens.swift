@@ -1,5 +1,5 @@
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 import Synchronization
 
 extension JSONStorage {

@@ -1,5 +1,5 @@
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 
 extension JSONStorage {
     public func insertWebhook(_ webhook: Webhook) async throws {

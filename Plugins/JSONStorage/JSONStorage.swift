@@ -1,8 +1,8 @@
-import Logging
-import MachineAuthCore
+public import Logging
+public import MachineAuthCore
 import Synchronization
 import Dispatch
-import Foundation
+public import Foundation
 
 /// The JSON storage driver: the whole store in memory, every change appended to a fsynced
 /// journal beside the store file (group commit: one fsync for every writer waiting at that

@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `json` storage stage: one JSON file, the zero-setup default (`DATABASE_URL=json:machineauth.json`).
 public enum JSONStorageFactory: StorageFactory {

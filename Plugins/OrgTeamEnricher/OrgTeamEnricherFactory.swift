@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `org_team` enricher stage: adds the agent's `org_id`, `team_id` and `org_slug` claims.
 public enum OrgTeamEnricherFactory: ClaimEnricherFactory {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Logging
-import MachineAuthCore
+public import MachineAuthCore
 import PostgresNIO
 
 extension PostgresStorage {

@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 import PostgresNIO
 
 /// The agent lookup behind every client-credential check. It asks the database on every call —

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import MachineAuthCore
+public import Logging
+public import MachineAuthCore
 import NIOSSL
 import PostgresNIO
 import Synchronization

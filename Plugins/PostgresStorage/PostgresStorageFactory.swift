@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `postgres` storage stage: PostgreSQL for production and for several instances sharing
 /// one database. Chosen by `storage.type: postgres` or a `postgres://` / `postgresql://` URL.

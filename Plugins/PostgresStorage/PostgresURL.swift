@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 /// A parsed `postgres://user:password@host:port/database?sslmode=…` URL.
 public struct PostgresURL: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 
 extension RefreshTokenGrant {
     /// Whether `token` may be one of this stage's (its prefix, or the client's hint), decided without I/O.

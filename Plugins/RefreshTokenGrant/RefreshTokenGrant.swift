@@ -1,5 +1,5 @@
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 
 /// `grant_type=refresh_token` (RFC 6749 §6) with opaque `rt_…` tokens: stored as hashes, used
 /// once, rotated on every use, and a replayed token revokes its whole family (RFC 9700 §4.14).

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `refresh_token` grant stage: issues opaque `rt_…` refresh tokens and accepts them in
 /// `grant_type=refresh_token`, rotating on every use and revoking the whole family when a

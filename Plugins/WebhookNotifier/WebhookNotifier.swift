@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import MachineAuthCore
+public import MachineAuthCore
 import Synchronization
 
 /// Turns domain events into durable deliveries for every matching webhook (before the

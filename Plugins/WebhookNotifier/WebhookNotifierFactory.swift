@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// The `webhooks` notifier stage: a durable outbox of signed webhook deliveries sent by a
 /// pool of workers, with retries, delivery history and auto-disable. Without this stage the

@@ -4,7 +4,7 @@ import ClientCredentialsGrant
 import ClientSecretAuthenticator
 import CustomClaimsEnricher
 import JSONStorage
-import MachineAuthCore
+public import MachineAuthCore
 import OrgTeamEnricher
 import PostgresStorage
 import RefreshTokenGrant

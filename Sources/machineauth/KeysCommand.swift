@@ -137,7 +137,7 @@ func openForCommand(_ storage: any Storage) async throws {
 /// What a command says when a running server holds the JSON store it needs.
 func storeInUse(_ error: StorageError) -> String {
     let store = error.message.components(separatedBy: " is in use").first ?? "the store"
-    return "\(store) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or give keys and export --server URL to work through its admin API"
+    return "\(store) is in use by a running MachineAuth server: stop the server first (for example systemctl stop machineauth), or give keys, export and apply --server URL to work through its admin API"
 }
 
 /// The `--server` option of the admin commands.

@@ -18,6 +18,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var dryRun = false
 
     @OptionGroup var location: ConfigLocation
+    @Option(help: serverHelp) var server: String?
 
     func run() async throws {
         let environment = try ConfigEnvironment.load(dotEnvFile: nil)
@@ -28,11 +29,49 @@ struct ApplyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
+        if let server {
+            try await applyThrough(server, environment: environment)
+            return
+        }
         try await withRuntime(location) { runtime in
             let report = try await runtime.services.provisioner.apply(document, dryRun: dryRun)
             print(report.text)
             ProvisionOutput.printSecrets(report)
         }
+    }
+}
+
+extension ApplyCommand {
+    /// Sends the file, with the values of the variables it names, to `POST /api/provision`; the
+    /// server parses it with those values only and reads no file of its own.
+    func applyThrough(_ server: String, environment: ConfigEnvironment) async throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CommandFailure("cannot read \(file)") }
+        var variables: [String: String] = [:]
+        for name in Self.variableNames(in: text) { if let value = environment[name] { variables[name] = value } }
+        let body = JSONValue.object([
+            "document": .string(text), "dry_run": .bool(dryRun), "variables": .object(variables.mapValues(JSONValue.string)),
+        ])
+        try await AdminSession.with(server) { session in
+            let result = try await session.send("POST", "/api/provision", json: body).json?.objectValue ?? [:]
+            print(result["plan"]?.stringValue ?? "")
+            ProvisionOutput.printSecrets((result["secrets"]?.arrayValue ?? []).compactMap(\.objectValue).map { secret in
+                let text = { (name: String) in secret[name]?.stringValue ?? "" }
+                return ProvisionReport.GeneratedSecret(kind: text("kind"), name: text("name"), label: text("label"), value: text("value"))
+            })
+        }
+    }
+
+    /// The environment variables a provision file names: `${NAME…}` references and `…_env: NAME` values.
+    static func variableNames(in text: String) -> Set<String> {
+        var names = Set<String>()
+        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
+        for pattern in ["\\$\\{(\(identifier))", "_env:\\s*[\"']?(\(identifier))"] {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+            for match in expression.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let range = Range(match.range(at: 1), in: text) { names.insert(String(text[range])) }
+            }
+        }
+        return names
     }
 }
 

@@ -50,7 +50,7 @@ struct ClientCommandTests {
         try await server.stop()
     }
 
-    @Test("keys list, keys rotate and export work through the admin API of a running server with --server")
+    @Test("keys list, keys rotate, export and apply work through the admin API of a running server with --server")
     func adminCommandsThroughServer() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -66,6 +66,40 @@ struct ClientCommandTests {
         #expect(jwks["keys"]?.arrayValue?.count == 2, "the running server publishes both keys at once")
         let exported = try ServerProcess.runToCompletion(["export", "--server", url], environment: credentials, directory: directory.path)
         #expect(exported.status == 0 && exported.output.contains("agents:"), "\(exported.output)")
+
+        let secret = "bot-secret-" + String(repeating: "x", count: 32)
+        let provision = try directory.write("provision.yaml", """
+            organizations:
+              - slug: remote
+                name: Remote
+            agents:
+              - name: remote-bot
+                organization: remote
+                scopes: [read]
+                client_secret_env: REMOTE_BOT_SECRET
+            """)
+        let withSecret = credentials.merging(["REMOTE_BOT_SECRET": secret]) { $1 }
+        let plan = try ServerProcess.runToCompletion(["apply", provision, "--dry-run", "--server", url], environment: withSecret, directory: directory.path)
+        #expect(plan.status == 0 && plan.output.contains("plan: 2 create"), "\(plan.output)")
+        let applied = try ServerProcess.runToCompletion(["apply", provision, "--server", url], environment: withSecret, directory: directory.path)
+        #expect(applied.status == 0 && applied.output.contains("applied: 2 create"), "\(applied.output)")
+        let again = try ServerProcess.runToCompletion(["apply", provision, "--server", url], environment: withSecret, directory: directory.path)
+        #expect(again.output.contains("applied: 0 create, 0 update, 0 delete, 2 unchanged"), "\(again.output)")
+        let agents = try await HTTP(base: url).send("GET", "/api/agents?q=remote-bot", token: try await HTTP(base: url).adminToken())
+        let clientID = try #require(agents["agents"]?.arrayValue?.first?.objectValue?["client_id"]?.stringValue)
+        let issued = try ServerProcess.runToCompletion(["token", "--url", url, "--client-id", clientID, "--access-token-only"],
+                                                       environment: ["MACHINEAUTH_CLIENT_SECRET": secret])
+        #expect(issued.status == 0, "the secret the CLI sent from its environment works: \(issued.output)")
+        let including = try directory.write("including.yaml", "include: [provision.yaml]\n")
+        let refusedInclude = try ServerProcess.runToCompletion(["apply", including, "--server", url], environment: withSecret, directory: directory.path)
+        #expect(refusedInclude.status == 1 && refusedInclude.output.contains("include: reads files"), "\(refusedInclude.output)")
+        let owner = try await HTTP(base: url).adminToken()
+        let serverFile = try await HTTP(base: url).send("POST", "/api/provision", token: owner, json: [
+            "document": "agents:\n  - name: x\n    client_secret_file: /etc/hostname\n"])
+        #expect(serverFile.status == 400 && serverFile["field"] == "document", "the server reads none of its files: \(serverFile.body)")
+        let serverEnvironment = try await HTTP(base: url).send("POST", "/api/provision", token: owner, json: [
+            "document": "organizations:\n  - slug: ${HOME}\n    name: x\n"])
+        #expect(serverEnvironment.status == 400, "nor its environment: \(serverEnvironment.body)")
 
         let noCredentials = try ServerProcess.runToCompletion(["keys", "list", "--server", url], directory: directory.path)
         #expect(noCredentials.status == 1 && noCredentials.output.contains("MACHINEAUTH_ADMIN_PASSWORD"))

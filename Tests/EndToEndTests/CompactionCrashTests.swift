@@ -39,7 +39,7 @@ struct CompactionCrashTests {
         var created: [String] = []
         var ballast: (id: String, revision: Int)?
         var hitCompaction = false
-        for round in 0..<5 where !hitCompaction {
+        for round in 0..<8 where !hitCompaction {
             let server = try await ServerProcess.start(environment: ["MACHINEAUTH_CONFIG": config], directory: directory.path)
             defer { server.terminate() }
             let http = HTTP(base: server.baseURL)
@@ -67,7 +67,8 @@ struct CompactionCrashTests {
                     }
                 }
             }
-            for _ in 0..<5000 where !Self.compacting(directory) { try await Task.sleep(for: .milliseconds(2)) }
+            // A compaction starts once the journal outgrows the store file (2.4 MB here): up to 30 s of writes on a busy machine.
+            for _ in 0..<15_000 where !Self.compacting(directory) { try await Task.sleep(for: .milliseconds(2)) }
             try await server.stop(signal: SIGKILL)
             hitCompaction = Self.compacting(directory)
             await writers.value

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 
 /// Helpers to load configuration text in tests.
 public enum ConfigFixtures {

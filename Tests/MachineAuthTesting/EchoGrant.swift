@@ -1,5 +1,5 @@
 import Foundation
-import MachineAuthCore
+public import MachineAuthCore
 import MachineAuthStages
 
 /// An extension grant for tests: an authenticated client trades a `subject` parameter for a

@@ -1,4 +1,4 @@
-import MachineAuthCore
+public import MachineAuthCore
 import Synchronization
 
 /// A notifier that remembers every event, and how they were grouped, for assertions.

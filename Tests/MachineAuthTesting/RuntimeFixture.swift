@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import Logging
-import MachineAuthCore
-import MachineAuthServer
-import MachineAuthStages
+public import MachineAuthCore
+public import MachineAuthServer
+public import MachineAuthStages
 
 /// Starts a real runtime (real stages, JSON storage in a temporary directory) from YAML.
 public struct RuntimeFixture: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import JSONStorage
 import Logging
-import MachineAuthCore
+public import MachineAuthCore
 import PostgresNIO
 import PostgresStorage
 

@@ -78,11 +78,13 @@ public struct PipelineLoader: Sendable {
 extension PipelineLoader {
     /// Reads a standalone provision file (the shape of the `provision:` section, or a pipeline
     /// configuration that has one), for `machineauth apply FILE`.
-    public static func loadProvision(_ source: ConfigSource, environment: ConfigEnvironment) throws(ConfigError) -> ProvisionDocument {
+    /// `readsFiles: false` refuses `include:` and `*_file:` (a document a client sent to the server).
+    public static func loadProvision(_ source: ConfigSource, environment: ConfigEnvironment, readsFiles: Bool = true) throws(ConfigError) -> ProvisionDocument {
         let raw = try YAMLComposer.compose(source.text, file: source.name)
         var diagnostics: [ConfigDiagnostic] = []
         let document = Interpolator(environment: environment).expand(raw, into: &diagnostics)
         var parser = ProvisionParser(environment: environment, baseDirectory: source.directory)
+        parser.readsFiles = readsFiles
         if let section = document["provision"] {
             parser.read(section, path: "provision", allowInclude: true)
         } else {

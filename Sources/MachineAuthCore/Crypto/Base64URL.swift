@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Base64url without padding (RFC 4648 §5), as used by JWS and JWK — on bytes, without
 /// Foundation string bridging, since every token signed or checked goes through it.

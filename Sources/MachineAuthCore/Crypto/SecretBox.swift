@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Encrypts secrets the server must be able to read back (webhook signing secrets) with
 /// AES-256-GCM under a key derived from the instance's secret key. Stored form:

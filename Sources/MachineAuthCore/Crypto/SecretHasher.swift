@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Hashes server-generated secrets (client secrets, API keys, refresh tokens) with a keyed
 /// HMAC-SHA-256 and checks them in constant time.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A machine client: it authenticates with its `client_id` and secret and receives access tokens.
 ///

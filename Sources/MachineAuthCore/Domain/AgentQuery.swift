@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Filters for listing agents: name search, status, organization, team and scope.
 public struct AgentQuery: Sendable, Hashable {

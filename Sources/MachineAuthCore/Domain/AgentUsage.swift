@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Per-agent counters, updated in batches by the usage recorder.
 public struct AgentUsage: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One audited operation: who did what to what, with what outcome, from where.
 public struct AuditRecord: Sendable, Hashable, Codable {

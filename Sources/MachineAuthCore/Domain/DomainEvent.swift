@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Something that happened, told to every notifier stage (audit, webhooks).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension JSONValue {
     /// Compact JSON text with object keys sorted, so equal values always serialize the same way.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A tenant: agents, teams, API keys and webhooks belong to one organization.
 public struct Organization: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The parameters of a form (`application/x-www-form-urlencoded`) or JSON object body.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A stored refresh token: only its hash is kept. Tokens of one grant share a `familyID`,
 /// so re-use of a rotated token can revoke the whole family (RFC 9700 §4.14).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A request field with an invalid value; the API answers 400 naming the field.
 public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A webhook subscription: events matching `events` (exact, `agent.*` or `*`) are delivered
 /// to `url`, signed with the webhook's secret (Standard Webhooks).

@@ -104,6 +104,9 @@ extension ProvisionParser {
                 return
             }
             value = found
+        } else if let file, !readsFiles {
+            problem(item.location, item.keyPath, "a secret file (\(file)) cannot be read by the server; give the secret in an environment variable (…_env)")
+            return
         } else if let file {
             let path = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

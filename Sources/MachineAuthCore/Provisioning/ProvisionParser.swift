@@ -6,6 +6,9 @@ import Foundation
 struct ProvisionParser {
     let environment: ConfigEnvironment
     let baseDirectory: String
+    /// Whether `include:` and `*_file:` may read files. Off for a document sent to the server
+    /// (`apply --server`): the server reads none of its own files for a request.
+    var readsFiles = true
     var diagnostics: [ConfigDiagnostic] = []
     var document = ProvisionDocument()
 
@@ -31,7 +34,13 @@ struct ProvisionParser {
         document.agents += items(node["agents"], KeyPath.join(path, "agents"), DeclaredAgent.self)
         document.apiKeys += items(node["api_keys"], KeyPath.join(path, "api_keys"), DeclaredAPIKey.self)
         document.webhooks += items(node["webhooks"], KeyPath.join(path, "webhooks"), DeclaredWebhook.self)
-        if allowInclude, let include = node["include"] { includeFiles(include, path: KeyPath.join(path, "include")) }
+        if allowInclude, let include = node["include"] {
+            if readsFiles {
+                includeFiles(include, path: KeyPath.join(path, "include"))
+            } else {
+                problem(include.location, KeyPath.join(path, "include"), "include: reads files, which a document sent to the server cannot; send one file")
+            }
+        }
     }
 
     private mutating func items<T: Decodable & Sendable>(_ node: ConfigNode?, _ path: String, _ type: T.Type) -> [Located<T>] {

@@ -18,6 +18,13 @@ public struct ProvisionReport: Sendable {
         public var name: String
         public var label: String
         public var value: String
+
+        public init(kind: String, name: String, label: String, value: String) {
+            self.kind = kind
+            self.name = name
+            self.label = label
+            self.value = value
+        }
     }
 
     public var lines: [Line] = []

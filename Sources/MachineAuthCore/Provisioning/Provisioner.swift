@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Applies a ``ProvisionDocument`` idempotently: creates what is missing, updates what
 /// differs, leaves the rest, and — with `prune: true` — deletes only objects it created
@@ -13,7 +13,7 @@ public struct Provisioner: Sendable {
     let hasher: SecretHasher
     let secretBox: SecretBox
     let now: @Sendable () -> Date
-    let attribution = Attribution(actor: EventActor(kind: "system", id: "provision"))
+    var attribution = Attribution(actor: EventActor(kind: "system", id: "provision"))
 
     public init(storage: any Storage, agents: AgentService, tenants: TenantService, hasher: SecretHasher, secretBox: SecretBox, now: @escaping @Sendable () -> Date) {
         self.storage = storage
@@ -22,6 +22,14 @@ public struct Provisioner: Sendable {
         self.hasher = hasher
         self.secretBox = secretBox
         self.now = now
+    }
+
+    /// The same provisioner, with its changes attributed to `attribution` (an administrator
+    /// applying through the API) instead of the system.
+    public func acting(as attribution: Attribution) -> Provisioner {
+        var copy = self
+        copy.attribution = attribution
+        return copy
     }
 
     public func apply(_ document: ProvisionDocument, dryRun: Bool) async throws -> ProvisionReport {

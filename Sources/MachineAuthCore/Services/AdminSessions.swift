@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Admin sign-in: checks the owner's or an administrator account's password (rate limited per
 /// e-mail and address, the same slow hash on every path so the time reveals nothing) and

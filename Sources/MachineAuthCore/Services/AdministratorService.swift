@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Administrators: signing in and out, switching organizations, and the accounts the owner
 /// manages — validated here and announced here (`admin.login`, `admin.logout`, `user.*`), so

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The fields of a new agent, before validation.
 public struct AgentDraft: Sendable {

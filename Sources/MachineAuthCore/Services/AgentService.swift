@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Creates and changes agents: validates input, generates credentials, keeps tokens in
 /// step with the agent's state (rotation, deactivation, deletion), and publishes events.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one chain of authenticator stages: which client is calling (token, introspection,
 /// revocation and reactivation requests) and which API key is presented. Each stage owns its

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Slows down guessing: counts failed attempts per key within a window and, once a key has

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A freshly signed access token and what it grants.
 public struct IssuedAccessToken: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Token issuance, refresh and failure counts per minute over the last day, in a fixed ring of

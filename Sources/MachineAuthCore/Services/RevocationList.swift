@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The access-token denylist in memory (`jti` → expiry), loaded from storage at start and

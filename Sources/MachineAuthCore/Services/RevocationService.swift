@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Metrics
 
 /// Token revocation (RFC 7009), free of HTTP: a grant stage revokes the tokens it issued itself

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The built stages of a pipeline, in configuration order.
 public struct BuiltStages: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Rotates the signing key ring and announces it: the API (`POST /api/keys/rotate`) and the
 /// CLI (`machineauth keys rotate`) both go through here, so both publish `keys.rotated`.

@@ -1,5 +1,5 @@
-import CoreMetrics
-import Foundation
+public import CoreMetrics
+public import Foundation
 import Synchronization
 
 /// The server's metrics, created on an explicit factory (no global state), exported by

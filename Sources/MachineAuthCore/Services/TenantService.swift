@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Creates and changes organizations, teams and API keys: validation, cascades, events.
 public struct TenantService: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Signs RFC 9068 access tokens: registered claims first, then every enricher in
 /// configuration order, then the active key of the ring.

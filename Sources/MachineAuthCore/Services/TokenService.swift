@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Metrics
 
 /// The whole issuance of `POST /oauth/token`, free of HTTP: authenticate the client, dispatch

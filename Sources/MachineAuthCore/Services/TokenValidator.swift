@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Checks access tokens without touching the disk: cached public keys, the in-memory
 /// denylist, and the storage's in-memory agent cache.

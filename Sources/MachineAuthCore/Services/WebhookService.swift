@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Creates and changes webhook subscriptions, free of HTTP: checks targets, event patterns and
 /// placement, seals signing secrets, and tells the delivering notifier (``WebhookDispatcher``).

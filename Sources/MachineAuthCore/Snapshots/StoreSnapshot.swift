@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything a store holds, as one value: what `machineauth backup` writes, `restore` reads
 /// and `migrate-store` copies from one driver to another. Secret hashes, sealed webhook

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Restoring a snapshot into a store, the one place `restore` and `migrate-store` share: refuses
 /// a store that already holds objects unless merging, merges without overwriting, writes in one

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A grant stage: answers one `grant_type` of the token endpoint (RFC 6749 §4.4
 /// `client_credentials`, §6 `refresh_token`, or an extension grant's URI).

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// What authenticator, enricher and notifier stages are given when they are built.
 public struct StageContext: Sendable {

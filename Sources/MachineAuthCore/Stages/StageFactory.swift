@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// A compiled-in stage chosen by `type:` in the pipeline YAML.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A storage driver stage: everything MachineAuth persists, in one transactional store.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// A log handler that writes one JSON object per line (`LOG_FORMAT=json`): `ts`, `level`,
 /// `logger`, `message`, then every metadata field. Metadata holding a whole number

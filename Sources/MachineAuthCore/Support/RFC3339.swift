@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads RFC 3339 timestamps (`2030-01-31T12:00:00Z`, `2030-01-31t12:00:00.5+02:00`) from
 /// requests and files: the one parser every input and every store uses. Strict — a date that

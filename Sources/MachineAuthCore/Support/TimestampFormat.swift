@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// RFC 3339 timestamps in UTC with milliseconds (`2026-11-22T19:30:00.123Z`), formatted by
 /// arithmetic rather than a locale-aware formatter: stores write thousands per second.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// JWS compact serialization (RFC 7515) for MachineAuth's access tokens.
 ///

@@ -1,5 +1,5 @@
 import Synchronization
-import Foundation
+public import Foundation
 
 /// The signing keys, held in memory: the active key signs, every published key verifies.
 ///

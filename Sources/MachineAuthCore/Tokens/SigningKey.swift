@@ -1,6 +1,6 @@
 import Crypto
 import CryptoExtras
-import Foundation
+public import Foundation
 
 /// A private key that signs JWS compact tokens (RS256, ES256 or EdDSA/Ed25519).
 public struct SigningKey: Sendable {

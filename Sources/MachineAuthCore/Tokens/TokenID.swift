@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Token identifiers (`jti`) that carry their issue time in milliseconds: `1763829600123-9f3a…`.
 ///

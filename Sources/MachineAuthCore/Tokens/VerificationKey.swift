@@ -1,6 +1,6 @@
 import Crypto
 import CryptoExtras
-import Foundation
+public import Foundation
 
 /// A public key that verifies JWS signatures and is published in the JWKS.
 public struct VerificationKey: Sendable {

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 import MachineAuthCore
 
 /// An error of the REST API, rendered as `{"error": code, "error_description": message, "field": …}`.

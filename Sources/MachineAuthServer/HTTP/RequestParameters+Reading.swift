@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
-import MachineAuthCore
+public import Hummingbird
+public import MachineAuthCore
 
 extension RequestParameters {
     /// Reads and parses the body of `request`, up to `maxBytes` (413 beyond).

@@ -22,6 +22,7 @@ enum OpenAPIResponses {
         "GET /health/ready": [200: "Readiness", 503: "ReadinessUnavailable"],
         "GET /metrics": [200: ""],
         "GET /api/provision/export": [200: ""],
+        "POST /api/provision": [200: "ProvisionResult"],
         "GET /openapi.json": [200: "OpenAPIDocument"],
 
         // OAuthRoutes

@@ -186,6 +186,18 @@ extension OpenAPIResponses {
           "published_until": {"type": ["string", "null"], "format": "date-time"}
         }
       },
+      "ProvisionResult": {
+        "type": "object",
+        "description": "What an apply did (or would do, with dry_run): the plan as machineauth apply prints it, and secrets generated for new objects, shown this once.",
+        "required": ["plan", "dry_run", "changes", "secrets"],
+        "properties": {
+          "plan": {"type": "string"},
+          "dry_run": {"type": "boolean"},
+          "changes": {"type": "integer"},
+          "secrets": {"type": "array", "items": {"type": "object", "required": ["kind", "name", "label", "value"], "properties": {
+            "kind": {"type": "string"}, "name": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "string"}}}}
+        }
+      },
       "SigningKeyList": {
         "type": "object",
         "required": ["keys"],

@@ -35,6 +35,7 @@ struct OperationsRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: try await ProvisionExporter(storage: runtime.storage).export())))
         }
+        router.post("/api/provision") { request, context in try await provision(request, context) }
         router.get("/api/keys") { _, _ in
             JSONResponse.value(try await keyList())
         }
@@ -48,6 +49,30 @@ struct OperationsRoutes: Sendable {
             }
             return JSONResponse.value(list)
         }
+    }
+
+    /// Applies a provision document a client sent: parsed with only the variables it sent and
+    /// no file access, applied as the calling administrator; the response is never cached.
+    private func provision(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await JSONBody.read(request, schema: RequestSchemas.provision, maxBytes: runtime.settings.server.maxBodyBytes)
+        let document: ProvisionDocument
+        do {
+            document = try PipelineLoader.loadProvision(
+                ConfigSource(name: "document", text: body.requiredString("document"), dotEnvPath: nil),
+                environment: ConfigEnvironment(body.stringMap("variables") ?? [:]), readsFiles: false)
+        } catch {
+            throw APIError.invalidField("document", error.description)
+        }
+        let attribution = Attribution(actor: try context.scope().attributionActor, origin: context.origin(request))
+        let report = try await runtime.services.provisioner.acting(as: attribution).apply(document, dryRun: body.bool("dry_run") ?? false)
+        let secrets = report.secrets.map { secret -> JSONValue in
+            ["kind": .string(secret.kind), "name": .string(secret.name), "label": .string(secret.label), "value": .string(secret.value)]
+        }
+        var response = JSONResponse.value([
+            "plan": .string(report.text), "dry_run": .bool(report.dryRun), "changes": .int(report.changes), "secrets": .array(secrets),
+        ])
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     private func keyList() async throws -> JSONValue {

@@ -61,6 +61,11 @@ enum RequestSchemas {
         .timestamp("expires_at", "when the key expires"),
     ])
 
+    static let provision = BodySchema([
+        .string("document", required: true, "a provision file (YAML); include: and *_file: are refused, the server reads none of its files"),
+        .stringMap("variables", "values for the ${NAME} and *_env names the document uses; the server's own environment is never read"),
+        .boolean("dry_run", "the plan, without changing anything"),
+    ])
     static let createUser = BodySchema([
         .string("email", required: true).documenting(email), .string("password", required: true, "12 to 1024 characters").documenting(password),
         .string("name"), .string("role", "admin (default) or viewer").documenting(["enum": ["admin", "viewer"]]), .strings("organization_ids"),

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import MachineAuthCore
 
 extension RouteTable {

@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 import MachineAuthCore
 
 /// Every route of the server with who may call it: the one authorization table. The router
@@ -51,6 +51,8 @@ public enum RouteTable {
         Route(.get, "/api/keys", .owner, "the signing key ring"),
         Route(.post, "/api/keys/rotate", .owner, "a new signing key; the old one stays published until its tokens expire", body: .empty),
         Route(.get, "/api/provision/export", .owner, "the deployment as a provision file (YAML, no secrets), as machineauth export writes it"),
+        Route(.post, "/api/provision", .owner, "applies a provision document (machineauth apply --server); generated secrets are returned once",
+              body: RequestSchemas.provision),
     ]
 
     static let agents: [Route] = [

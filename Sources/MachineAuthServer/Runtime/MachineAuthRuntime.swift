@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import MachineAuthCore
-import Prometheus
+public import Foundation
+public import Logging
+public import MachineAuthCore
+public import Prometheus
 
 /// Everything a running server needs, built once at start-up from a loaded pipeline: the
 /// opened storage, the built stages in configuration order, and the core's services.
