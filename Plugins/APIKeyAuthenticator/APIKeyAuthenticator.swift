@@ -3,12 +3,12 @@ public import MachineAuthCore
 
 /// Looks up API keys by their keyed hash; expired and revoked keys are refused with 401.
 public struct APIKeyAuthenticator: Authenticator {
-    let storage: any Storage
+    let storage: any TenantStore
     let hasher: SecretHasher
     let lastUsedInterval: Int
     let now: @Sendable () -> Date
 
-    public init(storage: any Storage, hasher: SecretHasher, lastUsedInterval: Int, now: @escaping @Sendable () -> Date) {
+    public init(storage: any TenantStore, hasher: SecretHasher, lastUsedInterval: Int, now: @escaping @Sendable () -> Date) {
         self.storage = storage
         self.hasher = hasher
         self.lastUsedInterval = lastUsedInterval

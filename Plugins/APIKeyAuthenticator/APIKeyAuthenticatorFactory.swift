@@ -26,6 +26,6 @@ public enum APIKeyAuthenticatorFactory: AuthenticatorFactory {
     }
 
     public static func makeAuthenticator(config: Config, context: StageContext) async throws -> any Authenticator {
-        APIKeyAuthenticator(storage: context.storage, hasher: context.hasher, lastUsedInterval: config.lastUsedInterval.seconds, now: context.now)
+        APIKeyAuthenticator(storage: context.tenants, hasher: context.hasher, lastUsedInterval: config.lastUsedInterval.seconds, now: context.now)
     }
 }

@@ -41,6 +41,6 @@ public enum AuditSinkFactory: NotifierFactory {
     }
 
     public static func makeNotifier(config: Config, context: StageContext) async throws -> any Notifier {
-        AuditSink(store: context.storage, config: config, logger: context.logger, now: context.now)
+        AuditSink(store: context.audit, config: config, logger: context.logger, now: context.now)
     }
 }

@@ -34,6 +34,6 @@ public enum ClientSecretAuthenticatorFactory: AuthenticatorFactory {
     }
 
     public static func makeAuthenticator(config: Config, context: StageContext) async throws -> any Authenticator {
-        ClientSecretAuthenticator(config: config, agents: context.storage, hasher: context.hasher, now: context.now)
+        ClientSecretAuthenticator(config: config, agents: context.agents, hasher: context.hasher, now: context.now)
     }
 }

@@ -98,6 +98,6 @@ public enum CustomClaimsEnricherFactory: ClaimEnricherFactory {
     }
 
     public static func makeEnricher(config: Config, context: StageContext) async throws -> any ClaimEnricher {
-        CustomClaimsEnricher(config: config, tenants: context.storage)
+        CustomClaimsEnricher(config: config, tenants: context.tenants)
     }
 }

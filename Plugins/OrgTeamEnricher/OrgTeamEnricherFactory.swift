@@ -29,7 +29,7 @@ public enum OrgTeamEnricherFactory: ClaimEnricherFactory {
     }
 
     public static func makeEnricher(config: Config, context: StageContext) async throws -> any ClaimEnricher {
-        OrgTeamEnricher(config: config, tenants: context.storage)
+        OrgTeamEnricher(config: config, tenants: context.tenants)
     }
 }
 

@@ -8,8 +8,8 @@ extension RefreshTokenGrant {
     }
 
     public func introspect(_ token: String, hint: String?) async throws -> IssuedGrantToken? {
-        guard mayOwn(token, hint: hint), let record = try await storage.refreshToken(hash: hasher.hash(token)),
-            let agent = try await storage.agent(id: record.agentID)
+        guard mayOwn(token, hint: hint), let record = try await tokens.refreshToken(hash: hasher.hash(token)),
+            let agent = try await agents.agent(id: record.agentID)
         else { return nil }
         let time = now()
         let active = record.usedAt == nil && record.revokedAt == nil && record.expiresAt > time && agent.status(at: time) == .active
@@ -25,9 +25,9 @@ extension RefreshTokenGrant {
 
     /// Revokes the token's whole family.
     public func revoke(_ token: String, hint: String?, mayRevoke: @Sendable (Agent) -> Bool) async throws -> GrantTokenRevocation {
-        guard mayOwn(token, hint: hint), let record = try await storage.refreshToken(hash: hasher.hash(token)) else { return .notMine }
-        guard record.revokedAt == nil, let agent = try await storage.agent(id: record.agentID), mayRevoke(agent) else { return .unchanged }
-        try await storage.revokeRefreshFamily(record.familyID, at: now())
+        guard mayOwn(token, hint: hint), let record = try await tokens.refreshToken(hash: hasher.hash(token)) else { return .notMine }
+        guard record.revokedAt == nil, let agent = try await agents.agent(id: record.agentID), mayRevoke(agent) else { return .unchanged }
+        try await tokens.revokeRefreshFamily(record.familyID, at: now())
         return .revoked(agent: agent, kind: "refresh_token", id: record.familyID)
     }
 }

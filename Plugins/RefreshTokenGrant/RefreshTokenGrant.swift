@@ -6,7 +6,8 @@ public import MachineAuthCore
 /// It also hands out the refresh tokens of other grants' responses (``contribute(to:for:)``)
 /// and answers introspection and revocation of its tokens.
 public struct RefreshTokenGrant: GrantHandler {
-    let storage: any Storage
+    let tokens: any TokenStore
+    let agents: any AgentStore
     let hasher: SecretHasher
     let ttl: Int
     let requireClientAuthentication: Bool
@@ -14,10 +15,11 @@ public struct RefreshTokenGrant: GrantHandler {
     let now: @Sendable () -> Date
 
     public init(
-        storage: any Storage, hasher: SecretHasher, ttl: Int, requireClientAuthentication: Bool, settings: CoreSettings,
+        tokens: any TokenStore, agents: any AgentStore, hasher: SecretHasher, ttl: Int, requireClientAuthentication: Bool, settings: CoreSettings,
         now: @escaping @Sendable () -> Date
     ) {
-        self.storage = storage
+        self.tokens = tokens
+        self.agents = agents
         self.hasher = hasher
         self.ttl = ttl
         self.requireClientAuthentication = requireClientAuthentication
@@ -37,19 +39,19 @@ public struct RefreshTokenGrant: GrantHandler {
         }
         let hash = hasher.hash(token)
         // Refused before it is used, so a token presented by another client stays usable for its owner.
-        if let client = request.client, let record = try await storage.refreshToken(hash: hash), client.agent.id != record.agentID {
+        if let client = request.client, let record = try await tokens.refreshToken(hash: hash), client.agent.id != record.agentID {
             throw OAuthError.invalidGrant("the refresh token was issued to another client")
         }
-        switch try await storage.useRefreshToken(hash: hash, at: request.time) {
+        switch try await tokens.useRefreshToken(hash: hash, at: request.time) {
         case .unknown:
             throw OAuthError.invalidGrant("the refresh token is invalid")
         case .replayed(let record):
             guard record.revokedAt == nil else { throw OAuthError.invalidGrant("the refresh token has been revoked") }
-            try await storage.revokeRefreshFamily(record.familyID, at: request.time)
+            try await tokens.revokeRefreshFamily(record.familyID, at: request.time)
             throw OAuthError.invalidGrant("the refresh token was already used; every token of its grant is now revoked")
         case .fresh(let record):
             guard record.expiresAt > request.time else { throw OAuthError.invalidGrant("the refresh token has expired") }
-            guard let agent = try await storage.agent(id: record.agentID), agent.status(at: request.time) == .active else {
+            guard let agent = try await agents.agent(id: record.agentID), agent.status(at: request.time) == .active else {
                 throw OAuthError.invalidGrant("the client of this refresh token is inactive or deleted")
             }
             return Grant(
@@ -76,7 +78,7 @@ public struct RefreshTokenGrant: GrantHandler {
     func issue(for agent: Agent, scopes: [String], audience: [String], family: String?) async throws -> String {
         let token = RandomToken.make(prefix: Self.prefix, bytes: 32)
         let time = now()
-        try await storage.insertRefreshToken(RefreshTokenRecord(
+        try await tokens.insertRefreshToken(RefreshTokenRecord(
             hash: hasher.hash(token), familyID: family ?? RandomToken.uuid(), agentID: agent.id, clientID: agent.clientID,
             scopes: scopes, audience: audience, createdAt: time, expiresAt: time.addingTimeInterval(TimeInterval(ttl))))
         return token

@@ -37,7 +37,7 @@ public enum RefreshTokenGrantFactory: GrantHandlerFactory {
 
     public static func makeGrant(config: Config, context: StageContext) async throws -> any GrantHandler {
         RefreshTokenGrant(
-            storage: context.storage, hasher: context.hasher,
+            tokens: context.tokens, agents: context.agents, hasher: context.hasher,
             ttl: config.ttl?.seconds ?? context.settings.tokens.refreshTokenTTL.seconds,
             requireClientAuthentication: config.requireClientAuthentication, settings: context.settings, now: context.now)
     }

@@ -8,7 +8,8 @@ import Synchronization
 /// request that caused them returns) and sends them from a worker pool in the background.
 public final class WebhookNotifier: Notifier, WebhookDispatcher {
     let config: WebhookNotifierFactory.Config
-    let storage: any Storage
+    let storage: any WebhookStore
+    let feed: any ChangeFeed
     let secrets: SecretBox
     let telemetry: Telemetry
     let logger: Logger
@@ -19,10 +20,11 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
     private let subscriptions = Mutex<(webhooks: [Webhook], loaded: Date)?>(nil)
     private let wake = WakeSignal()
 
-    init(config: WebhookNotifierFactory.Config, storage: any Storage, secrets: SecretBox, telemetry: Telemetry, logger: Logger,
+    init(config: WebhookNotifierFactory.Config, storage: any WebhookStore, feed: any ChangeFeed, secrets: SecretBox, telemetry: Telemetry, logger: Logger,
          now: @escaping @Sendable () -> Date) {
         self.config = config
         self.storage = storage
+        self.feed = feed
         self.secrets = secrets
         self.telemetry = telemetry
         self.logger = logger
@@ -107,7 +109,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
     }
 
     private func followChanges() async {
-        for await change in storage.changes() where change == .webhooksChanged || change == .resynchronize {
+        for await change in feed.changes() where change == .webhooksChanged || change == .resynchronize {
             subscriptionsChanged()
         }
     }

@@ -62,7 +62,7 @@ public enum WebhookNotifierFactory: NotifierFactory {
     }
 
     public static func makeNotifier(config: Config, context: StageContext) async throws -> any Notifier {
-        WebhookNotifier(config: config, storage: context.storage, secrets: context.secretBox, telemetry: context.telemetry,
+        WebhookNotifier(config: config, storage: context.webhooks, feed: context.changeFeed, secrets: context.secretBox, telemetry: context.telemetry,
                         logger: context.logger, now: context.now)
     }
 }

@@ -4,6 +4,7 @@ import MachineAuthCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Sends one signed delivery: checks the target's resolved addresses and connects to the one
 /// it checked, does not follow redirects, times out, and reports status and latency — never
@@ -32,7 +33,12 @@ struct WebhookSender: Sendable {
         var pinned: HTTPClient?
         if !allowPrivateTargets {
             guard let host = url.host else { return .refused("the URL names no host") }
-            switch await TargetGuard.decide(host: host, log: { [logger] in logger.warning("\($0) (webhook \(webhook.id))") }) {
+            let log: @Sendable (String) -> Void = { [logger] in logger.warning("\($0) (webhook \(webhook.id))") }
+            let decision = await Self.within(.milliseconds(Int64(timeout.milliseconds))) { await TargetGuard.decide(host: host, log: log) }
+            switch decision ?? {
+                log("webhook target \(host) did not resolve within \(timeout.milliseconds) ms")
+                return .refuse(TargetGuard.refusal)
+            }() {
             case .refuse(let reason):
                 return .refused(reason)
             case .connect(let address) where IPAddressRange.parse(host) == nil:
@@ -46,6 +52,36 @@ struct WebhookSender: Sendable {
         let result = await post(delivery, to: webhook, secret: secret, at: time, using: pinned ?? client)
         try? await pinned?.shutdown()
         return result
+    }
+
+    /// `operation`'s result, or `nil` once `limit` has passed (a name server that does not answer
+    /// must not hold a delivery, or an administrator's test send, for the resolver's own timeouts).
+    static func within<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async -> T) async -> T? {
+        let first = FirstAnswer<T?>()
+        return await withCheckedContinuation { continuation in
+            first.wait(continuation)
+            Task { first.answer(await operation()) }
+            Task {
+                try? await Task.sleep(for: limit)
+                first.answer(nil)
+            }
+        }
+    }
+
+    /// Resumes a continuation with the first answer it gets; later ones are dropped.
+    final class FirstAnswer<Value: Sendable>: Sendable {
+        private let waiting = Mutex<CheckedContinuation<Value, Never>?>(nil)
+
+        func wait(_ continuation: CheckedContinuation<Value, Never>) {
+            waiting.withLock { $0 = continuation }
+        }
+
+        func answer(_ value: Value) {
+            waiting.withLock { continuation in
+                continuation?.resume(returning: value)
+                continuation = nil
+            }
+        }
     }
 
     /// The client settings of every delivery: no redirects, connect and read timeouts.

@@ -42,12 +42,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: "The store to write (json:PATH or postgres://…); default: the configuration's storage.")
     var store: String?
 
-    @Flag(help: "Add to a store that holds objects: objects with an existing id are kept as they are.")
-    var merge = false
-
-    @Flag(help: "Replace the secret-hashing key a server generated in the target (stop its servers first).")
-    var replaceHashKey = false
-
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var location: ConfigLocation
 
     func run() async throws {
@@ -60,8 +55,8 @@ struct RestoreCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await withStore(store, location) { storage in
-            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, replaceHashKey: replaceHashKey, publishRetiredUntil: publishUntil(settings))
-            print(TransferOutput.text("restored \(file) into \(storage.summary)", report, merge: merge))
+            let report = try await transfer.restore(snapshot, into: storage, settings: settings)
+            print(TransferOutput.text("restored \(file) into \(storage.summary)", report, merge: transfer.merge))
         }
     }
 }
@@ -82,12 +77,7 @@ struct MigrateStoreCommand: AsyncParsableCommand {
     @Option(help: "The store to copy into (json:PATH or postgres://…); must hold no objects unless --merge.")
     var to: String
 
-    @Flag(help: "Add to a target that holds objects: objects with an existing id are kept as they are.")
-    var merge = false
-
-    @Flag(help: "Replace the secret-hashing key a server generated in the target (stop its servers first).")
-    var replaceHashKey = false
-
+    @OptionGroup var transfer: TransferOptions
     @OptionGroup var location: ConfigLocation
 
     func run() async throws {
@@ -101,15 +91,27 @@ struct MigrateStoreCommand: AsyncParsableCommand {
         }
         guard let snapshot else { return }
         try await withStore(to, location) { storage in
-            let report = try await StoreTransfer(target: storage).restore(snapshot, merge: merge, replaceHashKey: replaceHashKey, publishRetiredUntil: publishUntil(settings))
-            print(TransferOutput.text("copied \(source) into \(storage.summary)", report, merge: merge))
+            let report = try await transfer.restore(snapshot, into: storage, settings: settings)
+            print(TransferOutput.text("copied \(source) into \(storage.summary)", report, merge: transfer.merge))
         }
     }
 }
 
-/// Until when merged-in signing keys stay published: the longest an access token they signed lives.
-private func publishUntil(_ settings: CoreSettings) -> Date {
-    Date().addingTimeInterval(TimeInterval(settings.tokens.accessTokenTTL.seconds))
+/// How `restore` and `migrate-store` write into their target.
+struct TransferOptions: ParsableArguments {
+    @Flag(help: "Add to a target that holds objects: objects with an existing id are kept as they are.")
+    var merge = false
+
+    @Flag(help: "Replace the secret-hashing key a server generated in the target (stop its servers first).")
+    var replaceHashKey = false
+
+    /// Restores `snapshot` into `target`; merged-in signing keys stay published for the longest
+    /// an access token they signed lives.
+    func restore(_ snapshot: StoreSnapshot, into target: any Storage, settings: CoreSettings) async throws -> StoreTransfer.Report {
+        try await StoreTransfer(target: target).restore(
+            snapshot, merge: merge, replaceHashKey: replaceHashKey,
+            publishRetiredUntil: Date().addingTimeInterval(TimeInterval(settings.tokens.accessTokenTTL.seconds)))
+    }
 }
 
 /// Opens the store `url` names (with the driver's defaults), or the configuration's storage, for `body`.

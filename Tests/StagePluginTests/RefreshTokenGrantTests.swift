@@ -9,7 +9,7 @@ import Testing
 @Suite("refresh_token grant stage")
 struct RefreshTokenGrantTests {
     func stage(_ environment: StageEnvironment, ttl: Int = 3600, requireClient: Bool = true) throws -> RefreshTokenGrant {
-        RefreshTokenGrant(storage: environment.storage, hasher: environment.hasher, ttl: ttl,
+        RefreshTokenGrant(tokens: environment.storage, agents: environment.storage, hasher: environment.hasher, ttl: ttl,
                           requireClientAuthentication: requireClient, settings: try environment.settings(), now: environment.clock.source)
     }
 

@@ -28,4 +28,15 @@ struct TargetGuardTests {
     func formatting(bytes: [UInt8], text: String) {
         #expect(TargetGuard.format(bytes) == text)
     }
+
+    @Test("a name that does not resolve in time is given up at the deadline, not at the resolver's")
+    func resolutionDeadline() async {
+        let started = ContinuousClock.now
+        let late = await WebhookSender.within(.milliseconds(100)) { () async -> Int in
+            try? await Task.sleep(for: .seconds(5))
+            return 1
+        }
+        #expect(late == nil && ContinuousClock.now - started < .seconds(2))
+        #expect(await WebhookSender.within(.seconds(5)) { 7 } == 7)
+    }
 }

@@ -69,6 +69,25 @@ public enum ConfigRenderer {
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
             && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-")
         if plainSafe { return text }
-        return JSONValue.string(text).jsonText
+        return doubleQuoted(text)
+    }
+
+    /// A YAML double-quoted scalar: `"` and `\` escaped, and every character YAML may not
+    /// carry literally (C0 and C1 controls, DEL, U+FEFF, U+FFFE, U+FFFF) as `\uXXXX`.
+    static func doubleQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: quoted += "\\\""
+            case 0x5C: quoted += "\\\\"
+            case 0x0A: quoted += "\\n"
+            case 0x09: quoted += "\\t"
+            case 0x00..<0x20, 0x7F...0x9F, 0xFEFF, 0xFFFE, 0xFFFF:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 }

@@ -1,9 +1,22 @@
 public import Foundation
 public import Logging
 
-/// What authenticator, enricher and notifier stages are given when they are built.
+/// What authenticator, grant, enricher and notifier stages are given when they are built: the
+/// narrow stores they may use — never the whole storage driver, its lifecycle or its locks.
 public struct StageContext: Sendable {
-    public var storage: any Storage
+    private let storage: any Storage
+    /// Agents and their usage counters.
+    public var agents: any AgentStore { storage }
+    /// Refresh tokens and access-token revocations.
+    public var tokens: any TokenStore { storage }
+    /// Organizations, teams, API keys and administrators.
+    public var tenants: any TenantStore { storage }
+    /// The audit trail.
+    public var audit: any AuditStore { storage }
+    /// Webhook subscriptions and the delivery outbox.
+    public var webhooks: any WebhookStore { storage }
+    /// Changes other instances made, for caches that must follow them.
+    public var changeFeed: any ChangeFeed { storage }
     /// Hashes secrets the way the rest of the server does (keyed HMAC-SHA-256).
     public var hasher: SecretHasher
     /// Encrypts secrets the server must read back (webhook signing secrets).

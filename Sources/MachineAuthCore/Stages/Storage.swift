@@ -8,7 +8,7 @@ public import Foundation
 public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
 
 /// Opening, closing and watching a store.
-public protocol StorageLifecycle: Sendable {
+public protocol StorageLifecycle: ChangeFeed {
     /// A description for logs, without credentials (`json:/var/lib/machineauth.json`).
     var summary: String { get }
     /// Loads or connects, creating or migrating the schema. Throws a ``StorageError`` that says what to fix.
@@ -20,8 +20,11 @@ public protocol StorageLifecycle: Sendable {
     /// Runs `body` while holding a named lock shared by every instance (PostgreSQL: an advisory
     /// lock), so concurrent declarative applies take turns.
     func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
-    /// Changes made by *other* instances sharing the store, so caches can follow them. Every
-    /// call returns a new stream; any number of subscribers may listen.
+}
+
+/// Changes made by *other* instances sharing the store, so caches can follow them.
+public protocol ChangeFeed: Sendable {
+    /// Every call returns a new stream; any number of subscribers may listen.
     func changes() -> AsyncStream<StorageChange>
 }
 

@@ -144,16 +144,20 @@ enum OpenAPIDocument {
         }
     }
 
-    /// Routes that answer text rather than JSON, with their media type.
-    static let textResponses = ["/metrics": "text/plain", "/api/provision/export": "application/yaml"]
+    /// Routes that answer text rather than JSON, with their media type and schema (a YAML
+    /// document is described as any value: clients that read YAML decode it).
+    static let textResponses: [String: (String, JSONValue)] = [
+        "/metrics": ("text/plain", ["type": "string"]),
+        "/api/provision/export": ("application/yaml", ["description": "a provision file, as machineauth apply reads it"]),
+    ]
 
     static func responses(_ route: Route) -> JSONValue {
         var responses: [String: JSONValue] = ["default": ["$ref": "#/components/responses/Error"]]
         let documented = OpenAPIResponses.routes["\(route.method.rawValue) \(path(route.path))"] ?? [:]
         for (status, name) in documented {
             let description = HTTPResponse.Status(code: status).reasonPhrase
-            if let text = textResponses[route.path] {
-                responses[String(status)] = ["description": .string(description), "content": .object([text: ["schema": ["type": "string"]]])]
+            if let (media, schema) = textResponses[route.path] {
+                responses[String(status)] = ["description": .string(description), "content": .object([media: ["schema": schema]])]
             } else if name.isEmpty {
                 responses[String(status)] = ["description": .string(description)]
             } else {
