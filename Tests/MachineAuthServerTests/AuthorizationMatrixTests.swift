@@ -8,8 +8,8 @@ import Testing
 
 /// Walks the one authorization table: every route of ``RouteTable`` with every kind of caller
 /// (owner, organization administrator, viewer, API key, agent token, none). A caller the route's
-/// rule refuses gets exactly 401 (no credentials) or 403; a caller it admits gets past the rule
-/// (neither 401 nor 403) and never a 5xx.
+/// rule refuses gets exactly 401 (no credentials; a dashboard page redirects to its sign-in
+/// form instead) or 403; a caller it admits gets past the rule (neither 401 nor 403) and never a 5xx.
 @Suite("Authorization matrix")
 struct AuthorizationMatrixTests {
     static let yaml = RuntimeFixture.yaml(extra: """
@@ -49,13 +49,15 @@ struct AuthorizationMatrixTests {
                     let reply = try await h.send(route.method, targets.uri, headers: headers, body: targets.body)
                     let label = "\(route.key) as \(caller.rawValue) → \(reply.status.code) \(reply.text.prefix(200))"
                     #expect(reply.status.code < 500, "\(label)")
-                    if !route.access.allows(caller.role) {
+                    if !route.access.allows(caller.role), caller == .none, route.kind == .page {
+                        #expect(reply.status == .seeOther && reply.headers[.location]?.hasPrefix("/dashboard/login") == true, "\(label)")
+                    } else if !route.access.allows(caller.role) {
                         #expect(reply.status == (caller == .none ? .unauthorized : .forbidden), "\(label)")
                     } else if route.access.needsCaller {
                         #expect(reply.status != .unauthorized && reply.status != .forbidden, "\(label)")
                     }
                     // Signing out or switching ends the session; an agent changing itself may end its token.
-                    let endsSession = ["POST /api/auth/logout", "POST /api/auth/switch-org"].contains(route.key)
+                    let endsSession = ["POST /api/auth/logout", "POST /api/auth/switch-org", "POST /dashboard/logout"].contains(route.key)
                     if endsSession || (caller == .agent && route.path.hasPrefix("/api/agents/me")) {
                         world.forget(caller)
                     }
@@ -129,6 +131,7 @@ struct MatrixWorld {
     mutating func targets(for route: Route, _ h: Harness) async throws -> (uri: String, body: String?) {
         let owner = try await credential(.owner, h) ?? ""
         var uri = route.path.replacingOccurrences(of: "**", with: "v1/x")
+            .replacingOccurrences(of: "{file}", with: (try? DashboardResources.shared.get().stylesheet.fileName) ?? "missing.css")
         if uri.contains("{team_id}") { uri = uri.replacingOccurrences(of: "{team_id}", with: teamID) }
         if uri.contains("{key_id}") {
             let key = try await h.json(.post, "/api/organizations/\(organizationID)/api-keys", token: owner, ["name": "target"])
@@ -136,14 +139,14 @@ struct MatrixWorld {
         }
         if uri.contains("{id}") {
             let id: String
-            if uri.hasPrefix("/api/agents/") {
+            if uri.hasPrefix("/api/agents/") || uri.hasPrefix("/dashboard/agents/") {
                 id = try await agent(h, name: "target").id
-            } else if uri.hasPrefix("/api/users/") {
+            } else if uri.hasPrefix("/api/users/") || uri.hasPrefix("/dashboard/users/") {
                 let user = try await h.json(.post, "/api/users", token: owner, [
                     "email": .string("target-\(RandomToken.hex(bytes: 4))@example.com"), "password": "matrix-password-1",
                 ])
                 id = user["user"]?.objectValue?["id"]?.stringValue ?? ""
-            } else if uri.hasPrefix("/api/webhooks/") {
+            } else if uri.hasPrefix("/api/webhooks/") || uri.hasPrefix("/dashboard/webhooks/") {
                 let webhook = try await h.json(.post, "/api/webhooks", token: owner, [
                     "url": "http://127.0.0.1:9/hook", "organization_id": .string(organizationID),
                 ])

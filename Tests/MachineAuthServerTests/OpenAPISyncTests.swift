@@ -6,7 +6,8 @@ import MachineAuthCore
 import MachineAuthTesting
 import Testing
 
-/// `/openapi.json`, the router and the README's API table all say what ``RouteTable`` says.
+/// `/openapi.json` (the JSON API), the router and the README's API table (every route, the
+/// dashboard's pages too) all say what ``RouteTable`` says.
 @Suite("API contract")
 struct OpenAPISyncTests {
     @Test("/openapi.json documents exactly the table's routes, access rules, bodies and success responses")
@@ -26,10 +27,11 @@ struct OpenAPISyncTests {
                     #expect(RouteTable.route(HTTPRequest.Method(method.uppercased())!, registered) != nil, "\(method) \(path) is not in the table")
                 }
             }
-            #expect(documented == RouteTable.routes.count)
+            #expect(documented == RouteTable.apiRoutes.count)
+            #expect(RouteTable.apiRoutes.allSatisfy { !$0.path.hasPrefix("/dashboard") }, "the dashboard's pages are not the JSON API")
             let partSizes = OpenAPIResponses.schemaParts.map { (try? JSONValue.parse(Data($0.utf8)).objectValue?.count) ?? 0 }
             #expect(partSizes.reduce(0, +) == schemas.count, "no schema is defined in two parts")
-            for route in RouteTable.routes {
+            for route in RouteTable.apiRoutes {
                 let operation = paths[OpenAPIDocument.path(route.path)]?.objectValue?[route.method.rawValue.lowercased()]?.objectValue
                 let label = route.key
                 #expect(operation?["x-machineauth-access"]?.stringValue == route.access.rawValue, "\(label)")

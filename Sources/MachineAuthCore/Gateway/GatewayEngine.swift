@@ -56,6 +56,16 @@ public struct GatewayEngine: Sendable {
         }
     }
 
+    /// The position in `gateway.rules` of the rule that decides `request` — the one ``decide(_:)``
+    /// applies; `nil` when none matches or the path is refused before any rule.
+    public func ruleIndex(for request: GatewayRequest) -> Int? {
+        guard case .success(let path) = matchedPath(request.path) else { return nil }
+        return settings.ruleIndex(method: request.method, host: request.host, path: path)
+    }
+
+    /// The configured rules, dialect and defaults (what the dashboard shows).
+    public var configuration: GatewaySettings { settings }
+
     public func decide(_ request: GatewayRequest) async -> GatewayDecision {
         func deny(_ error: OAuthError) -> GatewayDecision {
             var error = error

@@ -63,8 +63,13 @@ public struct GatewaySettings: Decodable, Sendable, Hashable {
 
     /// The first rule matching the request, in configuration order.
     public func rule(method: String, host: String, path: String) -> GatewayRule? {
+        ruleIndex(method: method, host: host, path: path).map { rules[$0] }
+    }
+
+    /// The position in ``rules`` of the first rule matching the request.
+    public func ruleIndex(method: String, host: String, path: String) -> Int? {
         let request = MatchableRequest(method: method, host: host, path: path)
-        return rules.first { $0.match.matches(request) }
+        return rules.firstIndex { $0.match.matches(request) }
     }
 }
 

@@ -38,8 +38,12 @@ public struct CoreServices: Sendable {
     public let tokens: TokenService
     /// `POST /oauth/revoke`: tokens of grants through their stage, access tokens on the denylist.
     public let revocation: RevocationService
+    /// `POST /oauth/introspect` and the dashboard's token tools: active or not, and why.
+    public let inspector: TokenInspector
     public let agents: AgentService
     public let tenants: TenantService
+    /// Webhook subscriptions (`nil` without the `webhooks` notifier stage: nothing would be delivered).
+    public let webhooks: WebhookService?
     /// Signing-key rotation, announced.
     public let signingKeys: SigningKeyService
     public let gateway: GatewayEngine
@@ -72,10 +76,12 @@ public struct CoreServices: Sendable {
         revocation = RevocationService(
             grants: stages.grants, keyRing: keyRing, revocations: revocations, storage: storage, events: events, telemetry: telemetry,
             settings: settings, now: now)
+        inspector = TokenInspector(grants: stages.grants, validator: validator, telemetry: telemetry)
         let agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, grantTypes: stages.grants.map(\.grantType), now: now)
         self.agents = agents
         let tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.tenants = tenants
+        webhooks = stages.notifiers.lazy.compactMap(\.webhooks).first.map { WebhookService(storage: storage, dispatcher: $0, now: now) }
         signingKeys = SigningKeyService(keyRing: keyRing, events: events, now: now)
         gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage)
         provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)

@@ -1,5 +1,5 @@
 public import CoreMetrics
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The server's metrics, created on an explicit factory (no global state), exported by
@@ -10,10 +10,14 @@ public struct Telemetry: Sendable {
     public let tokensRevoked: Counter
     public let agentsTotal: Gauge
     public let agentsActive: Gauge
+    /// Issuance, refresh and failure counts per minute over the last day (the dashboard's charts).
+    public let rates = RateHistory()
     private let handles = HandleCache()
+    private let now: @Sendable () -> Date
 
-    public init(factory: any MetricsFactory) {
+    public init(factory: any MetricsFactory, now: @escaping @Sendable () -> Date = { Date() }) {
         self.factory = factory
+        self.now = now
         tokensRefreshed = Counter(label: "machineauth_tokens_refreshed_total", factory: factory)
         tokensRevoked = Counter(label: "machineauth_tokens_revoked_total", factory: factory)
         agentsTotal = Gauge(label: "machineauth_agents_total", factory: factory)
@@ -29,14 +33,17 @@ public struct Telemetry: Sendable {
         return made
     }
 
-    /// Counts an issued access token by grant type.
-    public func tokenIssued(grantType: String) {
+    /// Counts an issued access token by grant type; `renewal`: issued for a refresh token.
+    public func tokenIssued(grantType: String, renewal: Bool = false) {
         counter("machineauth_tokens_issued_total", [("grant_type", grantType)]).increment()
+        if renewal { tokensRefreshed.increment() }
+        rates.record(renewal ? .refreshed : .issued, at: now())
     }
 
     /// Counts a refused token request or authentication, by OAuth error code.
     public func tokenFailed(_ code: String) {
         counter("machineauth_token_failures_total", [("error", code)]).increment()
+        rates.record(.failed, at: now())
     }
 
     /// Counts a token validation (introspection, verification, gateway) by result.

@@ -83,8 +83,7 @@ public struct TokenService: Sendable {
         let renewal = issuance.grant.isRenewal
         usage.record(agent.id, UsageDelta(
             tokens: renewal ? 0 : 1, refreshes: renewal ? 1 : 0, lastTokenAt: token.issuedAt, lastActivityAt: token.issuedAt))
-        telemetry.tokenIssued(grantType: issuance.grantType)
-        if renewal { telemetry.tokensRefreshed.increment() }
+        telemetry.tokenIssued(grantType: issuance.grantType, renewal: renewal)
         await events.publish(DomainEvent(
             type: renewal ? "token.refreshed" : "token.issued", time: now(), actor: .agent(agent.id),
             target: .token(token.jti), organizationID: agent.organizationID, teamID: agent.teamID,

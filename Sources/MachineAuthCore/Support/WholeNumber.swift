@@ -76,6 +76,10 @@ public enum InputLimits {
     public static let gracePeriodSeconds = 0...2_592_000
     /// `max_retries` of a webhook.
     public static let webhookRetries = 0...50
+    /// `retry_backoff_base` of a webhook, as a whole number (the dashboard's form; JSON takes any number in this range).
+    public static let webhookBackoffBase = 1...10
+    /// Lifetimes in days (the dashboard's forms): one day to ten years.
+    public static let lifetimeDays = 1...(maxLifetimeSeconds / 86_400)
     /// Failed attempts allowed before an address waits (`max_failed_logins`, `max_failed_authentications`).
     public static let failureAllowance = 1...1000
     /// Any whole number in the configuration, before its own range: far from overflowing any

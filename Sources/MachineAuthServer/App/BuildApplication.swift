@@ -5,8 +5,8 @@ import MachineAuthCore
 import NIOCore
 
 /// Builds the HTTP application for a started runtime: middleware in order (request context,
-/// errors, HTTPS policy, CORS, body limit), then every route of ``RouteTable``, each behind its
-/// access rule.
+/// errors, HTTPS policy, CORS, body limit), then every route of ``RouteTable`` — the API and the
+/// dashboard's pages — each behind its access rule.
 ///
 /// Tests run it in-process with `app.test(.router)`; `serve` runs it with ``MachineAuthServer``.
 public func buildApplication(
@@ -34,6 +34,7 @@ public func buildApplication(
     OperationsRoutes(runtime: runtime).register(on: routes)
     GatewayRoutes(runtime: runtime).register(on: routes)
     WebhookRoutes(runtime: runtime).register(on: routes)
+    DashboardRoutes.register(runtime: runtime, on: routes)
     routes.requireComplete()
     var logger = runtime.logger
     logger[metadataKey: "component"] = "http"

@@ -17,45 +17,48 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func response(for error: any Error, request: Request, context: Context) -> Response {
+        let refusal = refusal(for: error, request: request, context: context)
+        return JSONResponse.value(refusal.body, status: refusal.status, headers: refusal.headers)
+    }
+
+    /// What the client is told about `error` — the one mapping of errors to statuses, codes and
+    /// messages, which the API renders as JSON and the dashboard as a page.
+    static func refusal(for error: any Error, request: Request, context: Context) -> Refusal {
         switch error {
         case let error as OAuthError:
             return oauth(error)
         case let error as APIError:
-            return JSONResponse.value(error.body, status: error.status)
+            return Refusal(error.body, error.status)
         case let error as RetryingAPIError:
-            return JSONResponse.value(error.error.body, status: error.error.status, headers: [.retryAfter: String(error.retryAfter)])
+            return Refusal(error.error.body, error.error.status, [.retryAfter: String(error.retryAfter)])
         case let error as ValidationError:
-            return JSONResponse.value(APIError.invalidField(error.field, error.message).body, status: .badRequest)
+            return Refusal(APIError.invalidField(error.field, error.message).body, .badRequest)
         case let error as HTTPError:
             return http(error, request: request)
         case let error as StorageError:
             return storage(error, context: context)
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "request_id": "\(context.requestID)"])
-            return JSONResponse.value(
-                ["error": "server_error", "error_description": "the server could not complete the request"],
-                status: .internalServerError)
+            return Refusal(["error": "server_error", "error_description": "the server could not complete the request"], .internalServerError)
         }
     }
 
-    static func oauth(_ error: OAuthError) -> Response {
+    static func oauth(_ error: OAuthError) -> Refusal {
         var headers = HTTPFields.noStore
         if let challenge = error.challenge {
             headers[.wwwAuthenticate] = OAuthChallenge.header(for: error, challenge: challenge)
         }
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return JSONResponse.value(
-            ["error": .string(error.code), "error_description": .string(error.message)],
-            status: HTTPResponse.Status(code: error.status), headers: headers)
+        return Refusal(["error": .string(error.code), "error_description": .string(error.message)], HTTPResponse.Status(code: error.status), headers)
     }
 
-    private static func http(_ error: HTTPError, request: Request) -> Response {
+    private static func http(_ error: HTTPError, request: Request) -> Refusal {
         if error.status == .notFound {
             let allowed = RouteTable.methods(forPath: request.uri.path)
             if !allowed.isEmpty {
-                return JSONResponse.value(
+                return Refusal(
                     ["error": "method_not_allowed", "error_description": .string("\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: ", "))")],
-                    status: .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+                    .methodNotAllowed, [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
             }
         }
         let (code, message): (String, String)
@@ -65,22 +68,22 @@ struct ErrorMiddleware: RouterMiddleware {
         case .methodNotAllowed: (code, message) = ("method_not_allowed", "\(request.method) is not allowed here")
         default: (code, message) = ("invalid_request", error.body ?? error.status.reasonPhrase)
         }
-        return JSONResponse.value(["error": .string(code), "error_description": .string(message)], status: error.status, headers: error.headers)
+        return Refusal(["error": .string(code), "error_description": .string(message)], error.status, error.headers)
     }
 
-    private static func storage(_ error: StorageError, context: Context) -> Response {
+    private static func storage(_ error: StorageError, context: Context) -> Refusal {
         switch error.code {
         case .conflict:
-            return JSONResponse.value(["error": "conflict", "error_description": .string(error.message)], status: .conflict)
+            return Refusal(["error": "conflict", "error_description": .string(error.message)], .conflict)
         case .notFound:
-            return JSONResponse.value(["error": "not_found", "error_description": .string(error.message)], status: .notFound)
+            return Refusal(["error": "not_found", "error_description": .string(error.message)], .notFound)
         case .invalid:
-            return JSONResponse.value(["error": "invalid_request", "error_description": .string(error.message)], status: .badRequest)
+            return Refusal(["error": "invalid_request", "error_description": .string(error.message)], .badRequest)
         case .unavailable, .corrupt, .inUse:
             context.logger.error("storage unavailable", metadata: ["error": "\(error.message)", "request_id": "\(context.requestID)"])
-            return JSONResponse.value(
-                ["error": "temporarily_unavailable", "error_description": "storage is unavailable; try again shortly"],
-                status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            return Refusal(
+                ["error": "temporarily_unavailable", "error_description": "storage is unavailable; try again shortly"], .serviceUnavailable,
+                [.retryAfter: "1"])
         }
     }
 }

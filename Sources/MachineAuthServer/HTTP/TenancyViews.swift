@@ -21,13 +21,18 @@ enum TenancyView {
 
     /// An API key without its hash: prefix, dates and status.
     static func apiKey(_ key: APIKey, now: Date) -> JSONValue {
-        let status = key.revokedAt != nil ? "revoked" : (key.isUsable(at: now) ? "active" : "expired")
+        let status = apiKeyStatus(key, now: now)
         return [
             "id": .string(key.id), "organization_id": .string(key.organizationID), "name": .string(key.name),
             "prefix": .string(key.prefix), "status": .string(status), "created_at": AgentView.timestamp(key.createdAt),
             "last_used_at": key.lastUsedAt.map(AgentView.timestamp) ?? .null, "expires_at": key.expiresAt.map(AgentView.timestamp) ?? .null,
             "revoked_at": key.revokedAt.map(AgentView.timestamp) ?? .null,
         ]
+    }
+
+    /// `revoked`, `active` or `expired`.
+    static func apiKeyStatus(_ key: APIKey, now: Date) -> String {
+        key.revokedAt != nil ? "revoked" : (key.isUsable(at: now) ? "active" : "expired")
     }
 
     static func user(_ user: AdminUser) -> JSONValue {

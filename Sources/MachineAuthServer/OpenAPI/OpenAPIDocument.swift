@@ -9,7 +9,7 @@ enum OpenAPIDocument {
     /// The document for a server whose issuer is `issuer`.
     static func render(issuer: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for route in RouteTable.routes {
+        for route in RouteTable.apiRoutes {
             var item = paths[path(route.path)]?.objectValue ?? [:]
             item[route.method.rawValue.lowercased()] = operation(route)
             paths[path(route.path)] = .object(item)

@@ -16,7 +16,8 @@ enum OpenAPIResponses {
     static let routes: [String: [Int: String]] = [
         // HealthRoutes, OperationsRoutes (/metrics is Prometheus text), the document itself.
         // /health/ready also lists its 503, whose body is not an `Error`.
-        "GET /": [200: "ServiceInfo"],
+        // A browser (Accept: text/html before JSON) is sent to the dashboard.
+        "GET /": [200: "ServiceInfo", 303: ""],
         "GET /health": [200: "Health"],
         "GET /health/ready": [200: "Readiness", 503: "ReadinessUnavailable"],
         "GET /metrics": [200: ""],

@@ -82,13 +82,7 @@ struct AdminAuthRoutes: Sendable {
                 "expires_at": AgentView.timestamp(session.expiresAt), "user": user(session),
                 "current_organization_id": session.organizationID.map(JSONValue.string) ?? .null, "csrf_token": .string(csrf),
             ], headers: .noStore)
-        let lifetime = runtime.settings.admin.sessionTTL.seconds
-        response.setCookie(Cookie(
-            name: Authentication.adminCookie, value: session.token, maxAge: lifetime, path: "/", secure: context.scheme == "https",
-            httpOnly: true, sameSite: .strict))
-        response.setCookie(Cookie(
-            name: Authentication.csrfCookie, value: csrf, maxAge: lifetime, path: "/", secure: context.scheme == "https",
-            httpOnly: false, sameSite: .strict))
+        SessionCookies.set(on: &response, session: session, csrf: csrf, lifetime: runtime.settings.admin.sessionTTL.seconds, context: context)
         return response
     }
 
@@ -98,20 +92,8 @@ struct AdminAuthRoutes: Sendable {
 
     private func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, schema: RequestSchemas.login, maxBytes: runtime.settings.server.maxBodyBytes)
-        let email = body.requiredString("email")
-        let password = body.requiredString("password")
-        guard !email.isEmpty, email.utf8.count <= 254 else { throw APIError.invalidField("email", "must be an e-mail address") }
-        guard !password.isEmpty, password.utf8.count <= 1024 else { throw APIError.invalidField("password", "must be 1 to 1024 characters") }
-        let session: AdminSession
-        do {
-            session = try await runtime.services.administrators.login(
-                email: email, password: password, from: context.clientAddress, origin: context.origin(request))
-        } catch AdminLoginError.rateLimited(let wait) {
-            throw APIError(.tooManyRequests, code: "too_many_requests", "too many failed sign-ins; retry after \(wait) seconds")
-                .with(retryAfter: wait)
-        } catch AdminLoginError.invalidCredentials {
-            throw APIError(.unauthorized, code: "invalid_credentials", "wrong e-mail or password")
-        }
+        let session = try await AdminSignIn(runtime: runtime).signIn(
+            email: body.requiredString("email"), password: body.requiredString("password"), request: request, context: context)
         return sessionResponse(session, context: context)
     }
 
@@ -119,8 +101,7 @@ struct AdminAuthRoutes: Sendable {
         guard let session = try context.scope().session else { throw APIError.forbidden("this operation requires an administrator session") }
         try await runtime.services.administrators.logout(session, origin: context.origin(request))
         var response = JSONResponse.value(["message": "signed out"], headers: .noStore)
-        response.setCookie(Cookie(name: Authentication.adminCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
-        response.setCookie(Cookie(name: Authentication.csrfCookie, value: "", maxAge: 0, path: "/", httpOnly: false, sameSite: .strict))
+        SessionCookies.clear(on: &response, context: context)
         return response
     }
 }

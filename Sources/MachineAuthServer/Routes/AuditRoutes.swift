@@ -3,22 +3,13 @@ import MachineAuthCore
 
 /// `GET /api/audit-logs`: filters `agent_id`, `action` (`token.*` for a prefix), `actor`,
 /// `from`, `to`, with `page` and `limit`. Administrators only; an organization administrator
-/// sees its organizations' records.
+/// sees its organizations' records (``ScopedAudit``).
 struct AuditRoutes: Sendable {
     let runtime: MachineAuthRuntime
 
     func register(on router: RouteRegistrar) {
         router.get("/api/audit-logs") { request, context in
-            let scope = try context.scope()
-            let query = QueryParameters(request: request)
-            var filter = AuditQuery(
-                agentID: query.string("agent_id"), action: query.string("action"), actorID: query.string("actor"),
-                from: try query.date("from"), to: try query.date("to"), page: try query.page())
-            filter.organizationID = query.string("organization_id") ?? scope.currentOrganization
-            if scope.organizations != nil {
-                guard let wanted = filter.organizationID, scope.sees(organization: wanted) else { throw APIError.notFound("organization") }
-            }
-            let page = try await runtime.storage.auditRecords(filter)
+            let page = try await ScopedAudit(runtime: runtime, scope: try context.scope()).records(AuditQuery(QueryParameters(request: request)))
             return try JSONResponse.make(AuditPage(audit_logs: page.items, pagination: page.pagination))
         }
     }

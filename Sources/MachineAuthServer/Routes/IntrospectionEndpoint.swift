@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import MachineAuthCore
 
-/// `POST /oauth/introspect` (RFC 7662). Inactive, invalid, expired, revoked and foreign
-/// tokens all answer `{"active": false}` and nothing else.
+/// `POST /oauth/introspect` (RFC 7662): who asks is decided here, what the token is by the
+/// core's ``TokenInspector``. Inactive, invalid, expired, revoked and foreign tokens all
+/// answer `{"active": false}` and nothing else.
 struct IntrospectionEndpoint: Sendable {
     let runtime: MachineAuthRuntime
 
@@ -15,27 +16,10 @@ struct IntrospectionEndpoint: Sendable {
         let caller = try await OAuthCallers.resolve(
             request, context: context, parameters: parameters, runtime: runtime,
             allowSelf: runtime.settings.tokens.allowSelfIntrospection)
-        let hint = try parameters.single("token_type_hint")
-        // A grant stage that issued the token itself (a refresh token) describes it.
-        for grant in runtime.stages.grants {
-            guard let found = try await grant.introspect(token, hint: hint) else { continue }
-            guard found.isActive, caller.owns(found.agent) else { return Self.inactive }
-            var body = found.claims
-            body["active"] = true
-            return JSONResponse.value(.object(body), headers: .noStore)
-        }
-        return try await accessToken(token, caller: caller)
-    }
-
-    private func accessToken(_ token: String, caller: AccessScope) async throws -> Response {
-        guard let validated = try? await runtime.services.validator.validate(token), caller.owns(validated.agent) else {
-            runtime.services.telemetry.tokenValidated(active: false)
-            return Self.inactive
-        }
-        runtime.services.telemetry.tokenValidated(active: true)
-        var body = validated.claims
-        body["active"] = true
-        body["token_type"] = "Bearer"
-        return JSONResponse.value(.object(body), headers: .noStore)
+        let inspection = try await runtime.services.inspector.inspect(
+            token, hint: try parameters.single("token_type_hint"), visibleTo: { caller.owns($0) })
+        guard case .active(var claims, _) = inspection else { return Self.inactive }
+        claims["active"] = true
+        return JSONResponse.value(.object(claims), headers: .noStore)
     }
 }

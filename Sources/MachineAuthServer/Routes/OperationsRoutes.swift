@@ -14,8 +14,8 @@ struct OperationsRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: runtime.metricsRegistry.emitToString())))
         }
-        router.get("/api/stats") { _, _ in
-            let stats = try await runtime.storage.agentStatistics()
+        router.get("/api/stats") { _, context in
+            let stats = try await ScopedStatistics(runtime: runtime, scope: try context.scope()).agents()
             return JSONResponse.value([
                 "agents": [
                     "total": .int(stats.total), "active": .int(stats.active), "inactive": .int(stats.inactive),

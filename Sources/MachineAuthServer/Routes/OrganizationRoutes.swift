@@ -3,13 +3,16 @@ import Hummingbird
 import MachineAuthCore
 
 /// `/api/organizations` and everything below one organization: teams, agents and API keys.
-/// Every by-id route checks the caller's scope and answers 404 outside it.
+/// Every by-id route checks the caller's scope (``ScopedTenancy``) and answers 404 outside it.
 struct OrganizationRoutes: Sendable {
     let runtime: MachineAuthRuntime
     var agents: AgentRoutes { AgentRoutes(runtime: runtime) }
 
     func register(on router: RouteRegistrar) {
-        router.get("/api/organizations") { request, context in try await list(request, context) }
+        router.get("/api/organizations") { request, context in
+            let page = try await tenancy(request, context).organizations(page: try QueryParameters(request: request).page())
+            return JSONResponse.value(["organizations": .array(page.items.map(TenancyView.organization)), "pagination": page.pagination])
+        }
         router.post("/api/organizations") { request, context in try await create(request, context) }
         router.get("/api/organizations/{id}") { request, context in
             let (_, organization) = try await visible(request, context)
@@ -17,7 +20,12 @@ struct OrganizationRoutes: Sendable {
         }
         router.put("/api/organizations/{id}") { request, context in try await update(request, context) }
         router.patch("/api/organizations/{id}") { request, context in try await update(request, context) }
-        router.delete("/api/organizations/{id}") { request, context in try await delete(request, context) }
+        router.delete("/api/organizations/{id}") { request, context in
+            let (tenancy, organization) = try await visible(request, context)
+            let cascade = try QueryParameters(request: request).bool("cascade") ?? false
+            let removed = try await tenancy.deleteOrganization(organization, cascade: cascade)
+            return JSONResponse.value(["message": "organization deleted", "id": .string(organization.id), "agents_deleted": .int(removed.count)])
+        }
         router.get("/api/organizations/{id}/agents") { request, context in
             let (_, organization) = try await visible(request, context)
             return try await agents.list(request, context: context, organizationID: organization.id)
@@ -30,55 +38,29 @@ struct OrganizationRoutes: Sendable {
         APIKeyRoutes(runtime: runtime, organizations: self).register(on: router)
     }
 
-    func attribution(_ scope: AccessScope, _ request: Request, _ context: AppRequestContext) -> Attribution {
-        Attribution(actor: scope.attributionActor, origin: context.origin(request))
+    /// The caller's reach over organizations, teams and API keys.
+    func tenancy(_ request: Request, _ context: AppRequestContext) throws -> ScopedTenancy {
+        ScopedTenancy(runtime: runtime, scope: try context.scope(), origin: context.origin(request))
     }
 
     /// The organization `{id}` if the caller may see it.
-    func visible(_ request: Request, _ context: AppRequestContext) async throws -> (AccessScope, Organization) {
-        let scope = try context.scope()
-        let id = try context.parameters.require("id")
-        guard scope.sees(organization: id), let organization = try await runtime.storage.organization(id: id) else {
-            throw APIError.notFound("organization")
-        }
-        return (scope, organization)
-    }
-
-    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try context.scope()
-        let page = try await runtime.storage.listOrganizations(ids: scope.organizations, page: try QueryParameters(request: request).page())
-        return JSONResponse.value(["organizations": .array(page.items.map(TenancyView.organization)), "pagination": page.pagination])
+    func visible(_ request: Request, _ context: AppRequestContext) async throws -> (ScopedTenancy, Organization) {
+        let tenancy = try tenancy(request, context)
+        return (tenancy, try await tenancy.organization(try context.parameters.require("id")))
     }
 
     private func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let scope = try context.scope()
         let body = try await JSONBody.read(request, schema: RequestSchemas.createOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
-        let organization = try await runtime.services.tenants.createOrganization(
-            name: body.requiredString("name"), slug: body.requiredString("slug"),
-            ownerEmail: body.string("owner_email"), by: attribution(scope, request, context))
-        if case .admin(let session) = scope.caller, !scope.isOwner {
-            _ = try await runtime.storage.updateUser(id: session.userID) { $0.organizationIDs.append(organization.id) }
-        }
+        let organization = try await tenancy(request, context).createOrganization(
+            name: body.requiredString("name"), slug: body.requiredString("slug"), ownerEmail: body.string("owner_email"))
         return JSONResponse.value(["organization": TenancyView.organization(organization)], status: .created)
     }
 
     private func update(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (scope, organization) = try await visible(request, context)
+        let (tenancy, organization) = try await visible(request, context)
         let body = try await JSONBody.read(request, schema: RequestSchemas.updateOrganization, maxBytes: runtime.settings.server.maxBodyBytes)
         let owner: String?? = body.has("owner_email") ? .some(body.string("owner_email")) : nil
-        guard let updated = try await runtime.services.tenants.updateOrganization(
-            id: organization.id, name: body.string("name"), slug: body.string("slug"), ownerEmail: owner,
-            by: attribution(scope, request, context))
-        else { throw APIError.notFound("organization") }
+        let updated = try await tenancy.updateOrganization(organization, name: body.string("name"), slug: body.string("slug"), ownerEmail: owner)
         return JSONResponse.value(["organization": TenancyView.organization(updated)])
-    }
-
-    private func delete(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let (scope, organization) = try await visible(request, context)
-        let cascade = try QueryParameters(request: request).bool("cascade") ?? false
-        guard let removed = try await runtime.services.tenants.deleteOrganization(id: organization.id, cascade: cascade, by: attribution(scope, request, context)) else {
-            throw APIError.notFound("organization")
-        }
-        return JSONResponse.value(["message": "organization deleted", "id": .string(organization.id), "agents_deleted": .int(removed.count)])
     }
 }

@@ -28,12 +28,18 @@ struct SelfServiceRoutes: Sendable {
         }
         router.post("/api/agents/me/rotate") { request, context in
             let token = try await me(request, context)
-            return try await agentRoutes.rotate(token.agent, request: request, context: context, attribution: attribution(token, request, context))
+            let grace = try await agentRoutes.gracePeriod(request)
+            guard let rotated = try await runtime.services.agents.rotate(
+                id: token.agent.id, gracePeriod: grace, by: attribution(token, request, context))
+            else { throw APIError.notFound("agent") }
+            return agentRoutes.rotated(rotated, gracePeriod: grace)
         }
         router.post("/api/agents/me/deactivate") { request, context in
             let token = try await me(request, context)
-            let updated = try await runtime.services.agents.deactivate(id: token.agent.id, by: attribution(token, request, context))
-            return try agentRoutes.respond(updated, message: "agent deactivated; reactivate with POST /api/agents/me/reactivate and client credentials")
+            guard let updated = try await runtime.services.agents.deactivate(id: token.agent.id, by: attribution(token, request, context)) else {
+                throw APIError.notFound("agent")
+            }
+            return agentRoutes.respond(updated, message: "agent deactivated; reactivate with POST /api/agents/me/reactivate and client credentials")
         }
         router.post("/api/agents/me/reactivate") { request, context in try await reactivate(request, context: context) }
         router.delete("/api/agents/me") { request, context in try await delete(request, context: context) }
@@ -68,6 +74,7 @@ struct SelfServiceRoutes: Sendable {
         } catch let refusal as ReactivationRefused {
             throw APIError(.forbidden, code: "access_denied", refusal.description)
         }
-        return try agentRoutes.respond(updated, message: "agent reactivated; request new tokens")
+        guard let updated else { throw APIError.notFound("agent") }
+        return agentRoutes.respond(updated, message: "agent reactivated; request new tokens")
     }
 }

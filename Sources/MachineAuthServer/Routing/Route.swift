@@ -3,11 +3,19 @@ import MachineAuthCore
 
 /// One row of ``RouteTable``.
 public struct Route: Sendable {
+    /// Who reads the answer: a program (JSON, documented in `/openapi.json`) or a person (an
+    /// HTML page of the dashboard; refusals render as pages, and no credentials means a
+    /// redirect to the sign-in page).
+    public enum Kind: String, Sendable {
+        case api, page
+    }
+
     public let method: HTTPRequest.Method
     /// As registered: `{name}` parameters, `**` for the rest of the path.
     public let path: String
     public let access: Access
     public let summary: String
+    public let kind: Kind
     /// The JSON body it accepts (`nil`: none read as JSON).
     let body: BodySchema?
     /// The `application/x-www-form-urlencoded` parameters it reads (OAuth style, unknown ones ignored).
@@ -16,15 +24,21 @@ public struct Route: Sendable {
 
     init(
         _ method: HTTPRequest.Method, _ path: String, _ access: Access, _ summary: String, body: BodySchema? = nil, form: BodySchema? = nil,
-        query: [QueryParameter] = []
+        query: [QueryParameter] = [], kind: Kind = .api
     ) {
         self.method = method
         self.path = path
         self.access = access
         self.summary = summary
+        self.kind = kind
         self.body = body
         self.form = form
         self.query = query
+    }
+
+    /// A dashboard page; its forms are `application/x-www-form-urlencoded` and carry `csrf_token`.
+    static func page(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ summary: String) -> Route {
+        Route(method, path, access, summary, kind: .page)
     }
 
     /// `GET /api/agents/{id}`.

@@ -18,12 +18,19 @@ final class RouteRegistrar {
         self.gate = gate
     }
 
-    func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+    /// The table's row for a handler about to be registered (stops for a missing row or a second handler).
+    func claim(_ method: HTTPRequest.Method, _ path: String) -> Route {
         guard let route = RouteTable.route(method, path) else {
             preconditionFailure("\(method) \(path) has a handler but no row in RouteTable")
         }
         precondition(!registered.contains(route.key), "\(route.key) is registered twice")
         registered.append(route.key)
+        return route
+    }
+
+    func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        let route = claim(method, path)
+        precondition(route.kind == .api, "\(route.key) is a dashboard page; register it with page(_:_:errors:_:)")
         let gate = gate
         let takesNoBody = route.body.map { $0.fields.isEmpty } ?? false
         router.on(RouterPath(path), method: method) { request, context in

@@ -6,7 +6,10 @@ import MachineAuthCore
 /// without a handler), the OpenAPI document and the README's API table are rendered from it,
 /// and a test walks it with every kind of caller.
 public enum RouteTable {
-    public static let routes: [Route] = service + oauth + administration + agents + tenancy + webhooks + gateway
+    public static let routes: [Route] = service + oauth + administration + agents + tenancy + webhooks + gateway + dashboard
+
+    /// The JSON API: what `/openapi.json` documents (the dashboard's pages are for people).
+    public static var apiRoutes: [Route] { routes.filter { $0.kind == .api } }
 
     static let service: [Route] = [
         Route(.get, "/", .anyone, "service name, version and issuer"),

@@ -17,11 +17,6 @@ public final class MachineAuthRuntime: Sendable {
 
     public var settings: CoreSettings { pipeline.settings }
 
-    /// The notifier that delivers webhooks (`nil` when the `webhooks` stage is not configured).
-    public var webhookDispatcher: (any WebhookDispatcher)? {
-        stages.notifiers.lazy.compactMap(\.webhooks).first
-    }
-
     init(
         pipeline: LoadedPipeline, storage: any Storage, stages: BuiltStages, services: CoreServices, metrics: PrometheusCollectorRegistry,
         logger: Logger, now: @escaping @Sendable () -> Date
@@ -52,7 +47,7 @@ public final class MachineAuthRuntime: Sendable {
             let masterKey = try await secretKey(settings.security, storage: storage)
             let hasher = SecretHasher(key: masterKey)
             let metrics = PrometheusCollectorRegistry()
-            let telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metrics))
+            let telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metrics), now: now)
             let secretBox = SecretBox(masterKey: masterKey)
             let context = StageContext(
                 storage: storage, hasher: hasher, secretBox: secretBox, telemetry: telemetry, settings: settings,
