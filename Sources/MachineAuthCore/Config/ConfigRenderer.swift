@@ -73,7 +73,7 @@ public enum ConfigRenderer {
     }
 
     /// A YAML double-quoted scalar: `"` and `\` escaped, and every character YAML may not
-    /// carry literally (C0 and C1 controls, DEL, U+FEFF, U+FFFE, U+FFFF) as `\uXXXX`.
+    /// carry literally (C0 and C1 controls, DEL, U+FEFF, U+FFFE, U+FFFF) as a `\u` escape of four hex digits.
     static func doubleQuoted(_ text: String) -> String {
         var quoted = "\""
         for scalar in text.unicodeScalars {
