@@ -126,7 +126,7 @@ func withStore(_ url: String?, _ location: ConfigLocation, _ body: (any Storage)
             ConfigSource(name: "--store", text: "storage:\n  url: \"${MACHINEAUTH_STORE_URL}\"\n", dotEnvPath: nil),
             environment: ConfigEnvironment(["MACHINEAUTH_STORE_URL": url]))
     } catch {
-        FileHandle.standardError.write(Data("\(withoutPassword(url)): \(error.description)\n".utf8))
+        FileHandle.standardError.write(Data("\(ConfigRenderer.maskURLPassword(url)): \(error.description)\n".utf8))
         throw ExitCode(1)
     }
     var logger = Logger(label: "machineauth")
@@ -151,12 +151,4 @@ enum TransferOutput {
         lines.append("  verified: \(report.after)")
         return lines.joined(separator: "\n")
     }
-}
-
-/// `url` with the password of its user part masked, for messages.
-func withoutPassword(_ url: String) -> String {
-    guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-    let user = url[scheme.upperBound..<at]
-    guard let colon = user.firstIndex(of: ":") else { return url }
-    return String(url[..<colon]) + ":***" + String(url[at...])
 }
