@@ -1,8 +1,7 @@
 import Foundation
-import Glibc
 import MachineAuthCore
 
-/// Snapshot files: JSON, written to a temporary file (mode 0600), synced, then renamed into place.
+/// Snapshot files: JSON, replaced atomically and durably (``DurableFile``: a 0600 temporary file, synced, renamed).
 enum SnapshotFile {
     static func write(_ snapshot: StoreSnapshot, to path: String) throws -> Int {
         let encoder = JSONEncoder()
@@ -10,27 +9,7 @@ enum SnapshotFile {
         encoder.dateEncodingStrategy = TimestampFormat.encodingStrategy
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try encoder.encode(snapshot)
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CommandFailure("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue }; return false }
-                offset += count
-            }
-            return true
-        }
-        let synced = written && fsync(descriptor) == 0
-        let reason = String(cString: strerror(errno))
-        guard close(descriptor) == 0, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CommandFailure("cannot write \(path): \(reason)")
-        }
-        let parent = (path as NSString).deletingLastPathComponent
-        let directory = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 { fsync(directory); close(directory) }
+        try DurableFile(path: path).write(data)
         return data.count
     }
 

@@ -1,16 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
-import Foundation
-import MachineAuthCore
+public import Foundation
 
 /// Opening the store's files: never through a symbolic link (`O_NOFOLLOW`) and only regular
 /// files with one link, so a link planted beside the store cannot redirect its reads or its
 /// appends to another file.
-enum StoreFile {
+public enum StoreFile {
     /// Opens `path` with `flags` (plus `O_NOFOLLOW | O_CLOEXEC`), refusing links; `nil` when it
     /// does not exist and `flags` do not create it.
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws -> Int32? {
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws -> Int32? {
         // O_NONBLOCK: a FIFO planted in place of a store file cannot stall the open (it is refused below).
         let descriptor = Glibc.open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode)
         guard descriptor >= 0 else {
@@ -28,7 +27,7 @@ enum StoreFile {
     }
 
     /// Writes all of `bytes` (retrying short and interrupted writes); `false` on failure, with `errno` set.
-    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -42,7 +41,7 @@ enum StoreFile {
     }
 
     /// Makes the directory's entries (files created, renamed or removed in it) durable.
-    static func syncDirectory(_ directory: String) throws {
+    public static func syncDirectory(_ directory: String) throws {
         let descriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StorageError.unavailable("cannot open directory \(directory): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -51,7 +50,7 @@ enum StoreFile {
 
     /// The whole file mapped into memory (read-only, unmapped when the data is released), or
     /// `nil` when it does not exist. Its pages belong to the file, not the heap.
-    static func map(_ path: String) throws -> Data? {
+    public static func map(_ path: String) throws -> Data? {
         guard let descriptor = try open(path, O_RDONLY) else { return nil }
         defer { close(descriptor) }
         var info = stat()
@@ -65,7 +64,7 @@ enum StoreFile {
     }
 
     /// The whole file, or `nil` when it does not exist.
-    static func read(_ path: String) throws -> Data? {
+    public static func read(_ path: String) throws -> Data? {
         guard let descriptor = try open(path, O_RDONLY) else { return nil }
         defer { close(descriptor) }
         var data = Data()
