@@ -12,4 +12,16 @@ struct YAMLQuotingTests {
         let node = try YAMLComposer.compose("value: \(quoted)\n", file: "t.yaml")
         #expect(node["value"]?.scalar == text)
     }
+
+    @Test("mapping keys are quoted like values: controls, colons, spaces and YAML words read back as the same key",
+          arguments: ["plain_key", "®N\u{9D}#a}", "a: b", "ends:", ":starts", "with space", "#comment", "true", "- dash", "{x}", "\"q\""])
+    func keyRoundTrip(key: String) throws {
+        let here = SourceLocation(file: "t", line: 1, column: 1)
+        let inner = ConfigNode(.mapping([ConfigNode.Entry(key: key, keyLocation: here, value: ConfigNode(.scalar("v", quoted: true), at: here))]), at: here)
+        let nested = ConfigNode(.mapping([ConfigNode.Entry(key: key, keyLocation: here, value: inner)]), at: here)
+        let yaml = ConfigRenderer.render(nested, masking: false)
+        #expect(!yaml.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }, "no raw control in \(yaml)")
+        let node = try YAMLComposer.compose(yaml, file: "t.yaml")
+        #expect(node[key]?[key]?.scalar == "v", "\(yaml)")
+    }
 }

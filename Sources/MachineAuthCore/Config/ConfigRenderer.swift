@@ -24,21 +24,21 @@ public enum ConfigRenderer {
         switch node.kind {
         case .mapping(let entries):
             if entries.isEmpty {
-                lines.append(pad + (key.map { "\($0): {}" } ?? "{}"))
+                lines.append(pad + (key.map { "\(quote($0)): {}" } ?? "{}"))
                 return
             }
             var childIndent = indent
             if let key {
-                lines.append(pad + "\(key):")
+                lines.append(pad + "\(quote(key)):")
                 childIndent += 1
             }
             for entry in entries { write(entry.value, key: entry.key, indent: childIndent, masking: masking, into: &lines) }
         case .sequence(let items):
             guard !items.isEmpty else {
-                lines.append(pad + "\(key ?? "-"): []")
+                lines.append(pad + (key.map { "\(quote($0)): []" } ?? "[]"))
                 return
             }
-            if let key { lines.append(pad + "\(key):") }
+            if let key { lines.append(pad + "\(quote(key)):") }
             for item in items {
                 var nested: [String] = []
                 write(item, key: nil, indent: 0, masking: masking, into: &nested)
@@ -50,9 +50,9 @@ public enum ConfigRenderer {
         case .scalar(let text, _):
             let secret = masking && key.map(isSecretKey) == true && !text.isEmpty
             let shown = secret ? mask : (masking ? maskURLPassword(text) : text)
-            lines.append(pad + (key.map { "\($0): " } ?? "") + quote(shown))
+            lines.append(pad + (key.map { "\(quote($0)): " } ?? "") + quote(shown))
         case .null:
-            lines.append(pad + (key.map { "\($0): null" } ?? "null"))
+            lines.append(pad + (key.map { "\(quote($0)): null" } ?? "null"))
         }
     }
 
@@ -64,10 +64,12 @@ public enum ConfigRenderer {
         return String(text[..<text.index(after: colon)]) + mask + String(text[at...])
     }
 
+    /// `text` as a YAML scalar (a value or a mapping key): plain when it reads back as the same
+    /// string, double-quoted otherwise.
     static func quote(_ text: String) -> String {
         let plainSafe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:".contains($0) }
             && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
-            && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-")
+            && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-") && !text.hasPrefix(":") && !text.hasSuffix(":")
         if plainSafe { return text }
         return doubleQuoted(text)
     }

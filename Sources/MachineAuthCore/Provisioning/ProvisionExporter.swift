@@ -19,7 +19,7 @@ public struct ProvisionExporter: Sendable {
         func strings(_ values: [String]) -> ConfigNode { list(values.map(scalar)) }
         func date(_ value: Date?) -> ConfigNode? { value.map { scalar(TimestampFormat.string($0, milliseconds: false)) } }
 
-        let organizations = try await storage.listOrganizations(ids: nil, page: PageRequest(page: 1, limit: 500)).items
+        let organizations = try await Self.everyPage { try await storage.listOrganizations(ids: nil, page: $0) }
         let slugs = Dictionary(organizations.map { ($0.id, $0.slug) }, uniquingKeysWith: { $1 })
         var teams: [Team] = []
         var keys: [APIKey] = []
@@ -28,13 +28,7 @@ public struct ProvisionExporter: Sendable {
             teams += try await storage.listTeams(organizationID: organization.id)
             keys += try await storage.listAPIKeys(organizationID: organization.id).filter { $0.revokedAt == nil }
         }
-        var page = 1
-        while true {
-            let batch = try await storage.listAgents(AgentQuery(page: PageRequest(page: page, limit: 500)))
-            agents += batch.items
-            guard batch.items.count == 500 else { break }
-            page += 1
-        }
+        agents = try await Self.everyPage { try await storage.listAgents(AgentQuery(page: $0)) }
         let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { $1 })
         let webhooks = try await storage.listWebhooks(organizationIDs: nil)
 
@@ -74,5 +68,16 @@ public struct ProvisionExporter: Sendable {
         return "# MachineAuth provision file, exported \(TimestampFormat.string(Date(), milliseconds: false)). Secrets are not exported:\n"
             + "# add client_secret_env / key_env / secret_env entries to set them from this file.\n"
             + ConfigRenderer.render(document, masking: false)
+    }
+
+    /// Every item of a paged list, read 500 at a time.
+    private static func everyPage<Item>(_ read: (PageRequest) async throws -> Page<Item>) async throws -> [Item] {
+        var items: [Item] = []
+        for number in InputLimits.page {
+            let page = try await read(PageRequest(page: number, limit: 500))
+            items += page.items
+            if page.items.count < 500 { break }
+        }
+        return items
     }
 }
