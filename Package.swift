@@ -19,6 +19,16 @@ func plugin(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
     )
 }
 
+/// A plugin's tests: `Tests/<name>Tests`, depending on the plugin, the core and the light
+/// testing module (no server, no other stage unless named).
+func pluginTests(_ name: String, dependencies: [Target.Dependency] = []) -> Target {
+    .testTarget(
+        name: "\(name)Tests",
+        dependencies: [.target(name: name), "MachineAuthCore", "MachineAuthTesting", .product(name: "Logging", package: "swift-log")] + dependencies,
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "machineauth",
     platforms: [.macOS(.v15)],
@@ -43,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(
@@ -83,6 +94,7 @@ let package = Package(
                 "MachineAuthCore",
                 "JSONStorage",
                 "ClientSecretAuthenticator",
+                "PrivateKeyJWTAuthenticator",
                 "ClientCredentialsGrant",
                 "RefreshTokenGrant",
                 "AuditSink",
@@ -110,6 +122,7 @@ let package = Package(
         ),
         plugin("JSONStorage"),
         plugin("ClientSecretAuthenticator"),
+        plugin("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
         plugin("ClientCredentialsGrant"),
         plugin("RefreshTokenGrant"),
         plugin("AuditSink"),
@@ -126,24 +139,36 @@ let package = Package(
         .target(
             name: "MachineAuthTesting",
             dependencies: [
-                "MachineAuthCore", "MachineAuthServer", "MachineAuthStages", "JSONStorage", "PostgresStorage",
+                "MachineAuthCore", "JSONStorage", "PostgresStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Tests/MachineAuthTesting",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MachineAuthServerTesting",
+            dependencies: ["MachineAuthCore", "MachineAuthServer", "MachineAuthStages", "MachineAuthTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/MachineAuthServerTesting",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MachineAuthCoreTests",
             dependencies: [
-                "MachineAuthCore", "MachineAuthTesting", "MachineAuthStages", .product(name: "Logging", package: "swift-log"),
+                "MachineAuthCore", "MachineAuthTesting", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MachineAuthStagesTests",
+            dependencies: ["MachineAuthCore", "MachineAuthStages", "MachineAuthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MachineAuthServerTests",
             dependencies: [
-                "MachineAuthCore", "MachineAuthServer", "MachineAuthTesting", "MachineAuthStages", "JSONStorage",
+                "MachineAuthCore", "MachineAuthServer", "MachineAuthTesting", "MachineAuthServerTesting", "MachineAuthStages", "JSONStorage",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -157,24 +182,20 @@ let package = Package(
             dependencies: ["MachineAuthCore", "JSONStorage", "PostgresStorage", "MachineAuthTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "JSONStorageTests",
-            dependencies: ["MachineAuthCore", "JSONStorage", "MachineAuthTesting", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "StagePluginTests",
-            dependencies: [
-                "ClientSecretAuthenticator", "ClientCredentialsGrant", "RefreshTokenGrant", "AuditSink", "APIKeyAuthenticator", "OrgTeamEnricher",
-                "CustomClaimsEnricher", "JSONStorage", "WebhookNotifier", "MachineAuthTesting", "MachineAuthCore", "MachineAuthStages",
-                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        pluginTests("JSONStorage"),
+        pluginTests("ClientSecretAuthenticator"),
+        pluginTests("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        pluginTests("RefreshTokenGrant"),
+        pluginTests("AuditSink"),
+        pluginTests("APIKeyAuthenticator"),
+        pluginTests("OrgTeamEnricher"),
+        pluginTests("CustomClaimsEnricher", dependencies: ["OrgTeamEnricher"]),
+        pluginTests("WebhookNotifier"),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MachineAuthTesting", "MachineAuthCore", "MachineAuthStages", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "MachineAuthTesting", "MachineAuthServerTesting", "MachineAuthCore", "MachineAuthStages",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
             ],

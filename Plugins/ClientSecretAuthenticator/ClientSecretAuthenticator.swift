@@ -19,7 +19,8 @@ public struct ClientSecretAuthenticator: Authenticator {
     public var capabilities: AuthenticatorCapabilities {
         AuthenticatorCapabilities(
             purposes: [.clientAuthentication, .reactivation],
-            clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []))
+            clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []),
+            credentialParameters: ["client_secret"], usesBasic: true)
     }
 
     public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
@@ -35,25 +36,7 @@ public struct ClientSecretAuthenticator: Authenticator {
         let matches = agent.secrets.filter { $0.isUsable(at: time) }.reduce(false) { found, stored in
             hasher.verify(credentials.secret, against: stored.hash) || found
         }
-        guard matches else { throw failure.with(clientID: agent.clientID) }
-        switch agent.status(at: time) {
-        case .inactive where presentation.purpose == .reactivation:
-            return .client(AgentPrincipal(agent: agent, method: credentials.method))
-        case .active:
-            return .client(AgentPrincipal(agent: agent, method: credentials.method))
-        case .inactive:
-            throw OAuthError.invalidClient("the client is deactivated", challenge: challenge).with(clientID: agent.clientID)
-        case .expired:
-            throw OAuthError.invalidClient("the client has expired", challenge: challenge).with(clientID: agent.clientID)
-        }
-    }
-}
-
-extension OAuthError {
-    /// Remembers which known client failed, so the server can count the failure against it.
-    func with(clientID: String) -> OAuthError {
-        var copy = self
-        copy.clientID = clientID
-        return copy
+        guard matches else { throw failure.counted(against: agent.clientID) }
+        return .client(try AgentPrincipal.admitting(agent, method: credentials.method, purpose: presentation.purpose, at: time, challenge: challenge))
     }
 }

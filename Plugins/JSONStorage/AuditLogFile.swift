@@ -8,7 +8,7 @@ import Synchronization
 /// `<store>.audit-<n>.jsonl` and a new one begins. Retention then drops whole sealed segments
 /// and rewrites at most one, so its cost follows what expires, not the length of the trail.
 /// Each append is fsynced; a torn last line from a crash is skipped when reading.
-final class AuditLogFile: Sendable {
+final class AuditLogFile: AuditTrail {
     let path: String
     let sealed: NumberedFiles
     let segmentBytes: Int

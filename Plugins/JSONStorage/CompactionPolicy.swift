@@ -32,6 +32,10 @@ struct CompactionPolicy: Sendable {
         revocation.expiresAt < expiredBefore
     }
 
+    func drops(_ identifier: UsedIdentifier) -> Bool {
+        identifier.expiresAt < expiredBefore
+    }
+
     func drops(_ delivery: WebhookDelivery) -> Bool {
         delivery.status.isFinal && (delivery.lastAttemptAt ?? delivery.createdAt) < deliveredBefore
     }
@@ -40,6 +44,7 @@ struct CompactionPolicy: Sendable {
     struct Dropped: Sendable {
         var refreshTokens: [String] = []
         var revokedTokens: [String] = []
+        var usedIdentifiers: [String] = []
         var deliveries: [String] = []
     }
 
@@ -48,6 +53,7 @@ struct CompactionPolicy: Sendable {
     func forget(_ dropped: Dropped, in state: inout JSONStoreState) {
         for key in dropped.refreshTokens where state.refreshTokens[key].map(drops) == true { state.refreshTokens.restore(key, nil) }
         for key in dropped.revokedTokens where state.revokedTokens[key].map(drops) == true { state.revokedTokens.restore(key, nil) }
+        for key in dropped.usedIdentifiers where state.usedIdentifiers[key].map(drops) == true { state.usedIdentifiers.restore(key, nil) }
         for key in dropped.deliveries where state.deliveries[key].map(drops) == true { state.deliveries.restore(key, nil) }
     }
 }

@@ -9,6 +9,7 @@ extension JSONStorage {
     /// changes nothing still waits for what it may have read to be durable.
     @discardableResult
     func commit<T: Sendable>(_ change: (inout JSONStoreState) throws -> T) async throws -> T {
+        if isMemoryOnly { return try commitInMemory(change) }
         guard let log = journal.withLock({ $0 }) else { throw StorageError.unavailable("the JSON store is not open") }
         let (result, ticket, compact) = try cell.core.withLock { core -> (T, Int, Bool) in
             let result: T
@@ -28,6 +29,17 @@ extension JSONStorage {
         if compact { startCompaction(log) }
         try await log.waitUntilDurable(ticket)
         return result
+    }
+
+    /// Applies `change` to the state of a memory-only store; nothing is journaled.
+    private func commitInMemory<T>(_ change: (inout JSONStoreState) throws -> T) throws -> T {
+        guard isOpenInMemory.withLock({ $0 }) else { throw StorageError.unavailable("the memory store is not open") }
+        return try cell.core.withLock { core -> T in
+            defer { core.state.discardChanges() }
+            let result = try change(&core.state)
+            core.state.sequence += 1
+            return result
+        }
     }
 
     /// What a compaction writes: the state as of one record, and the journal files it replaces.

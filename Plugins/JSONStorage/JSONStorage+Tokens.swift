@@ -50,6 +50,15 @@ extension JSONStorage {
         }
     }
 
+    public func recordFirstUse(_ key: String, until expiresAt: Date, at time: Date) async throws -> Bool {
+        if let earlier = read({ $0.usedIdentifiers[key] }), earlier.expiresAt >= time { return false }
+        return try await commit { state -> Bool in
+            if let earlier = state.usedIdentifiers[key], earlier.expiresAt >= time { return false }
+            state.usedIdentifiers[key] = UsedIdentifier(key: key, expiresAt: expiresAt)
+            return true
+        }
+    }
+
     public func revokeAccessToken(_ token: RevokedAccessToken) async throws {
         try await commit { $0.revokedTokens[token.jti] = token }
     }
@@ -68,6 +77,7 @@ extension JSONStorage {
             var dropped = CompactionPolicy.Dropped()
             dropped.refreshTokens = core.state.refreshTokens.filter(policy.drops).map(\.hash)
             dropped.revokedTokens = core.state.revokedTokens.filter(policy.drops).map(\.jti)
+            dropped.usedIdentifiers = core.state.usedIdentifiers.filter(policy.drops).map(\.key)
             policy.forget(dropped, in: &core.state)
         }
     }

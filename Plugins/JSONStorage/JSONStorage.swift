@@ -9,6 +9,9 @@ public import Foundation
 /// moment), and the store file rewritten in the background from a snapshot of memory when the
 /// journal outgrows it, and on close. Reads never touch the disk; the cost of a write does not
 /// grow with the size of the store.
+///
+/// ``memoryOnly(logger:)`` makes the same store without any file (for tests, and for trying
+/// things out): its changes last as long as the instance.
 public final class JSONStorage: Storage {
     let path: String
     let file: DurableFile
@@ -16,7 +19,11 @@ public final class JSONStorage: Storage {
     let logger: Logger
     let cell = JSONStateCell()
     let exclusive = SerialRunner()
-    let auditLog: AuditLogFile
+    let auditLog: any AuditTrail
+    /// No files: the journal, the store file and the audit segments are all skipped.
+    let isMemoryOnly: Bool
+    /// Whether a memory-only store is open (a file store is open while it has a journal).
+    let isOpenInMemory = Mutex(false)
     /// Finished webhook deliveries older than this are dropped at compaction.
     let deliveryRetention: TimeInterval
     /// The journal is compacted once it is larger than this and than the store file.
@@ -27,19 +34,35 @@ public final class JSONStorage: Storage {
     let expiryMargin = Mutex<TimeInterval>(3600)
     private let lock = Mutex<ProcessLock?>(nil)
 
-    public init(path: String, logger: Logger, deliveryRetention: TimeInterval = 30 * 86400, compactionBytes: Int = 8 << 20) {
+    public convenience init(path: String, logger: Logger, deliveryRetention: TimeInterval = 30 * 86400, compactionBytes: Int = 8 << 20) {
+        self.init(path: path, memoryOnly: false, logger: logger, deliveryRetention: deliveryRetention, compactionBytes: compactionBytes)
+    }
+
+    private init(path: String, memoryOnly: Bool, logger: Logger, deliveryRetention: TimeInterval, compactionBytes: Int) {
         self.path = path
         self.file = DurableFile(path: path)
         self.journalFiles = JournalFiles(storePath: path)
-        self.auditLog = AuditLogFile(storePath: path)
+        self.auditLog = memoryOnly ? MemoryAuditTrail() : AuditLogFile(storePath: path)
+        self.isMemoryOnly = memoryOnly
         self.logger = logger
         self.deliveryRetention = deliveryRetention
         self.compactionBytes = compactionBytes
     }
 
-    public var summary: String { "json:\(path)" }
+    /// A store that opens no file and keeps everything in memory: the same tables, rules and
+    /// answers as the file store, without durability. Closing and opening it again keeps what it
+    /// holds; a new instance starts empty.
+    public static func memoryOnly(logger: Logger) -> JSONStorage {
+        JSONStorage(path: "", memoryOnly: true, logger: logger, deliveryRetention: 30 * 86400, compactionBytes: .max)
+    }
+
+    public var summary: String { isMemoryOnly ? "memory" : "json:\(path)" }
 
     public func open() async throws {
+        if isMemoryOnly {
+            isOpenInMemory.withLock { $0 = true }
+            return
+        }
         try FileManager.default.createDirectory(atPath: file.directory, withIntermediateDirectories: true)
         lock.withLock { $0?.release() }
         let processLock = try ProcessLock(path: path + ".lock")
@@ -81,6 +104,10 @@ public final class JSONStorage: Storage {
     /// Compacts the journal into the store file, so a stopped store is one file again. If that
     /// fails the journal stays, and the next start replays it.
     public func close() async throws {
+        if isMemoryOnly {
+            isOpenInMemory.withLock { $0 = false }
+            return
+        }
         defer {
             journal.withLock { $0 = nil }
             lock.withLock { held in

@@ -9,6 +9,8 @@ struct JSONStoreState: Sendable {
     private(set) var agentIDByClientID: [String: String] = [:]
     var refreshTokens = JournalTable<RefreshTokenRecord>()
     var revokedTokens = JournalTable<RevokedAccessToken>()
+    /// Identifiers used once (``ReplayStore``), until they expire.
+    var usedIdentifiers = JournalTable<UsedIdentifier>()
     var signingKeys: [SigningKeyRecord] = [] {
         didSet { signingKeysChanged = true }
     }
@@ -82,6 +84,7 @@ struct JSONStoreState: Sendable {
         changes.agents = .init(agents.takeChanges())
         changes.refreshTokens = .init(refreshTokens.takeChanges())
         changes.revokedTokens = .init(revokedTokens.takeChanges())
+        changes.usedIdentifiers = .init(usedIdentifiers.takeChanges())
         changes.organizations = .init(organizations.takeChanges())
         changes.teams = .init(teams.takeChanges())
         changes.apiKeys = .init(apiKeys.takeChanges())
@@ -102,6 +105,7 @@ struct JSONStoreState: Sendable {
         agents.discardChanges()
         refreshTokens.discardChanges()
         revokedTokens.discardChanges()
+        usedIdentifiers.discardChanges()
         settings.discardChanges()
         organizations.discardChanges()
         teams.discardChanges()
@@ -128,6 +132,7 @@ struct JSONStoreState: Sendable {
         for token in changes.refreshTokens.put { insertRefreshToken(token) }
         for hash in changes.refreshTokens.delete { refreshTokens.removeValue(forKey: hash) }
         Self.apply(changes.revokedTokens, to: &revokedTokens, key: \.jti)
+        Self.apply(changes.usedIdentifiers, to: &usedIdentifiers, key: \.key)
         Self.apply(changes.organizations, to: &organizations, key: \.id)
         Self.apply(changes.teams, to: &teams, key: \.id)
         Self.apply(changes.users, to: &users, key: \.id)

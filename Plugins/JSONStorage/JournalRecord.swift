@@ -39,6 +39,7 @@ struct JournalRecord: Sendable, Decodable {
         try table(.agents, changes.agents)
         try table(.refreshTokens, changes.refreshTokens)
         try table(.revokedTokens, changes.revokedTokens)
+        try table(.usedIdentifiers, changes.usedIdentifiers)
         try table(.organizations, changes.organizations)
         try table(.teams, changes.teams)
         try table(.apiKeys, changes.apiKeys)
@@ -59,7 +60,7 @@ struct JournalRecord: Sendable, Decodable {
     enum Key: String, CodingKey {
         case seq, sequence, agents, teams, users, webhooks, settings, usage, deltas
         case refreshTokens = "refresh_tokens", revokedTokens = "revoked_access_tokens", organizations
-        case apiKeys = "api_keys", deliveries = "webhook_deliveries", signingKeys = "signing_keys"
+        case apiKeys = "api_keys", deliveries = "webhook_deliveries", signingKeys = "signing_keys", usedIdentifiers = "used_identifiers"
     }
 
     init(from decoder: any Decoder) throws {
@@ -72,6 +73,7 @@ struct JournalRecord: Sendable, Decodable {
         changes.agents = try table(.agents)
         changes.refreshTokens = try table(.refreshTokens)
         changes.revokedTokens = try table(.revokedTokens)
+        changes.usedIdentifiers = try table(.usedIdentifiers)
         changes.organizations = try table(.organizations)
         changes.teams = try table(.teams)
         changes.apiKeys = try table(.apiKeys)

@@ -43,6 +43,7 @@ struct SnapshotFile: Sendable {
             try table("agents", state.agents)
             try table("refresh_tokens", state.refreshTokens, dropping: { policy?.drops($0) == true }, into: { dropped.refreshTokens.append($0.hash) })
             try table("revoked_access_tokens", state.revokedTokens, dropping: { policy?.drops($0) == true }, into: { dropped.revokedTokens.append($0.jti) })
+            try table("used_identifiers", state.usedIdentifiers, dropping: { policy?.drops($0) == true }, into: { dropped.usedIdentifiers.append($0.key) })
             try table("signing_keys", state.signingKeys)
             buffer.append(contentsOf: #","settings":"#.utf8)
             try encoder.append(Dictionary(uniqueKeysWithValues: state.settings.keyedRows), to: &buffer)

@@ -47,6 +47,7 @@ enum SnapshotReader {
         }
         try rows("refresh_tokens", RefreshTokenRecord.self) { state.insertRefreshToken($0) }
         try rows("revoked_access_tokens", RevokedAccessToken.self) { state.revokedTokens.restore($0.jti, $0) }
+        try rows("used_identifiers", UsedIdentifier.self) { state.usedIdentifiers.restore($0.key, $0) }
         try rows("signing_keys", SigningKeyRecord.self) { state.signingKeys.append($0) }
         let settings = try members["settings"].map { try decode([String: String].self, $0) } ?? [:]
         for (name, value) in settings { state.settings.restore(name, value) }

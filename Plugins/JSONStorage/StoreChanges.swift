@@ -26,6 +26,7 @@ struct StoreChanges: Sendable {
     var agents = Table<Agent>()
     var refreshTokens = Table<RefreshTokenRecord>()
     var revokedTokens = Table<RevokedAccessToken>()
+    var usedIdentifiers = Table<UsedIdentifier>()
     var organizations = Table<Organization>()
     var teams = Table<Team>()
     var apiKeys = Table<APIKey>()
@@ -40,7 +41,7 @@ struct StoreChanges: Sendable {
     var usage: [String: UsageDelta] = [:]
 
     var isEmpty: Bool {
-        agents.isEmpty && refreshTokens.isEmpty && revokedTokens.isEmpty && organizations.isEmpty && teams.isEmpty
+        agents.isEmpty && refreshTokens.isEmpty && revokedTokens.isEmpty && usedIdentifiers.isEmpty && organizations.isEmpty && teams.isEmpty
             && apiKeys.isEmpty && users.isEmpty && webhooks.isEmpty && deliveries.isEmpty && settings.isEmpty
             && signingKeys == nil && usage.isEmpty
     }

@@ -123,6 +123,10 @@ enum PostgresMigrations {
             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status IN ('pending', 'retrying')",
             "CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, created_at DESC)",
         ]),
+        (3, "identifiers used once (client assertion jti)", [
+            "CREATE TABLE used_identifiers (key TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
+            "CREATE INDEX used_identifiers_expiry ON used_identifiers (expires_at)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded; returns the versions applied.

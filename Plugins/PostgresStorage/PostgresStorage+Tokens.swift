@@ -89,6 +89,22 @@ extension PostgresStorage {
         try await mapped { [self] in
             try await client.query("DELETE FROM revoked_access_tokens WHERE expires_at < \(time)", logger: logger)
             try await client.query("DELETE FROM refresh_tokens WHERE expires_at < \(time)", logger: logger)
+            try await client.query("DELETE FROM used_identifiers WHERE expires_at < \(time)", logger: logger)
+        }
+    }
+
+    /// One statement, so two instances racing on the same key have one winner: a row is
+    /// returned when the key was new, or when its earlier use had expired.
+    public func recordFirstUse(_ key: String, until expiresAt: Date, at time: Date) async throws -> Bool {
+        try await mapped { [self] in
+            let rows = try await client.query(
+                """
+                INSERT INTO used_identifiers (key, expires_at) VALUES (\(key), \(expiresAt))
+                ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE used_identifiers.expires_at < \(time)
+                RETURNING key
+                """, logger: logger)
+            for try await _ in rows.decode(String.self) { return true }
+            return false
         }
     }
 }

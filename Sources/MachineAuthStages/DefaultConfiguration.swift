@@ -44,6 +44,7 @@ public enum DefaultConfiguration {
     # (no refresh_token grant: no refresh tokens and no refresh grant).
     authenticators:
       - type: client_secret            # client_secret_basic and client_secret_post
+      - type: private_key_jwt          # RFC 7523 client assertions signed with the agent's registered keys (jwks)
       - type: api_key                  # organization API keys (sk_…) for the API and token validation
 
     grants:                            # the grant_type values /oauth/token answers

@@ -6,6 +6,7 @@ import CustomClaimsEnricher
 import JSONStorage
 public import MachineAuthCore
 import OrgTeamEnricher
+import PrivateKeyJWTAuthenticator
 import PostgresStorage
 import RefreshTokenGrant
 import WebhookNotifier
@@ -17,6 +18,7 @@ extension StageRegistry {
         registry.register(JSONStorageFactory.self)
         registry.register(PostgresStorageFactory.self)
         registry.register(ClientSecretAuthenticatorFactory.self)
+        registry.register(PrivateKeyJWTAuthenticatorFactory.self)
         registry.register(ClientCredentialsGrantFactory.self)
         registry.register(RefreshTokenGrantFactory.self)
         registry.register(APIKeyAuthenticatorFactory.self)

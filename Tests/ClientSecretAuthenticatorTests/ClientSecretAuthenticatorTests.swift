@@ -1,12 +1,14 @@
 import ClientSecretAuthenticator
 import Foundation
 import MachineAuthCore
-import MachineAuthStages
 import MachineAuthTesting
 import Testing
 
 @Suite("client_secret stage")
 struct ClientSecretAuthenticatorTests {
+    /// Configurations load through this plugin's stage only.
+    static let registry = ConfigFixtures.registry { $0.register(ClientSecretAuthenticatorFactory.self) }
+
     func presentation(basic: (String, String)? = nil, form: [String: String] = [:], purpose: CredentialPurpose = .clientAuthentication) -> CredentialPresentation {
         let header = basic.map { "Basic " + Data("\($0.0):\($0.1)".utf8).base64EncodedString() }
         return CredentialPresentation(purpose: purpose, authorization: header, parameters: form)
@@ -16,14 +18,13 @@ struct ClientSecretAuthenticatorTests {
         ClientSecretAuthenticator(config: config, agents: environment.storage, hasher: environment.hasher, now: environment.clock.source)
     }
 
-    @Test("is registered by type and decodes its options")
+    @Test("decodes its options")
     func registry() {
-        #expect(StageRegistry.standard.authenticators["client_secret"] != nil)
-        let config = ConfigFixtures.load("authenticators:\n  - type: client_secret\n    allow_post: false\n", registry: .standard)
+        let config = ConfigFixtures.load("authenticators:\n  - type: client_secret\n    allow_post: false\n", registry: Self.registry)
         #expect((try? config.get())?.authenticators.map(\.type) == ["client_secret"])
-        let bad = ConfigFixtures.problems("authenticators:\n  - type: client_secret\n    allow_basic: false\n    allow_post: false\n", registry: .standard)
+        let bad = ConfigFixtures.problems("authenticators:\n  - type: client_secret\n    allow_basic: false\n    allow_post: false\n", registry: Self.registry)
         #expect(bad.first?.message == "allow_basic and allow_post cannot both be false")
-        let typo = ConfigFixtures.problems("authenticators:\n  - type: client_secret\n    allow_pots: true\n", registry: .standard)
+        let typo = ConfigFixtures.problems("authenticators:\n  - type: client_secret\n    allow_pots: true\n", registry: Self.registry)
         #expect(typo.first?.message.contains("did you mean \"allow_post\"") == true)
     }
 

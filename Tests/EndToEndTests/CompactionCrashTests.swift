@@ -1,6 +1,7 @@
 import Foundation
 import MachineAuthCore
 import MachineAuthStages
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

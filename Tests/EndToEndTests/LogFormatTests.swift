@@ -1,5 +1,6 @@
 import Foundation
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

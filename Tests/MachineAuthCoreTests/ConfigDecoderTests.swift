@@ -1,5 +1,4 @@
 import MachineAuthCore
-import MachineAuthStages
 import MachineAuthTesting
 import Testing
 

@@ -1,5 +1,4 @@
 import MachineAuthCore
-import MachineAuthStages
 import MachineAuthTesting
 import Testing
 
@@ -63,7 +62,7 @@ struct GatewayRuleTests {
     }
 
     func settings(_ yaml: String) throws -> GatewaySettings {
-        try ConfigFixtures.load("gateway:\n" + yaml, registry: .standard).get().settings.gateway
+        try ConfigFixtures.load("gateway:\n" + yaml, registry: ConfigFixtures.registry()).get().settings.gateway
     }
 
     @Test("the first matching rule wins; methods and hosts narrow a rule")
@@ -112,7 +111,7 @@ struct GatewayRuleTests {
                 - match: { path: "/x" }
                   allow_anonymous: true
                   require_scopes: [read]
-            """, registry: .standard)
+            """, registry: ConfigFixtures.registry())
         #expect(problems.contains { $0.location.line == 2 && $0.message.contains("valid choices: deny, authenticate") })
         #expect(problems.contains { $0.location.line == 5 && $0.message.contains("starts with /") })
         let semantic = ConfigFixtures.problems("""
@@ -122,7 +121,7 @@ struct GatewayRuleTests {
                 - match: { path: "/x" }
                   allow_anonymous: true
                   require_scopes: [read]
-            """, registry: .standard)
+            """, registry: ConfigFixtures.registry())
         #expect(semantic.contains { $0.message.contains("unknown source \"password\"") })
         #expect(semantic.contains { $0.message.contains("allow_anonymous cannot be combined") })
     }

@@ -3,6 +3,7 @@ import Logging
 public import MachineAuthCore
 public import MachineAuthServer
 public import MachineAuthStages
+public import MachineAuthTesting
 
 /// Starts a real runtime (real stages, JSON storage in a temporary directory) from YAML.
 public struct RuntimeFixture: Sendable {

@@ -1,4 +1,5 @@
 public import Foundation
+import MachineAuthTesting
 import Synchronization
 
 /// The built `machineauth` binary, started as a child process on a free port.
@@ -117,12 +118,6 @@ public final class ServerProcess: Sendable {
     public func terminate() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// A failure starting or stopping the server process, with its output.
-public struct ProcessFailure: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
 
 /// Collects a child process's output.

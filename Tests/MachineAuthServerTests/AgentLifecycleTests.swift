@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 
@@ -25,7 +26,8 @@ struct AgentLifecycleTests {
             #expect(agent["status"] == "active")
             let id = agent["id"]!.stringValue!
             let fetched = try await h.json(.get, "/api/agents/\(id)", token: admin)
-            #expect(!fetched.text.contains("hmac-sha256") && !fetched.text.contains("secret"))
+            #expect(!fetched.text.contains("hmac-sha256") && !fetched.text.contains("\"secrets\"") && !fetched.text.contains("client_secret\""))
+            #expect(fetched["agent"]?.objectValue?["token_endpoint_auth_method"] == "client_secret_basic" && fetched["agent"]?.objectValue?["jwks"] == .null)
             #expect(fetched["agent"]?.objectValue?["metadata"] == ["team": "data"])
         }
     }

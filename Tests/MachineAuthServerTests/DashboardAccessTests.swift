@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MachineAuthCore
 @testable import MachineAuthServer
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MachineAuthCore
 import MachineAuthServer
 import MachineAuthStages
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import MachineAuthCore
 import MachineAuthServer
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

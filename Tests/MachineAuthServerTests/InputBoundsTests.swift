@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 
@@ -19,7 +20,7 @@ struct InputBoundsTests {
         return yaml
     }
 
-    @Test("huge pages, lifetimes, grace periods and retry counts are 400s naming the field", arguments: TestDatabases.drivers)
+    @Test("huge pages, lifetimes, grace periods and retry counts are 400s naming the field", arguments: TestDatabases.configurableDrivers)
     func hugeNumbers(driver: String) async throws {
         try await Harness.with(try await Self.yaml(driver)) { h in
             let admin = try await h.adminToken()

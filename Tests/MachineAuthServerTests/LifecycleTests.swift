@@ -3,6 +3,7 @@ import JSONStorage
 import Logging
 import MachineAuthCore
 @testable import MachineAuthServer
+import MachineAuthServerTesting
 import MachineAuthTesting
 import ServiceLifecycle
 import ServiceLifecycleTestKit

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

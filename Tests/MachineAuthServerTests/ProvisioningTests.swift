@@ -4,6 +4,7 @@ import Logging
 import MachineAuthCore
 import MachineAuthServer
 import MachineAuthStages
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 
@@ -118,8 +119,11 @@ struct ProvisioningTests {
             defer { directory.remove() }
             _ = try await h.runtime.services.provisioner.apply(try document(Self.base, in: directory), dryRun: false)
             let admin = try await h.adminToken()
-            _ = try await h.createAgent(admin, name: "api-made", extra: ["description": "by hand", "expires_in": 86400, "tags": ["x"]])
+            // Metadata keys are the caller's text: a C1 control, a colon and a YAML word must come back as themselves.
+            let metadata: JSONValue = ["®N\u{9D}#a}": "control", "a: b": "colon", "true": "word"]
+            _ = try await h.createAgent(admin, name: "api-made", extra: ["description": "by hand", "expires_in": 86400, "tags": ["x"], "metadata": metadata])
             let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
+            #expect(!exported.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }, "the export is valid YAML: no raw C1 control")
             let file = try directory.write("exported.yaml", exported)
             let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
             let report = try await h.runtime.services.provisioner.apply(reloaded, dryRun: true)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

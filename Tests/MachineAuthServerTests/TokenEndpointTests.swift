@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MachineAuthCore
 import MachineAuthServer
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

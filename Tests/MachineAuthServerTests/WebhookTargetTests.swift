@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Hummingbird
 import MachineAuthCore
+import MachineAuthServerTesting
 import MachineAuthTesting
 import Testing
 

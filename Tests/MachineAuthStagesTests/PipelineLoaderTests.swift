@@ -78,18 +78,6 @@ struct PipelineLoaderTests {
         #expect(problems.map(\.message) == ["\"refresh_token\" is a grant stage; list it under grants:"])
     }
 
-    @Test("registry lookups by type and URL scheme")
-    func registry() {
-        let registry = StageRegistry.standard
-        #expect(registry.storages["json"] != nil)
-        #expect(registry.storageSchemes["json"] == "json")
-        #expect(registry.authenticators.keys.sorted() == ["api_key", "client_secret"])
-        #expect(registry.grants.keys.sorted() == ["client_credentials", "refresh_token"])
-        #expect(registry.enrichers.keys.sorted() == ["custom_claims", "org_team"])
-        #expect(registry.notifiers["audit"] != nil)
-        #expect(registry.catalog.contains { $0.kind == .storage && $0.type == "json" })
-    }
-
     @Test("config show masks secrets and URL passwords")
     func renderMasks() throws {
         let pipeline = try ConfigFixtures.load(

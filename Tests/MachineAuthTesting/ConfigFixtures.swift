@@ -1,3 +1,4 @@
+import JSONStorage
 public import MachineAuthCore
 
 /// Helpers to load configuration text in tests.
@@ -18,5 +19,14 @@ public enum ConfigFixtures {
         case .success: return []
         case .failure(let error): return error.diagnostics
         }
+    }
+
+    /// A registry with the JSON storage driver (the configuration's default) and what `add`
+    /// registers: a plugin's tests load configurations through their own stage only.
+    public static func registry(_ add: (inout StageRegistry) -> Void = { _ in }) -> StageRegistry {
+        var registry = StageRegistry()
+        registry.register(JSONStorageFactory.self)
+        add(&registry)
+        return registry
     }
 }

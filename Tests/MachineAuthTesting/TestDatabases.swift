@@ -13,8 +13,14 @@ public enum TestDatabases {
         ProcessInfo.processInfo.environment["MACHINEAUTH_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The drivers to run storage tests against: always `json`, plus `postgres` when a server is configured.
+    /// The drivers to run storage tests against: always `memory` (``MemoryStorage``) and `json`,
+    /// plus `postgres` when a server is configured.
     public static var drivers: [String] {
+        ["memory"] + configurableDrivers
+    }
+
+    /// The drivers a pipeline YAML can choose: `json`, plus `postgres` when a server is configured.
+    public static var configurableDrivers: [String] {
         ["json"] + (postgresURL == nil ? [] : ["postgres"])
     }
 
@@ -33,7 +39,8 @@ public enum TestDatabases {
         return "postgres://\(url.username)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(name)?sslmode=disable"
     }
 
-    /// A store handle; `reopen` builds another instance on the same file or database.
+    /// A store handle; `reopen` builds another instance on the same file or database (for
+    /// `memory`, opens the same instance again: memory has nothing another instance could share).
     public struct Handle: Sendable {
         public let storage: any Storage
         public let reopen: @Sendable () async throws -> any Storage
@@ -46,6 +53,12 @@ public enum TestDatabases {
         logger.logLevel = .error
         let quiet = logger
         switch driver {
+        case "memory":
+            let storage = try await MemoryStorage.open()
+            return Handle(storage: storage, reopen: {
+                try await storage.open()
+                return storage
+            }, cleanup: {})
         case "postgres":
             let url = try PostgresURL(try await freshPostgresDatabase())
             let make: @Sendable () async throws -> any Storage = {

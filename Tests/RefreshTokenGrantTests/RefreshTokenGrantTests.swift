@@ -1,13 +1,14 @@
 import Foundation
-import JSONStorage
 import MachineAuthCore
-import MachineAuthStages
 import MachineAuthTesting
 import RefreshTokenGrant
 import Testing
 
 @Suite("refresh_token grant stage")
 struct RefreshTokenGrantTests {
+    /// Configurations load through this plugin's stage only.
+    static let registry = ConfigFixtures.registry { $0.register(RefreshTokenGrantFactory.self) }
+
     func stage(_ environment: StageEnvironment, ttl: Int = 3600, requireClient: Bool = true) throws -> RefreshTokenGrant {
         RefreshTokenGrant(tokens: environment.storage, agents: environment.storage, hasher: environment.hasher, ttl: ttl,
                           requireClientAuthentication: requireClient, settings: try environment.settings(), now: environment.clock.source)
@@ -27,10 +28,9 @@ struct RefreshTokenGrantTests {
         return try #require(response.refreshToken)
     }
 
-    @Test("is registered and validates its ttl")
+    @Test("validates its ttl")
     func registry() {
-        #expect(StageRegistry.standard.grants["refresh_token"] != nil)
-        let problems = ConfigFixtures.problems("grants:\n  - type: refresh_token\n    ttl: 10s\n", registry: .standard)
+        let problems = ConfigFixtures.problems("grants:\n  - type: refresh_token\n    ttl: 10s\n", registry: Self.registry)
         #expect(problems.map(\.message) == ["must be at least 60 seconds"])
     }
 
@@ -42,9 +42,8 @@ struct RefreshTokenGrantTests {
             let token = try await issued(stage, for: agent, environment: environment)
             #expect(token.hasPrefix("rt_"))
             #expect(try await environment.storage.refreshToken(hash: environment.hasher.hash(token)) != nil)
-            let files = try FileManager.default.contentsOfDirectory(atPath: environment.directory.path).filter { $0.hasPrefix("store.json") }
-            let stored = try files.map { try String(contentsOfFile: environment.directory.file($0), encoding: .utf8) }.joined()
-            #expect(stored.contains(environment.hasher.hash(token)) && !stored.contains(token), "only the hash is stored (store file and journal)")
+            let stored = String(decoding: try JSONEncoder().encode(try await environment.storage.snapshot()), as: UTF8.self)
+            #expect(stored.contains(environment.hasher.hash(token)) && !stored.contains(token), "only the hash is stored")
             let grant = try await stage.grant(request(token, client: agent, at: environment.clock.now))
             let issuer = try environment.settings().server.issuer
             #expect(grant.isRenewal && grant.agent.id == agent.id && grant.scopes == ["read"] && grant.audience == [issuer])

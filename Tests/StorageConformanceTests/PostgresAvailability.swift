@@ -9,6 +9,6 @@ struct PostgresAvailability {
     @Test("the PostgreSQL driver is among the drivers under test",
           .enabled(if: TestDatabases.postgresURL != nil, "MACHINEAUTH_TEST_POSTGRES_URL is not set: PostgreSQL conformance is SKIPPED"))
     func configured() {
-        #expect(TestDatabases.drivers == ["json", "postgres"])
+        #expect(TestDatabases.drivers == ["memory", "json", "postgres"])
     }
 }

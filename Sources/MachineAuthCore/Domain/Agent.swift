@@ -1,6 +1,7 @@
 public import Foundation
 
-/// A machine client: it authenticates with its `client_id` and secret and receives access tokens.
+/// A machine client: it authenticates with its `client_id` and a secret or a signed assertion
+/// (``tokenEndpointAuthMethod``) and receives access tokens.
 ///
 /// This is the stored record; it holds secret *hashes* and is never sent to clients as is
 /// (the HTTP layer renders a view without them).
@@ -32,16 +33,27 @@ public struct Agent: Sendable, Hashable, Codable {
     public var allowedAudiences: [String]
     /// Who deactivated the agent; only a deactivation the agent made itself can it undo itself.
     public var deactivatedBy: Deactivation?
+    /// How the client authenticates at the token endpoint (RFC 7591 `token_endpoint_auth_method`):
+    /// ``defaultAuthMethod`` (a client secret, by Basic or in the form) or ``privateKeyJWT``.
+    public var tokenEndpointAuthMethod: String
+    /// The public keys (a JWK Set, checked by ``FieldRules/clientKeys(_:field:)``) its client
+    /// assertions are signed with, for ``privateKeyJWT``.
+    public var jwks: JSONValue?
 
     /// Grants an agent may use unless restricted.
     public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
+    /// The method of an agent registered with a client secret.
+    public static let defaultAuthMethod = "client_secret_basic"
+    /// RFC 7523 §2.2 client assertions signed with a key of ``jwks``; such an agent has no secret.
+    public static let privateKeyJWT = "private_key_jwt"
 
     public init(
         id: String, name: String, description: String = "", tags: [String] = [], metadata: [String: String] = [:],
         clientID: String, secrets: [ClientSecretHash], scopes: [String], isActive: Bool = true,
         organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
         expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
-        grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil
+        grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil,
+        tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil
     ) {
         self.id = id
         self.name = name
@@ -63,6 +75,8 @@ public struct Agent: Sendable, Hashable, Codable {
         self.grantTypes = grantTypes
         self.allowedAudiences = allowedAudiences
         self.deactivatedBy = deactivatedBy
+        self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        self.jwks = jwks
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,6 +85,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case createdAt = "created_at", updatedAt = "updated_at", expiresAt = "expires_at"
         case tokenCutoffs = "token_cutoffs", managedBy = "managed_by", grantTypes = "grant_types"
         case allowedAudiences = "allowed_audiences", deactivatedBy = "deactivated_by"
+        case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +110,8 @@ public struct Agent: Sendable, Hashable, Codable {
         grantTypes = try container.decodeIfPresent([String].self, forKey: .grantTypes) ?? Agent.defaultGrantTypes
         allowedAudiences = try container.decodeIfPresent([String].self, forKey: .allowedAudiences) ?? []
         deactivatedBy = try container.decodeIfPresent(Deactivation.self, forKey: .deactivatedBy)
+        tokenEndpointAuthMethod = try container.decodeIfPresent(String.self, forKey: .tokenEndpointAuthMethod) ?? Agent.defaultAuthMethod
+        jwks = try container.decodeIfPresent(JSONValue.self, forKey: .jwks)
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.

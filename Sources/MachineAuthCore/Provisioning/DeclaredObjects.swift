@@ -44,9 +44,13 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
     public var clientSecretEnv: String?
     public var clientSecretFile: String?
     public var clientSecretHash: String?
+    /// `private_key_jwt` with ``jwks``: the agent signs client assertions and has no secret.
+    public var tokenEndpointAuthMethod: String?
+    public var jwks: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case name, organization, team, description, tags, scopes, metadata, active
+        case name, organization, team, description, tags, scopes, metadata, active, jwks
+        case tokenEndpointAuthMethod = "token_endpoint_auth_method"
         case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at", allowedAudiences = "allowed_audiences"
         case clientSecretEnv = "client_secret_env", clientSecretFile = "client_secret_file", clientSecretHash = "client_secret_hash"
     }

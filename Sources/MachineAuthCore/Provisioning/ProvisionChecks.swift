@@ -44,6 +44,7 @@ extension ProvisionParser {
             if let hash = declared.clientSecretHash, !hash.hasPrefix("sha256:") && !hash.hasPrefix("hmac-sha256:") {
                 problem(item.location, item.keyPath + ".client_secret_hash", "must come from `machineauth hash-secret` (sha256:…)")
             }
+            checkKeys(declared, sources: sources, item: item)
             secret(env: declared.clientSecretEnv, file: declared.clientSecretFile, key: "agent:" + key, item: item, minimum: 32, prefix: nil)
         }
         var keys = Set<String>()
@@ -127,5 +128,24 @@ extension ProvisionParser {
 
     static func date(_ text: String) -> Date? {
         RFC3339.parse(text)
+    }
+
+    /// A `private_key_jwt` agent names valid public keys and no secret; keys need that method.
+    private mutating func checkKeys(_ declared: DeclaredAgent, sources: [String], item: Located<DeclaredAgent>) {
+        let keyed = declared.tokenEndpointAuthMethod == Agent.privateKeyJWT
+        if keyed, !sources.isEmpty {
+            problem(item.location, item.keyPath, "a private_key_jwt agent has no secret: drop client_secret_env, client_secret_file and client_secret_hash")
+        }
+        switch (keyed, declared.jwks) {
+        case (true, nil): problem(item.location, item.keyPath + ".jwks", "is required with token_endpoint_auth_method private_key_jwt")
+        case (false, .some): problem(item.location, item.keyPath + ".jwks", "is only used with token_endpoint_auth_method private_key_jwt")
+        case (true, .some(let keys)):
+            do {
+                _ = try FieldRules.clientKeys(keys)
+            } catch {
+                problem(item.location, item.keyPath + ".jwks", error.message)
+            }
+        case (false, nil): break
+        }
     }
 }

@@ -54,6 +54,8 @@ extension ProvisionRun {
                 draft.clientID = declared.clientID
                 draft.managedBy = Provisioner.marker
                 draft.secretHash = hash
+                draft.tokenEndpointAuthMethod = declared.tokenEndpointAuthMethod
+                draft.jwks = declared.jwks
                 let created = try await provisioner.agents.create(draft, by: provisioner.attribution)
                 declaredAgentIDs.insert(created.agent.id)
                 if let generated = created.clientSecret {
@@ -86,6 +88,13 @@ extension ProvisionRun {
             changed.append("expires_at")
         }
         if existing.teamID != teamID { changes.teamID = .some(teamID); changed.append("team") }
+        let method = declared.tokenEndpointAuthMethod ?? Agent.defaultAuthMethod
+        if existing.tokenEndpointAuthMethod != method {
+            changes.tokenEndpointAuthMethod = method
+            changed.append("token_endpoint_auth_method")
+        }
+        let keys = try declared.jwks.map { try FieldRules.clientKeys($0) }
+        if existing.jwks != keys { changes.jwks = .some(keys); changed.append("jwks") }
         let secretDiffers: Bool
         if let secret {
             secretDiffers = !existing.secrets.contains { provisioner.hasher.verify(secret, against: $0.hash) }

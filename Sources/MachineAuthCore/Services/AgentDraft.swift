@@ -17,6 +17,10 @@ public struct AgentDraft: Sendable {
     public var secretHash: String?
     /// A chosen client id (declarative provisioning); otherwise one is generated.
     public var clientID: String?
+    /// `nil`: ``Agent/defaultAuthMethod``.
+    public var tokenEndpointAuthMethod: String?
+    /// The public keys of a ``Agent/privateKeyJWT`` agent.
+    public var jwks: JSONValue?
 
     public init(name: String) {
         self.name = name
@@ -35,6 +39,9 @@ public struct AgentChanges: Sendable {
     public var grantTypes: [String]?
     public var allowedAudiences: [String]?
     public var teamID: String??
+    public var tokenEndpointAuthMethod: String?
+    /// `.some(nil)` removes the keys.
+    public var jwks: JSONValue??
 
     public init() {}
 }

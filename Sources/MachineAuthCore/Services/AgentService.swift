@@ -11,16 +11,20 @@ public struct AgentService: Sendable {
 
     /// The registered grants: what agents' `grant_types` may name, and what new agents get.
     public let grantTypes: [String]
+    /// The client authentication methods the authenticator stages offer: what an agent's
+    /// `token_endpoint_auth_method` may name.
+    public let authMethods: [String]
 
     public init(
         storage: any Storage, hasher: SecretHasher, events: EventBus, settings: CoreSettings, grantTypes: [String],
-        now: @escaping @Sendable () -> Date
+        authMethods: [String] = [Agent.defaultAuthMethod], now: @escaping @Sendable () -> Date
     ) {
         self.storage = storage
         self.hasher = hasher
         self.events = events
         self.settings = settings
         self.grantTypes = grantTypes
+        self.authMethods = authMethods
         self.now = now
     }
 
@@ -30,16 +34,19 @@ public struct AgentService: Sendable {
     public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
         let time = now()
         if let expiresAt = draft.expiresAt { try FieldRules.expiry(expiresAt, now: time) }
-        let secret = draft.secretHash == nil ? Self.generateSecret() : nil
+        let (method, keys) = try authentication(method: draft.tokenEndpointAuthMethod, jwks: draft.jwks)
+        let usesSecret = method != Agent.privateKeyJWT
+        let secret = usesSecret && draft.secretHash == nil ? Self.generateSecret() : nil
+        let secrets = usesSecret ? [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)] : []
         let agent = Agent(
             id: RandomToken.uuid(), name: try FieldRules.name(draft.name), description: try FieldRules.description(draft.description),
             tags: try FieldRules.tags(draft.tags), metadata: try FieldRules.metadata(draft.metadata),
             clientID: draft.clientID ?? RandomToken.hex(prefix: "cid_", bytes: 12),
-            secrets: [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)],
+            secrets: secrets,
             scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
             grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
-            allowedAudiences: try FieldRules.audiences(draft.allowedAudiences))
+            allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: keys)
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -55,7 +62,17 @@ public struct AgentService: Sendable {
         let grants = try changes.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) }
         let audiences = try changes.allowedAudiences.map { try FieldRules.audiences($0) }
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
-        guard let agent = try await storage.updateAgent(id: id, { agent in
+        let method = try changes.tokenEndpointAuthMethod.map { try FieldRules.authMethod($0, valid: authMethods) }
+        let keys = try changes.jwks.map { try $0.map { try FieldRules.clientKeys($0) } }
+        guard let agent = try await storage.updateAgent(id: id, { [self] agent in
+            if method != nil || keys != nil {
+                let wasKeyed = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
+                let keptMethod = agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod
+                (agent.tokenEndpointAuthMethod, agent.jwks) = try authentication(method: method ?? keptMethod, jwks: keys ?? agent.jwks)
+                // A client that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
+                if agent.tokenEndpointAuthMethod == Agent.privateKeyJWT { agent.secrets = [] }
+                if wasKeyed, agent.tokenEndpointAuthMethod != Agent.privateKeyJWT { agent.jwks = nil }
+            }
             if let name { agent.name = name }
             if let description { agent.description = description }
             if let tags { agent.tags = tags }
@@ -71,6 +88,18 @@ public struct AgentService: Sendable {
         return agent
     }
 
+    /// The method and keys an agent registers with: ``Agent/privateKeyJWT`` needs a key set, a
+    /// secret method takes none.
+    func authentication(method: String?, jwks: JSONValue?) throws(ValidationError) -> (String, JSONValue?) {
+        let method = try method.map { method throws(ValidationError) in try FieldRules.authMethod(method, valid: authMethods) } ?? Agent.defaultAuthMethod
+        guard method == Agent.privateKeyJWT else {
+            guard jwks == nil else { throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
+            return (method, nil)
+        }
+        guard let jwks else { throw ValidationError("jwks", "is required with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
+        return (method, try FieldRules.clientKeys(jwks))
+    }
+
     /// Issues a new secret. The old one keeps working for `gracePeriod` seconds (0: stops at
     /// once), and so do tokens issued before the rotation; refresh tokens are revoked.
     public func rotate(id: String, gracePeriod: Int, by attribution: Attribution) async throws -> (Agent, String)? {
@@ -83,6 +112,9 @@ public struct AgentService: Sendable {
         let graceEnd = time.addingTimeInterval(TimeInterval(gracePeriod))
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
+            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
+                throw ValidationError("token_endpoint_auth_method", "the agent signs client assertions (private_key_jwt) and has no secret: replace its jwks instead")
+            }
             var kept = agent.secrets.filter { $0.expiresAt != nil && $0.isUsable(at: time) }
             if gracePeriod > 0, let current = agent.secrets.first(where: { $0.expiresAt == nil }) {
                 kept.append(ClientSecretHash(hash: current.hash, createdAt: current.createdAt, expiresAt: graceEnd))

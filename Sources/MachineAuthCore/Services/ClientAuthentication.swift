@@ -30,8 +30,12 @@ public struct ClientAuthentication: Sendable {
         let time = now()
         let keys = FailureKeys.client(presentation.claimedClientID, address: presentation.remoteAddress)
         if let wait = limiter.retryAfter(keys, at: time) { throw OAuthError.slowDown(retryAfter: wait) }
+        let candidates = authenticators.filter { $0.capabilities.purposes.contains(presentation.purpose) }
+        if candidates.filter({ $0.capabilities.isPresented(in: presentation) }).count > 1 {
+            throw OAuthError.invalidRequest("use one client authentication method per request (RFC 6749 §2.3)")
+        }
         do {
-            for authenticator in authenticators where authenticator.capabilities.purposes.contains(presentation.purpose) {
+            for authenticator in candidates {
                 if case .client(let principal) = try await authenticator.authenticate(presentation) {
                     limiter.recordSuccess(keys, at: time)
                     return principal
@@ -68,5 +72,10 @@ public struct ClientAuthentication: Sendable {
     /// `token_endpoint_auth_methods_supported`.
     public var methods: [String] {
         Array(Set(authenticators.flatMap(\.capabilities.clientAuthMethods))).sorted()
+    }
+
+    /// `token_endpoint_auth_signing_alg_values_supported`: empty when no stage verifies signed assertions.
+    public var signingAlgorithms: [String] {
+        Array(Set(authenticators.flatMap(\.capabilities.signingAlgorithms))).sorted()
     }
 }

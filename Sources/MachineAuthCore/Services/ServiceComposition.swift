@@ -77,7 +77,8 @@ public struct CoreServices: Sendable {
             grants: stages.grants, keyRing: keyRing, revocations: revocations, storage: storage, events: events, telemetry: telemetry,
             settings: settings, now: now)
         inspector = TokenInspector(grants: stages.grants, validator: validator, telemetry: telemetry)
-        let agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, grantTypes: stages.grants.map(\.grantType), now: now)
+        let agents = AgentService(storage: storage, hasher: hasher, events: events, settings: settings, grantTypes: stages.grants.map(\.grantType),
+                                  authMethods: clients.methods, now: now)
         self.agents = agents
         let tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.tenants = tenants

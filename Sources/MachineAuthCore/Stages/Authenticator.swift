@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An authenticator stage: turns a presented credential into a ``Caller`` (a client or an API key).
 ///
@@ -23,10 +23,28 @@ public struct AuthenticatorCapabilities: Sendable, Hashable {
     public var purposes: Set<CredentialPurpose>
     /// `token_endpoint_auth_methods_supported` values it provides.
     public var clientAuthMethods: [String]
+    /// `token_endpoint_auth_signing_alg_values_supported` values (stages that verify signed assertions).
+    public var signingAlgorithms: [String]
+    /// The form parameters that carry this stage's client credential (`client_secret`,
+    /// `client_assertion`): a request with the credentials of two stages is refused (RFC 6749 §2.3).
+    public var credentialParameters: Set<String>
+    /// Whether an `Authorization: Basic` header is this stage's credential.
+    public var usesBasic: Bool
 
-    public init(purposes: Set<CredentialPurpose>, clientAuthMethods: [String] = []) {
+    public init(
+        purposes: Set<CredentialPurpose>, clientAuthMethods: [String] = [], signingAlgorithms: [String] = [],
+        credentialParameters: Set<String> = [], usesBasic: Bool = false
+    ) {
         self.purposes = purposes
         self.clientAuthMethods = clientAuthMethods
+        self.signingAlgorithms = signingAlgorithms
+        self.credentialParameters = credentialParameters
+        self.usesBasic = usesBasic
+    }
+
+    /// Whether `presentation` carries this stage's kind of client credential.
+    public func isPresented(in presentation: CredentialPresentation) -> Bool {
+        (usesBasic && presentation.basic != nil) || credentialParameters.contains { presentation.parameters[$0] != nil }
     }
 }
 
@@ -109,6 +127,35 @@ public struct AgentPrincipal: Sendable {
     public init(agent: Agent, method: String) {
         self.agent = agent
         self.method = method
+    }
+}
+
+extension AgentPrincipal {
+    /// An agent whose credential checked out, admitted by its state: an active agent for any
+    /// purpose, a deactivated one only to reactivate itself; otherwise the `invalid_client`
+    /// error naming why (counted against the agent).
+    public static func admitting(
+        _ agent: Agent, method: String, purpose: CredentialPurpose, at time: Date, challenge: OAuthError.Challenge? = nil
+    ) throws -> AgentPrincipal {
+        switch agent.status(at: time) {
+        case .active:
+            return AgentPrincipal(agent: agent, method: method)
+        case .inactive where purpose == .reactivation:
+            return AgentPrincipal(agent: agent, method: method)
+        case .inactive:
+            throw OAuthError.invalidClient("the client is deactivated", challenge: challenge).counted(against: agent.clientID)
+        case .expired:
+            throw OAuthError.invalidClient("the client has expired", challenge: challenge).counted(against: agent.clientID)
+        }
+    }
+}
+
+extension OAuthError {
+    /// The same error, remembering which known client failed so the failure counts against it.
+    public func counted(against clientID: String) -> OAuthError {
+        var copy = self
+        copy.clientID = clientID
+        return copy
     }
 }
 

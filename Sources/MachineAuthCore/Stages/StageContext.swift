@@ -9,6 +9,8 @@ public struct StageContext: Sendable {
     public var agents: any AgentStore { storage }
     /// Refresh tokens and access-token revocations.
     public var tokens: any TokenStore { storage }
+    /// Identifiers that may be used once (assertion `jti`s), shared across instances.
+    public var replays: any ReplayStore { storage }
     /// Organizations, teams, API keys and administrators.
     public var tenants: any TenantStore { storage }
     /// The audit trail.

@@ -5,7 +5,7 @@ public import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, ReplayStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: ChangeFeed {
@@ -94,6 +94,30 @@ public protocol TokenStore: Sendable {
     func revokedAccessTokens() async throws -> [RevokedAccessToken]
     /// Forgets denylist entries and refresh tokens that expired before `time`.
     func purgeExpiredTokens(before time: Date) async throws
+}
+
+/// Identifiers that may be used once — the `jti` of a client assertion — remembered until they
+/// expire, shared by every instance on the same store. Expired ones are forgotten with
+/// ``TokenStore/purgeExpiredTokens(before:)``.
+public protocol ReplayStore: Sendable {
+    /// Records `key` as used until `expiresAt`, atomically: `true` the first time, `false` while
+    /// an earlier use has not expired (a replay).
+    func recordFirstUse(_ key: String, until expiresAt: Date, at time: Date) async throws -> Bool
+}
+
+/// An identifier a ``ReplayStore`` holds, and until when.
+public struct UsedIdentifier: Sendable, Hashable, Codable {
+    public var key: String
+    public var expiresAt: Date
+
+    public init(key: String, expiresAt: Date) {
+        self.key = key
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, expiresAt = "expires_at"
+    }
 }
 
 /// The audit trail.

@@ -62,6 +62,10 @@ struct BodySchema: Sendable {
         static func timestamp(_ name: String, nullable: Bool = false, _ summary: String = "") -> Field {
             Field(name: name, kind: .timestamp, nullable: nullable, summary: summary)
         }
+
+        static func jwkSet(_ name: String, nullable: Bool = false, _ summary: String = "") -> Field {
+            Field(name: name, kind: .jwkSet, nullable: nullable, summary: summary)
+        }
     }
 
     /// A field's JSON type.
@@ -76,6 +80,8 @@ struct BodySchema: Sendable {
         case stringMap
         /// An RFC 3339 timestamp string.
         case timestamp
+        /// A JSON Web Key Set (`{"keys": [...]}`); its keys are checked by the service.
+        case jwkSet
     }
 
     /// The field named `name`, if the schema has one.
@@ -129,6 +135,8 @@ extension BodySchema.Kind {
             return
         case (.stringMap, .object(let members)) where members.values.allSatisfy({ $0.stringValue != nil }):
             return
+        case (.jwkSet, .object(let members)) where members["keys"]?.arrayValue != nil:
+            return
         default:
             throw APIError.invalidField(field, "must be \(typeDescription)")
         }
@@ -143,6 +151,7 @@ extension BodySchema.Kind {
         case .strings: return "a list of strings"
         case .stringMap: return "an object whose values are strings"
         case .timestamp: return "an RFC 3339 timestamp string"
+        case .jwkSet: return "a JWK Set: {\"keys\": [...]}"
         }
     }
 

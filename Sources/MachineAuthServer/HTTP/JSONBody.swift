@@ -46,6 +46,11 @@ struct JSONBody: Sendable {
         fields[name]?.stringValue
     }
 
+    /// The field's JSON value as sent; `nil` when absent or `null`.
+    func value(_ name: String) -> JSONValue? {
+        fields[name].flatMap { $0 == .null ? nil : $0 }
+    }
+
     /// A field the schema marks as required (so it is present).
     func requiredString(_ name: String) -> String {
         fields[name]?.stringValue ?? ""

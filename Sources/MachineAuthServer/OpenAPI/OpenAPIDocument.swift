@@ -141,6 +141,8 @@ enum OpenAPIDocument {
         case .number(let range): return ["type": "number", "minimum": .double(range.lowerBound), "maximum": .double(range.upperBound)]
         case .strings: return ["type": "array", "items": ["type": "string"]]
         case .stringMap: return ["type": "object", "additionalProperties": ["type": "string"]]
+        case .jwkSet:
+            return ["type": "object", "required": ["keys"], "properties": ["keys": ["type": "array", "minItems": 1, "maxItems": 10, "items": ["type": "object"]]]]
         }
     }
 

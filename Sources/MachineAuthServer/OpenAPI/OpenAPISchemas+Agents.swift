@@ -39,7 +39,8 @@ extension OpenAPIResponses {
         "required": [
           "id", "name", "description", "tags", "metadata", "client_id", "scopes", "grant_types", "status", "is_active",
           "organization_id", "team_id", "created_at", "updated_at", "expires_at", "token_count", "refresh_count",
-          "failed_auth_count", "last_token_at", "last_activity_at", "allowed_audiences", "deactivated_by"
+          "failed_auth_count", "last_token_at", "last_activity_at", "allowed_audiences", "deactivated_by",
+          "token_endpoint_auth_method", "jwks"
         ],
         "properties": {
           "id": {"type": "string"},
@@ -51,6 +52,8 @@ extension OpenAPIResponses {
           "scopes": {"type": "array", "items": {"type": "string"}},
           "grant_types": {"type": "array", "items": {"type": "string"}},
           "allowed_audiences": {"type": "array", "items": {"type": "string"}},
+          "token_endpoint_auth_method": {"type": "string"},
+          "jwks": {"type": ["object", "null"], "description": "The public keys of a private_key_jwt client."},
           "status": {"$ref": "#/components/schemas/AgentStatus"},
           "is_active": {"type": "boolean"},
           "deactivated_by": {"type": ["string", "null"], "enum": ["self", "administrator", null]},

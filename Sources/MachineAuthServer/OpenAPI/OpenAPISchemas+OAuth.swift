@@ -116,6 +116,7 @@ extension OpenAPIResponses {
           "introspection_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
           "revocation_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
           "access_token_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
+          "token_endpoint_auth_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
           "scopes_supported": {"type": "array", "items": {"type": "string"}}
         }
       },

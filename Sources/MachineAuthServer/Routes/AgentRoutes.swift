@@ -7,6 +7,7 @@ import MachineAuthCore
 struct AgentRoutes: Sendable {
     let runtime: MachineAuthRuntime
     static let secretNotice = "Save this client_secret - it will not be shown again!"
+    static let keysNotice = "The agent has no secret: it signs client assertions with a key of its jwks (private_key_jwt)."
 
     func register(on router: RouteRegistrar) {
         router.get("/api/agents") { request, context in try await list(request, context: context, organizationID: nil) }
@@ -79,11 +80,14 @@ struct AgentRoutes: Sendable {
         draft.expiresAt = try body.expiry(now: runtime.now()) ?? nil
         draft.organizationID = organizationID ?? body.string("organization_id")
         draft.teamID = body.string("team_id")
+        draft.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
+        draft.jwks = body.value("jwks")
         let created = try await agents(request, context).create(draft)
         return JSONResponse.value(
             [
                 "agent": view(created.agent), "client_id": .string(created.agent.clientID),
-                "client_secret": created.clientSecret.map(JSONValue.string) ?? .null, "message": .string(Self.secretNotice),
+                "client_secret": created.clientSecret.map(JSONValue.string) ?? .null,
+                "message": .string(created.clientSecret == nil ? Self.keysNotice : Self.secretNotice),
             ], status: .created, headers: .noStore)
     }
 
@@ -101,6 +105,8 @@ struct AgentRoutes: Sendable {
         changes.allowedAudiences = body.strings("allowed_audiences")
         changes.expiresAt = try body.expiry(now: runtime.now())
         if body.has("team_id") { changes.teamID = .some(body.string("team_id")) }
+        changes.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
+        if body.has("jwks") { changes.jwks = .some(body.value("jwks")) }
         return respond(try await agents.update(agent, changes), message: "agent updated")
     }
 

@@ -47,6 +47,10 @@ struct DiscoveryRoutes: Sendable {
             "revocation_endpoint_auth_methods_supported": .array((methods + ["bearer"]).map(JSONValue.string)),
             "access_token_signing_alg_values_supported": .array(algorithms.map(JSONValue.string)),
         ]
+        let assertionAlgorithms = runtime.services.clients.signingAlgorithms
+        if !assertionAlgorithms.isEmpty {
+            document["token_endpoint_auth_signing_alg_values_supported"] = .array(assertionAlgorithms.map(JSONValue.string))
+        }
         document["scopes_supported"] = .array(try await runtime.storage.knownScopes().map(JSONValue.string))
         if openID {
             document["subject_types_supported"] = ["public"]

@@ -33,6 +33,8 @@ enum RequestSchemas {
         .integer("expires_in", InputLimits.lifetimeSeconds, nullable: true, "seconds until the agent expires; null removes the expiry"),
         .timestamp("expires_at", nullable: true, "when the agent expires; null removes the expiry"),
         .string("team_id", nullable: true),
+        .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks)"),
+        .jwkSet("jwks", nullable: true, "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid"),
     ]
 
     static let createAgent = BodySchema(

@@ -1,5 +1,5 @@
 import MachineAuthCore
-import MachineAuthStages
+import MachineAuthTesting
 
 /// A test enricher with a config that exercises every decoding path.
 enum SampleEnricherFactory: ClaimEnricherFactory {
@@ -40,10 +40,8 @@ struct SampleEnricher: ClaimEnricher {
 }
 
 extension StageRegistry {
-    /// The standard stages plus the sample enricher.
+    /// The JSON storage driver and the sample enricher.
     static var withSample: StageRegistry {
-        var registry = StageRegistry.standard
-        registry.register(SampleEnricherFactory.self)
-        return registry
+        ConfigFixtures.registry { $0.register(SampleEnricherFactory.self) }
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import JWTKit
+import MachineAuthCore
+
+/// An RFC 7523 client assertion as sent: its protected header and claims, read without
+/// verification so the client and its key can be found. Nothing read here is trusted until
+/// ``verify(with:)`` has checked the signature.
+struct ClientAssertion {
+    /// `client_assertion_type` for a JWT (RFC 7523 §2.2).
+    static let type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    /// Larger assertions are refused before any parsing.
+    static let maxBytes = 8192
+
+    /// The JOSE header members the server acts on.
+    struct Header: Decodable {
+        var alg: String
+        var kid: String?
+        var crit: JSONValue?
+        var b64: JSONValue?
+        var jwk: JSONValue?
+        var jku: JSONValue?
+        var x5u: JSONValue?
+    }
+
+    /// The claims RFC 7523 §3 requires, with numeric dates as sent.
+    struct Claims: JWTPayload {
+        var iss: String?
+        var sub: String?
+        var aud: AudienceClaim?
+        var exp: Double?
+        var nbf: Double?
+        var iat: Double?
+        var jti: String?
+
+        /// Claims are checked by ``ClientAssertionRules`` after the signature, with the server's clock.
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    let text: String
+    let header: Header
+    let claims: Claims
+
+    /// Splits and decodes `text`; any malformation is `invalid_client`.
+    init(_ text: String) throws(OAuthError) {
+        guard text.utf8.count <= Self.maxBytes else { throw Self.refused("the client assertion is larger than \(Self.maxBytes) bytes") }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let claimBytes = Base64URL.decode(parts[1]) else {
+            throw Self.refused("the client assertion is not a compact JWS")
+        }
+        let decoder = JSONDecoder()
+        guard let header = try? decoder.decode(Header.self, from: headerBytes) else { throw Self.refused("the client assertion's header is not valid") }
+        guard let claims = try? decoder.decode(Claims.self, from: claimBytes) else { throw Self.refused("the client assertion's claims are not valid") }
+        guard header.crit == nil, header.b64 == nil else { throw Self.refused("the client assertion uses a JWS extension (crit, b64) this server does not support") }
+        guard header.jwk == nil, header.jku == nil, header.x5u == nil else {
+            throw Self.refused("the client assertion names its own key (jwk, jku, x5u): keys come only from the client's registration")
+        }
+        self.text = text
+        self.header = header
+        self.claims = claims
+    }
+
+    /// Checks the signature with the one registered key the header selects, through JWTKit:
+    /// `kid` must name a key of `keys` (it may be left out when there is exactly one), and `alg`
+    /// must be one that key's type signs with (and its `alg`, if the key names one).
+    func verify(with keys: JSONValue) async throws(OAuthError) {
+        let registered = keys.objectValue?["keys"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        let chosen: [String: JSONValue]?
+        if let kid = header.kid {
+            chosen = registered.first { $0["kid"] == .string(kid) }
+        } else {
+            chosen = registered.count == 1 ? registered.first : nil
+        }
+        guard var key = chosen else {
+            throw Self.refused(header.kid == nil ? "the client assertion needs a kid: the client has several keys" : "no registered key has kid \"\(header.kid!)\"")
+        }
+        let type = key["kty"]?.stringValue ?? ""
+        guard FieldRules.clientKeyAlgorithms[type]?.contains(header.alg) == true, key["alg"].map({ $0 == .string(header.alg) }) ?? true else {
+            throw Self.refused("alg \(header.alg) is not accepted for this client's \(type) key")
+        }
+        key["alg"] = .string(header.alg)  // JWTKit then builds the verifier for exactly this algorithm
+        do {
+            let jwk = try JSONDecoder().decode(JWK.self, from: JSONEncoder().encode(JSONValue.object(key)))
+            let collection = JWTKeyCollection()
+            try await collection.add(jwk: jwk, isDefault: true)
+            _ = try await collection.verify(text, as: Claims.self)
+        } catch {
+            throw Self.refused("the client assertion's signature does not verify")
+        }
+    }
+
+    static func refused(_ reason: String) -> OAuthError {
+        OAuthError.invalidClient(reason, challenge: nil)
+    }
+}

@@ -1,0 +1,63 @@
+public import Foundation
+public import MachineAuthCore
+
+/// Authenticates an agent by a client assertion (RFC 7523 §2.2, `private_key_jwt`): a JWT the
+/// agent signed with one of its registered public keys, naming itself as `iss` and `sub` and
+/// this server as `aud`. Each assertion works once: its `jti` is recorded in the store's
+/// replay table (shared by every instance) until it expires.
+public struct PrivateKeyJWTAuthenticator: Authenticator {
+    let agents: any AgentStore
+    let replays: any ReplayStore
+    let rules: ClientAssertionRules
+    let now: @Sendable () -> Date
+
+    public init(
+        config: PrivateKeyJWTAuthenticatorFactory.Config, agents: any AgentStore, replays: any ReplayStore, issuer: String,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.agents = agents
+        self.replays = replays
+        self.rules = ClientAssertionRules(
+            audiences: [issuer, issuer + "/oauth/token"], maxLifetime: TimeInterval(config.maxLifetime.seconds),
+            clockSkew: TimeInterval(config.clockSkew.seconds))
+        self.now = now
+    }
+
+    public var capabilities: AuthenticatorCapabilities {
+        AuthenticatorCapabilities(
+            purposes: [.clientAuthentication, .reactivation], clientAuthMethods: [Agent.privateKeyJWT],
+            signingAlgorithms: FieldRules.clientAssertionAlgorithms, credentialParameters: ["client_assertion", "client_assertion_type"])
+    }
+
+    public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
+        let parameters = presentation.parameters
+        guard parameters["client_assertion"] != nil || parameters["client_assertion_type"] != nil else { return nil }
+        guard parameters["client_assertion_type"] == ClientAssertion.type else {
+            throw ClientAssertion.refused("client_assertion_type must be \(ClientAssertion.type)")
+        }
+        guard let text = parameters["client_assertion"], !text.isEmpty else { throw ClientAssertion.refused("client_assertion is missing") }
+        let assertion = try ClientAssertion(text)
+        guard let clientID = assertion.claims.sub, !clientID.isEmpty else { throw ClientAssertion.refused("the client assertion needs sub (the client_id)") }
+        if let posted = parameters["client_id"], posted != clientID {
+            throw ClientAssertion.refused("client_id does not match the client assertion's sub")
+        }
+        guard let agent = try await agents.agentForAuthentication(clientID: clientID) else {
+            throw ClientAssertion.refused("client authentication failed")
+        }
+        guard agent.tokenEndpointAuthMethod == Agent.privateKeyJWT, let keys = agent.jwks else {
+            throw ClientAssertion.refused("the client is not registered for private_key_jwt").counted(against: clientID)
+        }
+        let time = now()
+        do {
+            try await assertion.verify(with: keys)
+            let usableUntil = try rules.check(assertion.claims, clientID: clientID, at: time)
+            let principal = try AgentPrincipal.admitting(agent, method: Agent.privateKeyJWT, purpose: presentation.purpose, at: time)
+            guard try await replays.recordFirstUse("client_assertion:\(clientID):\(assertion.claims.jti ?? "")", until: usableUntil, at: time) else {
+                throw ClientAssertion.refused("the client assertion was used before (jti)")
+            }
+            return .client(principal)
+        } catch let error as OAuthError {
+            throw error.clientID == nil ? error.counted(against: clientID) : error
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Crypto
+import CryptoExtras
+public import Foundation
+
+extension FieldRules {
+    /// The JWS algorithms client assertions may be signed with, by key type.
+    public static let clientKeyAlgorithms: [String: Set<String>] = ["RSA": ["RS256", "PS256"], "EC": ["ES256"], "OKP": ["EdDSA"]]
+    /// Every algorithm of ``clientKeyAlgorithms``, sorted (`token_endpoint_auth_signing_alg_values_supported`).
+    public static var clientAssertionAlgorithms: [String] { clientKeyAlgorithms.values.flatMap { $0 }.sorted() }
+
+    /// A client's public keys (RFC 7517 JWK Set, RFC 7591 `jwks`): `{"keys": [...]}` with 1 to 10
+    /// keys, each with a unique `kid` (1–128 printable characters) and of a kind the server
+    /// verifies — RSA of 2048 to 8192 bits, EC P-256, OKP Ed25519 — whose members decode to a
+    /// valid public key. Private members are refused (the server must never hold them), and so
+    /// are `use` other than `sig`, and an `alg` the key type cannot sign. Returns the set with
+    /// only the public members kept.
+    public static func clientKeys(_ value: JSONValue, field: String = "jwks") throws(ValidationError) -> JSONValue {
+        guard let set = value.objectValue, let keys = set["keys"]?.arrayValue else {
+            throw ValidationError(field, "must be a JWK Set: {\"keys\": [...]}")
+        }
+        guard (1...10).contains(keys.count) else { throw ValidationError(field, "must hold 1 to 10 keys") }
+        var kids = Set<String>()
+        var kept: [JSONValue] = []
+        for (index, key) in keys.enumerated() {
+            let place = Place(field: field, index: index)
+            guard let members = key.objectValue else { throw place.error("must be a JSON object (a JWK)") }
+            let publicKey = try clientKey(members, place: place)
+            guard let kid = members["kid"]?.stringValue else { throw place.error("needs a kid") }
+            guard kids.insert(kid).inserted else { throw place.error("repeats kid \"\(kid)\"") }
+            kept.append(.object(publicKey))
+        }
+        return .object(["keys": .array(kept)])
+    }
+
+    /// One checked key: its public members.
+    private static func clientKey(_ members: [String: JSONValue], place: Place) throws(ValidationError) -> [String: JSONValue] {
+        for name in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] where members[name] != nil {
+            throw place.error("holds the private member \"\(name)\": register the public key only")
+        }
+        guard let kid = members["kid"]?.stringValue, (1...128).contains(kid.utf8.count),
+            kid.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        else { throw place.error("needs a kid of 1 to 128 printable ASCII characters") }
+        let type = members["kty"]?.stringValue ?? ""
+        guard let algorithms = clientKeyAlgorithms[type] else {
+            throw place.error("kty must be RSA, EC or OKP (got \"\(type)\")")
+        }
+        if let use = members["use"], use != .string("sig") { throw place.error("use must be \"sig\"") }
+        if let alg = members["alg"] {
+            guard let name = alg.stringValue, algorithms.contains(name) else {
+                throw place.error("alg must be one of \(algorithms.sorted().joined(separator: ", ")) for kty \(type)")
+            }
+        }
+        var kept: [String: JSONValue] = ["kty": .string(type), "kid": .string(kid)]
+        for name in ["alg", "use"] { kept[name] = members[name] }
+        func bytes(_ name: String) throws(ValidationError) -> Data {
+            guard let text = members[name]?.stringValue, let data = Base64URL.decode(text), !data.isEmpty else {
+                throw place.error("needs \"\(name)\" in base64url")
+            }
+            kept[name] = .string(text)
+            return data
+        }
+        switch type {
+        case "RSA":
+            let modulus = try bytes("n")
+            let exponent = try bytes("e")
+            guard modulus.count <= 1024, exponent.count <= 8,
+                let key = try? _RSA.Signing.PublicKey(n: modulus, e: exponent), (2048...8192).contains(key.keySizeInBits)
+            else { throw place.error("is not an RSA public key of 2048 to 8192 bits") }
+        case "EC":
+            guard members["crv"] == .string("P-256") else { throw place.error("crv must be P-256 for kty EC") }
+            kept["crv"] = .string("P-256")
+            let point = try bytes("x") + bytes("y")
+            guard point.count == 64, (try? P256.Signing.PublicKey(rawRepresentation: point)) != nil else {
+                throw place.error("is not a P-256 public key")
+            }
+        default:
+            guard members["crv"] == .string("Ed25519") else { throw place.error("crv must be Ed25519 for kty OKP") }
+            kept["crv"] = .string("Ed25519")
+            let point = try bytes("x")
+            guard point.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: point)) != nil else {
+                throw place.error("is not an Ed25519 public key")
+            }
+        }
+        return kept
+    }
+
+    /// Which key of the set a problem is in; the error names the field.
+    private struct Place {
+        var field: String
+        var index: Int
+
+        func error(_ message: String) -> ValidationError {
+            ValidationError(field, "key \(index): " + message)
+        }
+    }
+
+    /// The method an agent authenticates with, among those the configured stages offer (`valid`).
+    public static func authMethod(_ value: String, valid: [String]) throws(ValidationError) -> String {
+        guard valid.contains(value) else {
+            throw ValidationError("token_endpoint_auth_method", "\"\(value)\" is not offered (valid: \(valid.joined(separator: ", ")))")
+        }
+        return value
+    }
+}
