@@ -70,12 +70,11 @@ struct ClientAssertion {
         } else {
             chosen = registered.count == 1 ? registered.first : nil
         }
-        guard var key = chosen else {
-            throw Self.refused(header.kid == nil ? "the client assertion needs a kid: the client has several keys" : "no registered key has kid \"\(header.kid!)\"")
-        }
+        // Until the signature holds, every refusal reads the same: nothing about the client's keys leaks.
+        guard var key = chosen else { throw Self.unverified }
         let type = key["kty"]?.stringValue ?? ""
         guard FieldRules.clientKeyAlgorithms[type]?.contains(header.alg) == true, key["alg"].map({ $0 == .string(header.alg) }) ?? true else {
-            throw Self.refused("alg \(header.alg) is not accepted for this client's \(type) key")
+            throw Self.unverified
         }
         key["alg"] = .string(header.alg)  // JWTKit then builds the verifier for exactly this algorithm
         do {
@@ -84,9 +83,12 @@ struct ClientAssertion {
             try await collection.add(jwk: jwk, isDefault: true)
             _ = try await collection.verify(text, as: Claims.self)
         } catch {
-            throw Self.refused("the client assertion's signature does not verify")
+            throw Self.unverified
         }
     }
+
+    /// The one answer to an assertion whose client, key or signature does not check out.
+    static let unverified = refused("client authentication failed")
 
     static func refused(_ reason: String) -> OAuthError {
         OAuthError.invalidClient(reason, challenge: nil)

@@ -16,8 +16,10 @@ struct ClientAssertionRules: Sendable {
         guard claims.iss == clientID, claims.sub == clientID else {
             throw ClientAssertion.refused("iss and sub must both be the client_id")
         }
-        guard let audience = claims.aud?.value, audience.contains(where: audiences.contains) else {
-            throw ClientAssertion.refused("aud must name this server (\(audiences.sorted().joined(separator: " or ")))")
+        // One audience, this server: an assertion that also names another party could be replayed
+        // here by that party (the audience injection of RFC 7523bis).
+        guard let audience = claims.aud?.value, audience.count == 1, audiences.contains(audience[0]) else {
+            throw ClientAssertion.refused("aud must be this server alone (\(audiences.sorted().joined(separator: " or ")))")
         }
         guard let exp = claims.exp, exp.isFinite else { throw ClientAssertion.refused("the client assertion needs exp") }
         guard exp + clockSkew > time else { throw ClientAssertion.refused("the client assertion has expired") }
@@ -29,12 +31,13 @@ struct ClientAssertionRules: Sendable {
         }
         if let iat = claims.iat {
             guard iat.isFinite, iat - clockSkew <= time else { throw ClientAssertion.refused("the client assertion was issued in the future (iat)") }
+            guard iat < exp else { throw ClientAssertion.refused("the client assertion expires before it was issued (exp ≤ iat)") }
             guard exp - iat <= maxLifetime + clockSkew else {
                 throw ClientAssertion.refused("the client assertion may live at most \(Int(maxLifetime)) seconds (exp - iat)")
             }
         }
-        guard let jti = claims.jti, (1...256).contains(jti.utf8.count) else {
-            throw ClientAssertion.refused("the client assertion needs a jti of 1 to 256 bytes")
+        guard let jti = claims.jti, (1...256).contains(jti.utf8.count), jti.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ClientAssertion.refused("the client assertion needs a jti of 1 to 256 printable ASCII characters")
         }
         return Date(timeIntervalSince1970: exp + clockSkew)
     }

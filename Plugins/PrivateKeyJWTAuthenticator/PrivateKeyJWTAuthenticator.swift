@@ -29,6 +29,11 @@ public struct PrivateKeyJWTAuthenticator: Authenticator {
             signingAlgorithms: FieldRules.clientAssertionAlgorithms, credentialParameters: ["client_assertion", "client_assertion_type"])
     }
 
+    /// The assertion's unverified `sub` (what the request claims to be), else the `client_id` parameter.
+    public func claimedClientID(in presentation: CredentialPresentation) -> String? {
+        presentation.parameters["client_assertion"].flatMap { try? ClientAssertion($0).claims.sub } ?? presentation.parameters["client_id"]
+    }
+
     public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
         let parameters = presentation.parameters
         guard parameters["client_assertion"] != nil || parameters["client_assertion_type"] != nil else { return nil }
@@ -41,18 +46,18 @@ public struct PrivateKeyJWTAuthenticator: Authenticator {
         if let posted = parameters["client_id"], posted != clientID {
             throw ClientAssertion.refused("client_id does not match the client assertion's sub")
         }
-        guard let agent = try await agents.agentForAuthentication(clientID: clientID) else {
-            throw ClientAssertion.refused("client authentication failed")
-        }
+        guard let agent = try await agents.agentForAuthentication(clientID: clientID) else { throw ClientAssertion.unverified }
         guard agent.tokenEndpointAuthMethod == Agent.privateKeyJWT, let keys = agent.jwks else {
-            throw ClientAssertion.refused("the client is not registered for private_key_jwt").counted(against: clientID)
+            throw ClientAssertion.unverified.counted(against: clientID)
         }
         let time = now()
         do {
             try await assertion.verify(with: keys)
             let usableUntil = try rules.check(assertion.claims, clientID: clientID, at: time)
             let principal = try AgentPrincipal.admitting(agent, method: Agent.privateKeyJWT, purpose: presentation.purpose, at: time)
-            guard try await replays.recordFirstUse("client_assertion:\(clientID):\(assertion.claims.jti ?? "")", until: usableUntil, at: time) else {
+            // The client id's length keeps one client's jti from naming another's (ids may hold ':').
+            let replayKey = "client_assertion:\(clientID.utf8.count):\(clientID):\(assertion.claims.jti ?? "")"
+            guard try await replays.recordFirstUse(replayKey, until: usableUntil, at: time) else {
                 throw ClientAssertion.refused("the client assertion was used before (jti)")
             }
             return .client(principal)

@@ -132,6 +132,30 @@ struct ProvisioningTests {
         }
     }
 
+    @Test("a private_key_jwt agent's method and keys round-trip through export and apply; a private key in the file is a located error")
+    func signingAgent() async throws {
+        try await Harness.with(RuntimeFixture.yaml(authenticators: ["client_secret", "private_key_jwt", "api_key"])) { h in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let admin = try await h.adminToken()
+            // "1" as a kid must come back as the string "1", not a number.
+            let key: JSONValue = ["kty": "OKP", "crv": "Ed25519", "kid": "1", "x": .string(Base64URL.encode([UInt8](repeating: 7, count: 32)))]
+            let created = try await h.json(.post, "/api/agents", token: admin, ["name": "signer", "token_endpoint_auth_method": "private_key_jwt", "jwks": ["keys": [key]]])
+            #expect(created.status == .created && created["client_secret"] == .null, "\(created.text)")
+            let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
+            #expect(exported.contains("token_endpoint_auth_method: private_key_jwt"), "\(exported)")
+            let file = try directory.write("exported.yaml", exported)
+            let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
+            let report = try await h.runtime.services.provisioner.apply(reloaded, dryRun: true)
+            #expect(report.changes == 0, "\(report.text)")
+            let leaked = exported.replacingOccurrences(of: "kid: \"1\"", with: "kid: \"1\"\n          d: AAAA")
+            let refusal = #expect(throws: ConfigError.self) {
+                _ = try PipelineLoader.loadProvision(ConfigSource(name: "leak.yaml", text: leaked, dotEnvPath: nil), environment: ConfigEnvironment([:]))
+            }
+            #expect(refusal?.diagnostics.contains { $0.keyPath.hasSuffix(".jwks") && $0.message.contains("private member \"d\"") } == true, "\(String(describing: refusal))")
+        }
+    }
+
     @Test("export → apply round-trips two agents that share a name")
     func sharedNames() async throws {
         try await Harness.with { h in

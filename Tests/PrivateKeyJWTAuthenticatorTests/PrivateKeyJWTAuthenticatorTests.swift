@@ -126,11 +126,13 @@ struct PrivateKeyJWTAuthenticatorTests {
             let stage = stage(environment)
             let now = environment.clock.now
             let cases: [(String, String, String)] = [
-                ("aud", try await assertion(key, claims(agent.clientID, at: now, aud: "https://other.example")), "aud must name"),
+                ("aud", try await assertion(key, claims(agent.clientID, at: now, aud: "https://other.example")), "aud must be this server alone"),
+                ("two audiences", try await assertion(key, Claims(iss: agent.clientID, sub: agent.clientID, aud: AudienceClaim(value: [Self.issuer, "https://other.example"]),
+                                                                 exp: Int(now.timeIntervalSince1970) + 60, jti: "j")), "aud must be this server alone"),
                 ("expired", try await assertion(key, claims(agent.clientID, at: now.addingTimeInterval(-600))), "expired"),
                 ("lifetime", try await assertion(key, claims(agent.clientID, at: now, lifetime: 3600)), "at most"),
-                ("kid", try await assertion(key, claims(agent.clientID, at: now), kid: "k2"), "no registered key"),
-                ("other key", try await assertion(try ClientKey.p256(kid: "k1"), claims(agent.clientID, at: now)), "signature"),
+                ("kid", try await assertion(key, claims(agent.clientID, at: now), kid: "k2"), "client authentication failed"),
+                ("other key", try await assertion(try ClientKey.p256(kid: "k1"), claims(agent.clientID, at: now)), "client authentication failed"),
             ]
             for (name, signed, reason) in cases {
                 let answer = await refusal(stage, presentation(signed))
@@ -151,7 +153,7 @@ struct PrivateKeyJWTAuthenticatorTests {
             let secretClient = try await environment.agent(secret: "cs")
             let stage = stage(environment)
             let foreign = try await assertion(key, claims(secretClient.clientID, at: environment.clock.now))
-            #expect(await refusal(stage, presentation(foreign))?.contains("not registered for private_key_jwt") == true)
+            #expect(await refusal(stage, presentation(foreign))?.contains("client authentication failed") == true)
             let sleeping = try await agent(environment, keys: [key], active: false)
             let first = try await assertion(key, claims(sleeping.clientID, at: environment.clock.now))
             #expect(await refusal(stage, presentation(first))?.contains("deactivated") == true)

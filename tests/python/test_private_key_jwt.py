@@ -124,6 +124,11 @@ def token_request(server, assertion, auth=None, **extra):
     return requests.post(token_url(server), data=form, auth=auth)
 
 
+def refuse(server, assertion, client_id):
+    """Presents an assertion that must be refused, with client_id alongside (as RFC 7521 allows)."""
+    assert_invalid_client(token_request(server, assertion, client_id=client_id))
+
+
 def assert_invalid_client(reply):
     assert reply.status_code == 401, (reply.status_code, reply.text)
     assert reply.json()["error"] == "invalid_client", reply.text
@@ -145,9 +150,10 @@ def authlib_session(server, client_id, key, kid, alg):
     return OAuth2Session(client_id, joserfc_key, token_endpoint_auth_method=method)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rsa_client(server):
-    """A private_key_jwt agent with one RSA key: (client_id, private key, kid)."""
+    """A fresh private_key_jwt agent with one RSA key: (client_id, private key, kid). One per test:
+    the server slows a (client, address) pair down after 10 failed authentications a minute."""
     key = new_key("RSA")
     client_id, _, _ = create_pkjwt_agent(server, jwks((key, "rsa-1")), name="pkjwt-rsa")
     return client_id, key, "rsa-1"
@@ -208,39 +214,45 @@ def test_replayed_jti_is_refused(server, rsa_client):
     assertion = make_assertion(server, client_id, key, kid)
     first = token_request(server, assertion)
     assert first.status_code == 200, first.text
-    assert_invalid_client(token_request(server, assertion))
+    assert_invalid_client(token_request(server, assertion, client_id=client_id))
 
 
 def test_wrong_audience(server, rsa_client):
     client_id, key, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, aud="https://elsewhere.example")))
+    refuse(server, make_assertion(server, client_id, key, kid, aud="https://elsewhere.example"), client_id)
 
 
 def test_expired(server, rsa_client):
     client_id, key, kid = rsa_client
     now = int(time.time())
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, iat=now - 600, exp=now - 300)))
+    refuse(server, make_assertion(server, client_id, key, kid, iat=now - 600, exp=now - 300), client_id)
 
 
 def test_exp_more_than_five_minutes_ahead(server, rsa_client):
     client_id, key, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, exp=int(time.time()) + 900)))
+    refuse(server, make_assertion(server, client_id, key, kid, exp=int(time.time()) + 900), client_id)
+
+
+def test_lifetime_from_iat_over_five_minutes(server, rsa_client):
+    client_id, key, kid = rsa_client
+    now = int(time.time())
+    refuse(server, make_assertion(server, client_id, key, kid, iat=now - 400, exp=now + 60), client_id)
 
 
 def test_not_yet_valid(server, rsa_client):
     client_id, key, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, nbf=int(time.time()) + 240)))
+    refuse(server, make_assertion(server, client_id, key, kid, nbf=int(time.time()) + 240), client_id)
 
 
 @pytest.mark.parametrize("claim", ["jti", "exp"])
 def test_missing_required_claim(server, rsa_client, claim):
     client_id, key, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, **{claim: None})))
+    refuse(server, make_assertion(server, client_id, key, kid, **{claim: None}), client_id)
 
 
 def test_iss_differs_from_sub(server, rsa_client):
     client_id, key, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, iss="someone-else")))
+    refuse(server, make_assertion(server, client_id, key, kid, iss="someone-else"), client_id)
 
 
 def test_client_id_parameter_differs_from_sub(server, rsa_client):
@@ -251,50 +263,50 @@ def test_client_id_parameter_differs_from_sub(server, rsa_client):
 
 def test_unknown_client(server):
     key = new_key("RSA")
-    assert_invalid_client(token_request(server, make_assertion(server, "no-such-client", key, "k1")))
+    refuse(server, make_assertion(server, "no-such-client", key, "k1"), "no-such-client")
 
 
 def test_other_key_with_the_same_kid(server, rsa_client):
     client_id, _, kid = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, new_key("RSA"), kid)))
+    refuse(server, make_assertion(server, client_id, new_key("RSA"), kid), client_id)
 
 
 def test_unknown_kid(server, rsa_client):
     client_id, key, _ = rsa_client
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, "not-registered")))
+    refuse(server, make_assertion(server, client_id, key, "not-registered"), client_id)
 
 
 def test_alg_none(server, rsa_client):
     client_id, _, _ = rsa_client
     unsigned = b64url({"alg": "none"}) + "." + b64url(claims_for(client_id, aud=server.issuer)) + "."
-    assert_invalid_client(token_request(server, unsigned))
+    refuse(server, unsigned, client_id)
 
 
 def test_hs256_with_the_public_key_as_secret(server, rsa_client):
     client_id, key, kid = rsa_client
     signing_input = b64url({"alg": "HS256", "typ": "JWT", "kid": kid}) + "." + b64url(claims_for(client_id, aud=server.issuer))
     mac = hmac.new(public_pem(key), signing_input.encode(), hashlib.sha256).digest()
-    assert_invalid_client(token_request(server, signing_input + "." + b64url(mac)))
+    refuse(server, signing_input + "." + b64url(mac), client_id)
 
 
 def test_crit_header(server, rsa_client):
     client_id, key, kid = rsa_client
     headers = {"crit": ["urn:example:must-understand"], "urn:example:must-understand": True}
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, key, kid, headers=headers)))
+    refuse(server, make_assertion(server, client_id, key, kid, headers=headers), client_id)
 
 
 def test_tampered_payload(server, rsa_client):
     client_id, key, kid = rsa_client
     header, _, signature = make_assertion(server, client_id, key, kid).split(".")
     forged = b64url(claims_for(client_id, aud=server.issuer))
-    assert_invalid_client(token_request(server, ".".join([header, forged, signature])))
+    refuse(server, ".".join([header, forged, signature]), client_id)
 
 
 # --- 4. one method per client -----------------------------------------------------------------
 
 def test_secret_agent_presenting_an_assertion(server):
     client_id, _, _ = server.create_agent(name="secret-agent")
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, new_key("RSA"), "k1")))
+    refuse(server, make_assertion(server, client_id, new_key("RSA"), "k1"), client_id)
 
 
 def test_pkjwt_agent_presenting_a_secret(server, rsa_client):
@@ -364,8 +376,8 @@ def test_rotation_through_patch(server):
     patched = requests.patch(server.base + f"/api/agents/{agent_id}", json={"jwks": jwks((new, "new"))},
                              headers=admin_headers(server))
     assert patched.status_code == 200, patched.text
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, old, "old")))
-    assert_invalid_client(token_request(server, make_assertion(server, client_id, old, "new")))
+    refuse(server, make_assertion(server, client_id, old, "old"), client_id)
+    refuse(server, make_assertion(server, client_id, old, "new"), client_id)
     reply = token_request(server, make_assertion(server, client_id, new, "new", alg="ES256"))
     assert reply.status_code == 200, reply.text
 
@@ -375,7 +387,10 @@ def test_rotation_through_patch(server):
 def test_metadata_advertises_private_key_jwt(server):
     metadata = requests.get(server.base + "/.well-known/oauth-authorization-server").json()
     assert "private_key_jwt" in metadata["token_endpoint_auth_methods_supported"]
-    assert metadata["token_endpoint_auth_signing_alg_values_supported"] == ["EdDSA", "ES256", "PS256", "RS256"]
+    algorithms = metadata["token_endpoint_auth_signing_alg_values_supported"]
+    # RFC 8414 gives the order no meaning; the server sorts by code point ("ES256" before "EdDSA").
+    assert sorted(algorithms) == sorted(["EdDSA", "ES256", "PS256", "RS256"]) and len(algorithms) == 4
+    assert "none" not in algorithms and "HS256" not in algorithms
 
 
 # --- 8. introspection and revocation ----------------------------------------------------------
@@ -404,6 +419,50 @@ def test_revocation_with_assertion(server, rsa_client):
     after = call("/oauth/introspect", token=access_token)
     assert after.status_code == 200 and after.json() == {"active": False}, after.text
     refused = requests.post(server.base + "/oauth/introspect", data={
-        "token": access_token, "client_assertion_type": ASSERTION_TYPE,
+        "token": access_token, "client_id": client_id, "client_assertion_type": ASSERTION_TYPE,
         "client_assertion": make_assertion(server, client_id, key, kid, aud="https://elsewhere.example")})
     assert_invalid_client(refused)
+
+
+def test_failures_count_against_the_assertions_client_not_a_shared_bucket(server, rsa_client):
+    """The failure limiter keys on the client an assertion claims (its sub): ten bad assertions
+    for one client from this address leave another client's assertion-only requests alone."""
+    victim_id, victim_key, victim_kid = rsa_client
+    attacker_key = new_key("RSA")
+    attacker_id, _, _ = create_pkjwt_agent(server, jwks((attacker_key, "a-1")), name="pkjwt-attacker")
+    for _ in range(12):
+        reply = token_request(server, make_assertion(server, attacker_id, attacker_key, "unknown-kid"))
+        assert reply.status_code in (401, 429), reply.text
+    assert reply.status_code == 429, "the guesser is slowed down"
+    good = token_request(server, make_assertion(server, victim_id, victim_key, victim_kid))
+    assert good.status_code == 200, good.text
+
+
+
+def test_changing_credentials_ends_what_the_old_ones_obtained(server):
+    """A secret agent moved to private_key_jwt loses its secret and the tokens it got with it; moved
+    back (no need to send "jwks": null) it has neither keys nor secret until a rotation gives one."""
+    client_id, secret, agent_id = server.create_agent(name="switching")
+    old = requests.post(token_url(server), data={"grant_type": "client_credentials"}, auth=(client_id, secret)).json()["access_token"]
+    me = lambda token: requests.get(server.base + "/api/agents/me", headers={"Authorization": "Bearer " + token}).status_code
+    assert me(old) == 200
+    key = new_key("EC")
+    patched = requests.patch(server.base + f"/api/agents/{agent_id}", headers=admin_headers(server),
+                             json={"token_endpoint_auth_method": "private_key_jwt", "jwks": jwks((key, "k"))})
+    assert patched.status_code == 200 and patched.json()["agent"]["token_endpoint_auth_method"] == "private_key_jwt", patched.text
+    assert me(old) == 401, "a token obtained with the old secret stops working"
+    assert requests.post(token_url(server), data={"grant_type": "client_credentials"}, auth=(client_id, secret)).status_code == 401
+    assert token_request(server, make_assertion(server, client_id, key, "k", alg="ES256")).status_code == 200
+    rotate = requests.post(server.base + f"/api/agents/{agent_id}/rotate", headers=admin_headers(server))
+    assert rotate.status_code == 400 and rotate.json()["field"] == "token_endpoint_auth_method", rotate.text
+    back = requests.patch(server.base + f"/api/agents/{agent_id}", headers=admin_headers(server),
+                          json={"token_endpoint_auth_method": "client_secret_basic"})
+    assert back.status_code == 200 and back.json()["agent"]["jwks"] is None, back.text
+    refuse(server, make_assertion(server, client_id, key, "k", alg="ES256"), client_id)
+    fresh = requests.post(server.base + f"/api/agents/{agent_id}/rotate", headers=admin_headers(server)).json()["client_secret"]
+    assert requests.post(token_url(server), data={"grant_type": "client_credentials"}, auth=(client_id, fresh)).status_code == 200
+
+
+def test_audience_lists_naming_another_party_are_refused(server, rsa_client):
+    client_id, key, kid = rsa_client
+    refuse(server, make_assertion(server, client_id, key, kid, aud=[server.issuer, "https://other.example"]), client_id)

@@ -69,8 +69,8 @@ extension FieldRules {
         case "EC":
             guard members["crv"] == .string("P-256") else { throw place.error("crv must be P-256 for kty EC") }
             kept["crv"] = .string("P-256")
-            let point = try bytes("x") + bytes("y")
-            guard point.count == 64, (try? P256.Signing.PublicKey(rawRepresentation: point)) != nil else {
+            let x = try bytes("x"), y = try bytes("y")
+            guard x.count == 32, y.count == 32, (try? P256.Signing.PublicKey(rawRepresentation: x + y)) != nil else {
                 throw place.error("is not a P-256 public key")
             }
         default:

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Creates and changes agents: validates input, generates credentials, keeps tokens in
 /// step with the agent's state (rotation, deactivation, deletion), and publishes events.
@@ -64,14 +65,22 @@ public struct AgentService: Sendable {
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         let method = try changes.tokenEndpointAuthMethod.map { try FieldRules.authMethod($0, valid: authMethods) }
         let keys = try changes.jwks.map { try $0.map { try FieldRules.clientKeys($0) } }
+        let horizon = tokenHorizon(time)
+        let cutoff = TokenCutoff(issuedBefore: time, effectiveAt: time)
+        let newCredentials = Mutex(false)
         guard let agent = try await storage.updateAgent(id: id, { [self] agent in
             if method != nil || keys != nil {
-                let wasKeyed = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
-                let keptMethod = agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod
-                (agent.tokenEndpointAuthMethod, agent.jwks) = try authentication(method: method ?? keptMethod, jwks: keys ?? agent.jwks)
-                // A client that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
-                if agent.tokenEndpointAuthMethod == Agent.privateKeyJWT { agent.secrets = [] }
-                if wasKeyed, agent.tokenEndpointAuthMethod != Agent.privateKeyJWT { agent.jwks = nil }
+                let target = method ?? (agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod)
+                let targetKeys = keys ?? ((target ?? Agent.defaultAuthMethod) == Agent.privateKeyJWT ? agent.jwks : nil)
+                let (newMethod, newKeys) = try authentication(method: target, jwks: targetKeys)
+                // New credentials end what the old ones obtained, as a rotation without grace does. A client
+                // that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
+                if (newMethod, newKeys) != (agent.tokenEndpointAuthMethod, agent.jwks) {
+                    (agent.tokenEndpointAuthMethod, agent.jwks) = (newMethod, newKeys)
+                    if newMethod == Agent.privateKeyJWT { agent.secrets = [] }
+                    agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [cutoff]
+                    newCredentials.withLock { $0 = true }
+                }
             }
             if let name { agent.name = name }
             if let description { agent.description = description }
@@ -84,6 +93,10 @@ public struct AgentService: Sendable {
             if let teamID = changes.teamID { agent.teamID = teamID }
             agent.updatedAt = time
         }) else { return nil }
+        if newCredentials.withLock({ $0 }) {
+            try await storage.revokeRefreshTokens(agentID: id, at: time)
+            await publish("agent.rotated", agent, attribution, data: ["token_endpoint_auth_method": .string(agent.tokenEndpointAuthMethod)])
+        }
         await publish("agent.updated", agent, attribution)
         return agent
     }
@@ -134,6 +147,9 @@ public struct AgentService: Sendable {
         let time = now()
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
+            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
+                throw ValidationError("client_secret", "the agent signs client assertions (private_key_jwt) and takes no secret")
+            }
             agent.secrets = [ClientSecretHash(hash: hash, createdAt: time)]
             agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]
             agent.updatedAt = time

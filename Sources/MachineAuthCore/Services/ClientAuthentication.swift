@@ -28,12 +28,12 @@ public struct ClientAuthentication: Sendable {
     /// The authenticated client, or `nil` when the request carries no client credentials.
     public func client(_ presentation: CredentialPresentation, origin: RequestOrigin) async throws -> AgentPrincipal? {
         let time = now()
-        let keys = FailureKeys.client(presentation.claimedClientID, address: presentation.remoteAddress)
-        if let wait = limiter.retryAfter(keys, at: time) { throw OAuthError.slowDown(retryAfter: wait) }
         let candidates = authenticators.filter { $0.capabilities.purposes.contains(presentation.purpose) }
-        if candidates.filter({ $0.capabilities.isPresented(in: presentation) }).count > 1 {
-            throw OAuthError.invalidRequest("use one client authentication method per request (RFC 6749 §2.3)")
-        }
+        let presented = candidates.filter { $0.capabilities.isPresented(in: presentation) }
+        if presented.count > 1 { throw OAuthError.invalidRequest("use one client authentication method per request (RFC 6749 §2.3)") }
+        let claimed = presented.first.map { $0.claimedClientID(in: presentation) } ?? presentation.claimedClientID
+        let keys = FailureKeys.client(claimed, address: presentation.remoteAddress)
+        if let wait = limiter.retryAfter(keys, at: time) { throw OAuthError.slowDown(retryAfter: wait) }
         do {
             for authenticator in candidates {
                 if case .client(let principal) = try await authenticator.authenticate(presentation) {
@@ -49,7 +49,7 @@ public struct ClientAuthentication: Sendable {
             }
             await events.publish(DomainEvent(
                 type: "token.failed", time: time, actor: .anonymous, outcome: .failure,
-                data: ["error": .string(error.code), "client_id": .string(error.clientID ?? presentation.claimedClientID ?? "")],
+                data: ["error": .string(error.code), "client_id": .string(error.clientID ?? claimed ?? "")],
                 origin: origin))
             throw error
         }

@@ -11,10 +11,15 @@ public protocol Authenticator: Sendable {
     /// Whether a bearer credential has this stage's form (an API key's prefix), decided without
     /// I/O — so nothing outside the stage needs to know the form. Default: no bearer form.
     func owns(bearer credential: String) -> Bool
+    /// The client id the presentation claims, read from this stage's credential before anything
+    /// is verified (an assertion's `sub`), so failure limits count against the right client.
+    /// Default: the `client_id` parameter or the Basic user name.
+    func claimedClientID(in presentation: CredentialPresentation) -> String?
 }
 
 extension Authenticator {
     public func owns(bearer credential: String) -> Bool { false }
+    public func claimedClientID(in presentation: CredentialPresentation) -> String? { presentation.claimedClientID }
 }
 
 /// What an authenticator handles, for routing and for the RFC 8414 metadata document.
