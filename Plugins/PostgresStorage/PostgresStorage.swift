@@ -106,6 +106,7 @@ public final class PostgresStorage: Storage {
     /// Runs `body` within the operation timeout, turning database failures into
     /// ``StorageError``s that say what happened. (The pool would otherwise wait forever for a
     /// connection while the database is down.)
+    @discardableResult
     func mapped<T: Sendable>(timeout: Int? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeout = timeout ?? operationTimeout
         do {

@@ -127,6 +127,25 @@ struct DashboardTests {
         }
     }
 
+    @Test("an agent that signs assertions shows its method and keys, and offers no secret rotation")
+    func signingAgent() async throws {
+        try await Harness.with(RuntimeFixture.yaml(authenticators: ["client_secret", "private_key_jwt", "api_key"])) { h in
+            let admin = try await h.adminToken()
+            let key: JSONValue = ["kty": "OKP", "crv": "Ed25519", "kid": "laptop-1", "x": .string(Base64URL.encode([UInt8](repeating: 9, count: 32)))]
+            let created = try await h.json(.post, "/api/agents", token: admin, ["name": "signer", "token_endpoint_auth_method": "private_key_jwt", "jwks": ["keys": [key]]])
+            let agentID = try #require(created["agent"]?.objectValue?["id"]?.stringValue, "\(created.text)")
+            var session = try await DashboardSession.signIn(h)
+            let page = try await session.get("/dashboard/agents/\(agentID)")
+            #expect(DashboardSession.element("auth-method", in: page.text) == "private_key_jwt")
+            #expect(page.text.contains("id=\"agent-keys\"><code>laptop-1 (OKP Ed25519)</code>"))
+            #expect(!page.text.contains("/dashboard/agents/\(agentID)/rotate") && page.text.contains("rotate-keys-hint"))
+            let secretAgent = try await h.createAgent(admin)
+            let ordinary = try await session.get("/dashboard/agents/\(secretAgent.id)")
+            #expect(DashboardSession.element("auth-method", in: ordinary.text) == "client_secret_basic")
+            #expect(ordinary.text.contains("/dashboard/agents/\(secretAgent.id)/rotate"))
+        }
+    }
+
     @Test("the stylesheet and the script are served under hashed names, cacheable, with an ETag")
     func assets() async throws {
         try await Harness.with { h in

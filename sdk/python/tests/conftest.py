@@ -125,6 +125,12 @@ def new_agent(admin: MachineAuthClient) -> NewAgent:
     return create
 
 
+def secret_of(created: AgentCreated) -> str:
+    """The client secret of an agent created with one (every agent but a private_key_jwt one)."""
+    assert created.client_secret is not None, "the agent was created without a secret"
+    return created.client_secret
+
+
 def agent_client(server: Server, created: AgentCreated, **options: Any) -> MachineAuthClient:
     """A client authenticating as ``created`` on ``server``."""
     return MachineAuthClient(server.base, client_id=created.client_id, client_secret=created.client_secret, **options)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import agent_client, unique
+from conftest import agent_client, secret_of, unique
 from machineauth import (UNSET, AuthenticationError, BadRequestError, ConfigurationError, ConflictError, MachineAuthClient,
                          NotFoundError, PermissionDeniedError)
 from receiver import Receiver
@@ -80,7 +80,7 @@ def test_agents(admin: MachineAuthClient, server: Server) -> None:
                                         metadata={"owner": "search"}, grant_types=["client_credentials"],
                                         allowed_audiences=["https://api.example.com"], expires_at=expiry)
     agent = created.agent
-    assert created.client_secret.startswith("cs_") and created.client_id == agent.client_id
+    assert secret_of(created).startswith("cs_") and created.client_id == agent.client_id
     assert (agent.name, agent.description, agent.scopes, agent.tags, agent.metadata) == (
         name, "does things", ("read",), ("a", "b"), {"owner": "search"})
     assert agent.grant_types == ("client_credentials",) and agent.allowed_audiences == ("https://api.example.com",)

@@ -6,7 +6,7 @@ import asyncio
 import httpx
 import pytest
 
-from conftest import NewAgent, agent_client
+from conftest import NewAgent, agent_client, secret_of
 from machineauth import AsyncMachineAuthClient, AuthenticationError, MachineAuthClient
 from server import Server
 
@@ -26,7 +26,7 @@ def test_httpx_client_sends_the_agents_token(server: Server, new_agent: NewAgent
 def test_httpx_auth_reauthenticates_once_after_a_rotation(server: Server, new_agent: NewAgent,
                                                           admin: MachineAuthClient) -> None:
     created = new_agent()
-    vault = {"secret": created.client_secret}
+    vault = {"secret": secret_of(created)}
     client = MachineAuthClient(server.base, client_id=created.client_id, client_secret=lambda: vault["secret"])
     with httpx.Client(base_url=server.base, auth=client.auth()) as http:
         assert http.get("/api/agents/me").status_code == 200

@@ -8,8 +8,8 @@ import asyncio
 import httpx
 import pytest
 
-from conftest import AsyncCountingTransport, CountingTransport, NewAgent, agent_client
-from machineauth import AsyncMachineAuthClient, AuthenticationError, MachineAuthClient
+from conftest import AsyncCountingTransport, CountingTransport, NewAgent, agent_client, secret_of
+from machineauth import AsyncMachineAuthClient, AuthenticationError, ClientCredentials, MachineAuthClient
 from server import Server
 
 TOKEN, ME = "POST /oauth/token", "GET /api/agents/me"
@@ -18,7 +18,7 @@ TOKEN, ME = "POST /oauth/token", "GET /api/agents/me"
 def test_rotation_elsewhere_is_picked_up_from_the_secret_source(server: Server, new_agent: NewAgent,
                                                                  admin: MachineAuthClient) -> None:
     created = new_agent()
-    vault = {"secret": created.client_secret}
+    vault = {"secret": secret_of(created)}
     counting = CountingTransport()
     client = MachineAuthClient(server.base, client_id=created.client_id, client_secret=lambda: vault["secret"],
                                http_client=httpx.Client(transport=counting))
@@ -63,7 +63,7 @@ def test_self_rotation_switches_the_client_to_the_new_secret(server: Server, new
                                http_client=httpx.Client(transport=counting))
     rotated = client.agent.rotate_secret()
     assert rotated.client_secret != created.client_secret and rotated.grace_period_seconds == 0
-    assert client.credentials is not None and client.credentials.current_secret() == rotated.client_secret
+    assert isinstance(client.credentials, ClientCredentials) and client.credentials.current_secret() == rotated.client_secret
     counting.log.clear()
     assert client.agent.me().id == created.agent.id
     assert counting.log == [(TOKEN, 200), (ME, 200)]  # the cached token was dropped, not tried
@@ -83,7 +83,7 @@ def test_grace_period_keeps_the_old_secret_working(server: Server, new_agent: Ne
 def test_async_rotation_is_picked_up_from_the_secret_source(server: Server, new_agent: NewAgent,
                                                              admin: MachineAuthClient) -> None:
     created = new_agent()
-    vault = {"secret": created.client_secret}
+    vault = {"secret": secret_of(created)}
     counting = AsyncCountingTransport()
 
     async def run() -> None:

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from conftest import NewAgent, agent_client
-from machineauth import AsyncMachineAuthClient, AuthenticationError, MachineAuthClient, PermissionDeniedError
+from machineauth import AsyncMachineAuthClient, AuthenticationError, ClientCredentials, MachineAuthClient, PermissionDeniedError
 from server import Server
 
 
@@ -60,7 +60,7 @@ def test_async_self_service(server: Server, new_agent: NewAgent) -> None:
             assert (await client.agent.deactivate()).status == "inactive"
             assert (await client.agent.reactivate()).status == "active"
             rotated = await client.agent.rotate_secret()
-            assert client.credentials is not None and client.credentials.current_secret() == rotated.client_secret
+            assert isinstance(client.credentials, ClientCredentials) and client.credentials.current_secret() == rotated.client_secret
             assert (await client.agent.me()).id == created.agent.id
             assert (await client.agent.delete()).id == created.agent.id
 

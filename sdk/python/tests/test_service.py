@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from conftest import NewAgent, agent_client
+from conftest import NewAgent, agent_client, secret_of
 from machineauth import AsyncMachineAuthClient, AuthenticationError, ConfigurationError, MachineAuthClient
 from server import Server
 
@@ -47,7 +47,7 @@ def test_verify_remote(server: Server, new_agent: NewAgent) -> None:
 def test_from_env(server: Server, new_agent: NewAgent) -> None:
     created = new_agent()
     environ = {"MACHINEAUTH_URL": server.base, "MACHINEAUTH_CLIENT_ID": created.client_id,
-               "MACHINEAUTH_CLIENT_SECRET": created.client_secret}
+               "MACHINEAUTH_CLIENT_SECRET": secret_of(created)}
     with MachineAuthClient.from_env(environ) as client:
         assert client.agent.me().id == created.agent.id
 

@@ -29,6 +29,11 @@ struct AgentSummary: Sendable {
     var lastTokenAt: String?
     var lastActivityAt: String?
     var managedBy: String?
+    /// `token_endpoint_auth_method`, and whether the agent signs assertions instead of holding a secret.
+    var authMethod: String
+    var signsAssertions: Bool
+    /// The registered public keys of a private_key_jwt agent, as `kid (kty crv/alg)`.
+    var keys: [String]
 
     init(_ agent: Agent, usage pending: UsageDelta?, now: Date, organizations: [String: String] = [:], teams: [String: String] = [:]) {
         var usage = agent.usage
@@ -58,6 +63,12 @@ struct AgentSummary: Sendable {
         lastTokenAt = usage.lastTokenAt.map(Time.text)
         lastActivityAt = usage.lastActivityAt.map(Time.text)
         managedBy = agent.managedBy
+        authMethod = agent.tokenEndpointAuthMethod
+        signsAssertions = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
+        keys = (agent.jwks?.objectValue?["keys"]?.arrayValue ?? []).compactMap(\.objectValue).map { key in
+            let kind = [key["kty"], key["crv"] ?? key["alg"]].compactMap { $0?.stringValue }.joined(separator: " ")
+            return "\(key["kid"]?.stringValue ?? "?") (\(kind))"
+        }
     }
 }
 

@@ -61,7 +61,7 @@ class AsyncTransport:
         """One request and its retries on 429/503 (see ``RetryPolicy``)."""
         attempt = 0
         while True:
-            response = await self.http.send(build_request(self.http, self.base_url, call, authorization))
+            response = await self.http.send(build_request(self.http, self.base_url, call, authorization, self.state))
             delay = self.retry.delay(response, attempt)
             if delay is None:
                 return response

@@ -12,6 +12,7 @@ import httpx
 from ._call import Auth, Call
 from ._retry import retry_after
 from ._state import ClientState
+from .credentials import PrivateKeyCredentials
 from .errors import MachineAuthError, api_error
 
 T = TypeVar("T")
@@ -27,24 +28,42 @@ def no_cookies() -> CookieJar:
     return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
+def as_client(auth: Auth, state: ClientState) -> bool:
+    """Whether the call authenticates with the agent's own client credentials."""
+    return auth is Auth.CLIENT or (auth is Auth.ADMIN_OR_CLIENT and state.admin_token is None and state.credentials is not None)
+
+
 def authorization(auth: Auth, state: ClientState) -> str | None:
-    """The ``Authorization`` header for every kind of call but ``Auth.AGENT`` (the transport's)."""
+    """The ``Authorization`` header for every kind of call but ``Auth.AGENT`` (the transport's);
+    ``None`` for a client that authenticates in the form instead (``client_form``).
+    """
     if auth is Auth.NONE or auth is Auth.AGENT:
         return None
-    if auth is Auth.CLIENT or (auth is Auth.ADMIN_OR_CLIENT and state.admin_token is None
-                               and state.credentials is not None):
-        return state.require_credentials().basic_authorization()
+    if as_client(auth, state):
+        credentials = state.require_credentials()
+        return None if isinstance(credentials, PrivateKeyCredentials) else credentials.basic_authorization()
     return "Bearer " + state.require_admin_token()
 
 
+def client_form(auth: Auth, state: ClientState, base_url: str) -> dict[str, str]:
+    """Form parameters that authenticate a private_key_jwt client: a new assertion per request."""
+    if as_client(auth, state) and isinstance(state.credentials, PrivateKeyCredentials):
+        return state.credentials.form_parameters(base_url + "/oauth/token")
+    return {}
+
+
 def build_request(http: httpx.Client | httpx.AsyncClient, base_url: str, call: Call[Any],
-                  authorization: str | None) -> httpx.Request:
-    """The HTTP request of ``call`` against ``base_url``."""
+                  authorization: str | None, state: ClientState | None = None) -> httpx.Request:
+    """The HTTP request of ``call`` against ``base_url`` (with ``state``'s client assertion, if it signs them)."""
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     if authorization is not None:
         headers["Authorization"] = authorization
+    form = call.form
+    extra = client_form(call.auth, state, base_url) if state is not None and form is not None else {}
+    if extra:
+        form = {**(form or {}), **extra}
     return http.build_request(call.method, base_url + call.path, params=call.params, json=call.json,
-                              data=call.form, headers=headers)
+                              data=form, headers=headers)
 
 
 def decode(call: Call[T], response: httpx.Response) -> T:

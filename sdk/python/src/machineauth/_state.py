@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .credentials import ClientCredentials
+from .credentials import AgentCredentials, ClientCredentials
 from .errors import ConfigurationError
 
 
@@ -14,7 +14,7 @@ class ClientState:
     tokens cached under the old secret.
     """
 
-    def __init__(self, credentials: ClientCredentials | None, admin_token: str | None) -> None:
+    def __init__(self, credentials: AgentCredentials | None, admin_token: str | None) -> None:
         self.credentials = credentials
         self.admin_token = admin_token
         self._listeners: list[Callable[[], None]] = []
@@ -25,14 +25,17 @@ class ClientState:
 
     def replace_secret(self, secret: str) -> None:
         """Use ``secret`` from now on (after the agent rotated its own secret)."""
-        self.credentials = self.require_credentials().with_secret(secret)
+        current = self.require_credentials()
+        if not isinstance(current, ClientCredentials):
+            raise ConfigurationError("this agent signs client assertions (private_key_jwt): it has no secret to replace")
+        self.credentials = current.with_secret(secret)
         for listener in self._listeners:
             listener()
 
-    def require_credentials(self) -> ClientCredentials:
+    def require_credentials(self) -> AgentCredentials:
         """The agent's credentials, or a ``ConfigurationError`` naming what is missing."""
         if self.credentials is None:
-            raise ConfigurationError("this call needs the agent's client_id and client_secret")
+            raise ConfigurationError("this call needs the agent's client_id with its client_secret or private_key")
         return self.credentials
 
     def require_admin_token(self) -> str:

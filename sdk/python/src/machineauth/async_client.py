@@ -17,7 +17,7 @@ from .api.self_service import AsyncSelfService
 from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AsyncAgentTokenAuth, Scope
-from .credentials import ClientCredentials, SecretSource
+from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
 from .env import settings_from_env
 from .models.tokens import Token
 from .verify.async_verifier import AsyncTokenVerifier
@@ -33,12 +33,11 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
     """
 
     def __init__(self, base_url: str, *, client_id: str | None = None, client_secret: SecretSource | None = None,
+                 private_key: KeySource | None = None, key_id: str | None = None, key_algorithm: str = "ES256",
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.AsyncClient | None = None, retry: RetryPolicy = RetryPolicy(),
                  renew_before: float = 60.0) -> None:
-        if (client_id is None) != (client_secret is None):
-            raise ValueError("client_id and client_secret go together")
-        credentials = ClientCredentials(client_id, client_secret) if client_id and client_secret else None
+        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
         self._transport: AsyncTransport = AsyncTransport(
             base_url, ClientState(credentials, admin_token or api_key), http=http_client, retry=retry,
             renew_before=renew_before)
@@ -63,7 +62,7 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
         return self._transport.base_url
 
     @property
-    def credentials(self) -> ClientCredentials | None:
+    def credentials(self) -> AgentCredentials | None:
         """The agent's credentials (with the new secret after ``agent.rotate_secret()``)."""
         return self._transport.state.credentials
 

@@ -17,7 +17,7 @@ from .api.self_service import SelfService
 from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AgentTokenAuth, Scope
-from .credentials import ClientCredentials, SecretSource
+from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
 from .env import settings_from_env
 from .models.tokens import Token
 from .verify.result import VerifiedToken
@@ -37,6 +37,10 @@ class MachineAuthClient(TokenOps, ServiceOps):
         base_url: where MachineAuth answers.
         client_id / client_secret: the agent's credentials; the secret may be a callable
             returning the current one (see ``ClientCredentials``).
+        private_key / key_id / key_algorithm: instead of a secret, the PEM private key of an agent
+            registered with ``private_key_jwt``, the ``kid`` of its public key and the algorithm
+            (``ES256``, ``EdDSA``, ``RS256``, ``PS256``); every request signs a fresh assertion
+            (see ``PrivateKeyCredentials``).
         admin_token / api_key: an admin session token or an organization ``sk_`` API key for the
             admin API (``admin.login`` sets one too).
         issuer: the ``iss`` of tokens, for ``verify_token``; default from the server's metadata.
@@ -47,12 +51,11 @@ class MachineAuthClient(TokenOps, ServiceOps):
     """
 
     def __init__(self, base_url: str, *, client_id: str | None = None, client_secret: SecretSource | None = None,
+                 private_key: KeySource | None = None, key_id: str | None = None, key_algorithm: str = "ES256",
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.Client | None = None, retry: RetryPolicy = RetryPolicy(),
                  renew_before: float = 60.0) -> None:
-        if (client_id is None) != (client_secret is None):
-            raise ValueError("client_id and client_secret go together")
-        credentials = ClientCredentials(client_id, client_secret) if client_id and client_secret else None
+        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
         self._transport: Transport = Transport(base_url, ClientState(credentials, admin_token or api_key),
                                                http=http_client, retry=retry, renew_before=renew_before)
         super().__init__(self._transport)
@@ -78,7 +81,7 @@ class MachineAuthClient(TokenOps, ServiceOps):
         return self._transport.base_url
 
     @property
-    def credentials(self) -> ClientCredentials | None:
+    def credentials(self) -> AgentCredentials | None:
         """The agent's credentials (with the new secret after ``agent.rotate_secret()``)."""
         return self._transport.state.credentials
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from .._call import UNSET, Auth, Call, Unset, fields, nullable, path, query
 from ..models.agents import Agent, AgentCreated, AgentRotated
@@ -14,12 +15,13 @@ def agent_fields(*, description: str | None = None, scopes: Sequence[str] | None
                  tags: Sequence[str] | None = None, metadata: Mapping[str, str] | None = None,
                  grant_types: Sequence[str] | None = None, allowed_audiences: Sequence[str] | None = None,
                  expires_in: int | None | Unset = UNSET, expires_at: datetime | str | None | Unset = UNSET,
-                 team_id: str | None | Unset = UNSET) -> dict[str, object]:
+                 team_id: str | None | Unset = UNSET, token_endpoint_auth_method: str | None = None,
+                 jwks: Mapping[str, Any] | None | Unset = UNSET) -> dict[str, object]:
     """The JSON fields an agent is created or changed with (``None`` clears the nullable ones)."""
     return {
         **fields(description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
-                 allowed_audiences=allowed_audiences),
-        **nullable(expires_in=expires_in, expires_at=expires_at, team_id=team_id),
+                 allowed_audiences=allowed_audiences, token_endpoint_auth_method=token_endpoint_auth_method),
+        **nullable(expires_in=expires_in, expires_at=expires_at, team_id=team_id, jwks=jwks),
     }
 
 
@@ -42,31 +44,37 @@ class AgentOps(Resource):
                 scopes: Sequence[str] | None = None, tags: Sequence[str] | None = None,
                 metadata: Mapping[str, str] | None = None, grant_types: Sequence[str] | None = None,
                 allowed_audiences: Sequence[str] | None = None, expires_in: int | None = None,
-                expires_at: datetime | str | None = None, team_id: str | None = None) -> Call[AgentCreated]:
+                expires_at: datetime | str | None = None, team_id: str | None = None,
+                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None = None) -> Call[AgentCreated]:
         """Creates an agent; the result holds its ``client_secret``, shown only this once.
 
         Args:
             scopes: the scopes it may request.
+            token_endpoint_auth_method / jwks: ``"private_key_jwt"`` with the public JWK Set
+                (``{"keys": [...]}``) the agent signs assertions with; such an agent gets no secret.
             allowed_audiences: audiences (resource indicators) it may ask tokens for; default the deployment's.
             expires_in / expires_at: when the agent itself expires.
         """
         body = {"name": name, **fields(organization_id=organization_id), **agent_fields(
             description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
             allowed_audiences=allowed_audiences, expires_in=expires_in or UNSET, expires_at=expires_at or UNSET,
-            team_id=team_id or UNSET)}
+            team_id=team_id or UNSET, token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks or UNSET)}
         return Call("POST", "/api/agents", AgentCreated.from_json, Auth.ADMIN, json=body)
 
     def _update(self, agent_id: str, *, name: str | None = None, description: str | None = None,
                 scopes: Sequence[str] | None = None, tags: Sequence[str] | None = None,
                 metadata: Mapping[str, str] | None = None, grant_types: Sequence[str] | None = None,
                 allowed_audiences: Sequence[str] | None = None, expires_in: int | None | Unset = UNSET,
-                expires_at: datetime | str | None | Unset = UNSET, team_id: str | None | Unset = UNSET) -> Call[Agent]:
+                expires_at: datetime | str | None | Unset = UNSET, team_id: str | None | Unset = UNSET,
+                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None | Unset = UNSET) -> Call[Agent]:
         """Changes the given fields (``PATCH``); ``expires_in=None``/``expires_at=None`` remove the
-        expiry, ``team_id=None`` takes the agent out of its team.
+        expiry, ``team_id=None`` takes the agent out of its team; new ``jwks`` (or a new method)
+        end the tokens the old credentials obtained.
         """
         body = {**fields(name=name), **agent_fields(
             description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
-            allowed_audiences=allowed_audiences, expires_in=expires_in, expires_at=expires_at, team_id=team_id)}
+            allowed_audiences=allowed_audiences, expires_in=expires_in, expires_at=expires_at, team_id=team_id,
+            token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks)}
         return Call("PATCH", path("/api/agents/{}", agent_id), Agent.from_envelope, Auth.ADMIN, json=body)
 
     def _delete(self, agent_id: str) -> Call[Deleted]:

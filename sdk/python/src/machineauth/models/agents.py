@@ -37,6 +37,8 @@ class Agent:
     last_token_at: datetime | None
     last_activity_at: datetime | None
     deactivated_by: str | None
+    token_endpoint_auth_method: str = "client_secret_basic"
+    jwks: dict[str, Any] | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -52,7 +54,9 @@ class Agent:
             token_count=integer(data, "token_count"), refresh_count=integer(data, "refresh_count"),
             failed_auth_count=integer(data, "failed_auth_count"), last_token_at=optional_time(data, "last_token_at"),
             last_activity_at=optional_time(data, "last_activity_at"),
-            deactivated_by=optional_text(data, "deactivated_by"), raw=dict(data),
+            deactivated_by=optional_text(data, "deactivated_by"),
+            token_endpoint_auth_method=optional_text(data, "token_endpoint_auth_method") or "client_secret_basic",
+            jwks=dict(obj(data, "jwks")) or None, raw=dict(data),
         )
 
     @classmethod
@@ -63,16 +67,18 @@ class Agent:
 
 @dataclass(frozen=True)
 class AgentCreated:
-    """A new agent with its ``client_secret``, which the server shows only this once."""
+    """A new agent with its ``client_secret``, which the server shows only this once (``None``
+    for a ``private_key_jwt`` agent, which has no secret).
+    """
 
     agent: Agent
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(repr=False)
     message: str = ""
 
     @classmethod
     def from_json(cls, data: JSONObject) -> AgentCreated:
-        return cls(Agent.from_envelope(data), text(data, "client_id"), text(data, "client_secret"), text(data, "message"))
+        return cls(Agent.from_envelope(data), text(data, "client_id"), optional_text(data, "client_secret"), text(data, "message"))
 
 
 @dataclass(frozen=True)
