@@ -14,14 +14,14 @@ public struct ClientSecretAuthenticator: Authenticator {
         self.agents = agents
         self.hasher = hasher
         self.now = now
-    }
-
-    public var capabilities: AuthenticatorCapabilities {
-        AuthenticatorCapabilities(
+        self.capabilities = AuthenticatorCapabilities(
             purposes: [.clientAuthentication, .reactivation],
             clientAuthMethods: (config.allowBasic ? ["client_secret_basic"] : []) + (config.allowPost ? ["client_secret_post"] : []),
             credentialParameters: ["client_secret"], usesBasic: true)
     }
+
+    /// Built once: the authenticator chain reads it on every request.
+    public let capabilities: AuthenticatorCapabilities
 
     public func authenticate(_ presentation: CredentialPresentation) async throws -> Caller? {
         guard presentation.purpose == .clientAuthentication || presentation.purpose == .reactivation else { return nil }

@@ -23,11 +23,10 @@ public struct PrivateKeyJWTAuthenticator: Authenticator {
         self.now = now
     }
 
-    public var capabilities: AuthenticatorCapabilities {
-        AuthenticatorCapabilities(
-            purposes: [.clientAuthentication, .reactivation], clientAuthMethods: [Agent.privateKeyJWT],
-            signingAlgorithms: FieldRules.clientAssertionAlgorithms, credentialParameters: ["client_assertion", "client_assertion_type"])
-    }
+    /// Built once: the authenticator chain reads it on every request.
+    public let capabilities = AuthenticatorCapabilities(
+        purposes: [.clientAuthentication, .reactivation], clientAuthMethods: [Agent.privateKeyJWT],
+        signingAlgorithms: FieldRules.clientAssertionAlgorithms, credentialParameters: ["client_assertion", "client_assertion_type"])
 
     /// The assertion's unverified `sub` (what the request claims to be), else the `client_id` parameter.
     public func claimedClientID(in presentation: CredentialPresentation) -> String? {

@@ -6,7 +6,7 @@ extension FieldRules {
     /// The JWS algorithms client assertions may be signed with, by key type.
     public static let clientKeyAlgorithms: [String: Set<String>] = ["RSA": ["RS256", "PS256"], "EC": ["ES256"], "OKP": ["EdDSA"]]
     /// Every algorithm of ``clientKeyAlgorithms``, sorted (`token_endpoint_auth_signing_alg_values_supported`).
-    public static var clientAssertionAlgorithms: [String] { clientKeyAlgorithms.values.flatMap { $0 }.sorted() }
+    public static let clientAssertionAlgorithms: [String] = clientKeyAlgorithms.values.flatMap { $0 }.sorted()
 
     /// A client's public keys (RFC 7517 JWK Set, RFC 7591 `jwks`): `{"keys": [...]}` with 1 to 10
     /// keys, each with a unique `kid` (1–128 printable characters) and of a kind the server
