@@ -144,6 +144,20 @@ struct ConfigNodeDecoder: Decoder {
         }
     }
 
+    /// The inverse of ``jsonValue(_:)``: JSON as YAML, strings quoted so they read back as strings.
+    static func node(_ value: JSONValue, at here: SourceLocation) -> ConfigNode {
+        switch value {
+        case .null: return ConfigNode(.null, at: here)
+        case .bool(let flag): return ConfigNode(.scalar(flag ? "true" : "false", quoted: false), at: here)
+        case .int(let number): return ConfigNode(.scalar(String(number), quoted: false), at: here)
+        case .double(let number): return ConfigNode(.scalar(String(number), quoted: false), at: here)
+        case .string(let text): return ConfigNode(.scalar(text, quoted: true), at: here)
+        case .array(let items): return ConfigNode(.sequence(items.map { node($0, at: here) }), at: here)
+        case .object(let members):
+            return ConfigNode(.mapping(members.sorted { $0.key < $1.key }.map { ConfigNode.Entry(key: $0.key, keyLocation: here, value: node($0.value, at: here)) }), at: here)
+        }
+    }
+
     static func message(for error: DecodingError) -> String {
         switch error {
         case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):

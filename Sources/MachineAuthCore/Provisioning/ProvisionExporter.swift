@@ -17,6 +17,7 @@ public struct ProvisionExporter: Sendable {
             ConfigNode(.mapping(pairs.compactMap { key, value in value.map { ConfigNode.Entry(key: key, keyLocation: here, value: $0) } }), at: here)
         }
         func strings(_ values: [String]) -> ConfigNode { list(values.map(scalar)) }
+        func json(_ value: JSONValue) -> ConfigNode { ConfigNodeDecoder.node(value, at: here) }
         func date(_ value: Date?) -> ConfigNode? { value.map { scalar(TimestampFormat.string($0, milliseconds: false)) } }
 
         let organizations = try await Self.everyPage { try await storage.listOrganizations(ids: nil, page: $0) }
@@ -51,7 +52,7 @@ public struct ProvisionExporter: Sendable {
                     ("allowed_audiences", agent.allowedAudiences.isEmpty ? nil : strings(agent.allowedAudiences)),
                     ("expires_at", date(agent.expiresAt)), ("active", agent.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
                     ("token_endpoint_auth_method", agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : scalar(agent.tokenEndpointAuthMethod)),
-                    ("jwks", agent.jwks.map { Self.node($0, at: here) }),
+                    ("jwks", agent.jwks.map(json)),
                 ])
             })),
             ("api_keys", list(keys.map { key in
@@ -70,20 +71,6 @@ public struct ProvisionExporter: Sendable {
         return "# MachineAuth provision file, exported \(TimestampFormat.string(Date(), milliseconds: false)). Secrets are not exported:\n"
             + "# add client_secret_env / key_env / secret_env entries to set them from this file.\n"
             + ConfigRenderer.render(document, masking: false)
-    }
-
-    /// A JSON value as YAML (strings quoted, so they read back as strings).
-    static func node(_ value: JSONValue, at here: SourceLocation) -> ConfigNode {
-        switch value {
-        case .null: return ConfigNode(.null, at: here)
-        case .bool(let flag): return ConfigNode(.scalar(flag ? "true" : "false", quoted: false), at: here)
-        case .int(let number): return ConfigNode(.scalar(String(number), quoted: false), at: here)
-        case .double(let number): return ConfigNode(.scalar(String(number), quoted: false), at: here)
-        case .string(let text): return ConfigNode(.scalar(text, quoted: true), at: here)
-        case .array(let items): return ConfigNode(.sequence(items.map { node($0, at: here) }), at: here)
-        case .object(let members):
-            return ConfigNode(.mapping(members.sorted { $0.key < $1.key }.map { ConfigNode.Entry(key: $0.key, keyLocation: here, value: node($0.value, at: here)) }), at: here)
-        }
     }
 
     /// Every item of a paged list, read 500 at a time.
