@@ -10,8 +10,11 @@ extension GroupCommitLog {
     /// Runs on `queue`: writes queued steps in order until none are left, one write and one
     /// sync for each run of appends.
     func drain() {
-        while let steps = takeSteps() {
+        while true {
+            waitForCompany()
+            guard let steps = takeSteps() else { return }
             var run = [UInt8]()
+            var appends = 0
             var through = 0
             var runStart = 0
             for (index, step) in steps.enumerated() {
@@ -19,18 +22,29 @@ extension GroupCommitLog {
                 case .append(let bytes, let ticket):
                     if run.isEmpty { runStart = index }
                     run += bytes
+                    appends += 1
                     through = ticket
                 case .rotate:
-                    guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
+                    guard flush(&run, appends: &appends, through: through, unwritten: steps[runStart...]) else { return }
                     state.withLock { Self.endFile(&$0) }
                 }
             }
-            guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
+            guard flush(&run, appends: &appends, through: through, unwritten: steps[runStart...]) else { return }
         }
     }
 
+    /// Under load, sleeps until the oldest queued append is ``CommitPacing/window`` old, so the
+    /// appends arriving meanwhile share its sync.
+    func waitForCompany() {
+        let pause = state.withLock { state -> UInt64 in
+            guard let oldest = state.oldestQueuedAt else { return 0 }
+            return state.pacing.pause(oldestQueuedAt: oldest, now: DispatchTime.now().uptimeNanoseconds)
+        }
+        if pause > 0 { usleep(useconds_t(pause / 1000)) }
+    }
+
     /// Writes a run of appends; `false` when that failed (a retry is scheduled).
-    func flush(_ run: inout [UInt8], through ticket: Int, unwritten: ArraySlice<Step>) -> Bool {
+    func flush(_ run: inout [UInt8], appends: inout Int, through ticket: Int, unwritten: ArraySlice<Step>) -> Bool {
         guard !run.isEmpty else { return true }
         do {
             try write(run)
@@ -39,6 +53,8 @@ extension GroupCommitLog {
             return false
         }
         run.removeAll(keepingCapacity: true)
+        state.withLock { $0.pacing.synced(appends: appends) }
+        appends = 0
         finish(through: ticket, with: .success(()))
         return true
     }
@@ -49,7 +65,7 @@ extension GroupCommitLog {
                 state.draining = false
                 return nil
             }
-            defer { state.steps = [] }
+            defer { (state.steps, state.oldestQueuedAt) = ([], nil) }
             return state.steps
         }
     }

@@ -8,7 +8,8 @@ import Synchronization
 
 /// Append-only, fsynced files shared by many writers with group commit: every append gets a
 /// ticket, and one write plus one `fdatasync` makes durable everything appended while the
-/// previous one was in flight. The log moves on to the next numbered file when asked
+/// previous one was in flight (under load the writer waits a moment for company first: see
+/// ``CommitPacing``). The log moves on to the next numbered file when asked
 /// (``rotate()``) and after a failed write, so a torn tail only ever ends a file.
 ///
 /// ```swift
@@ -30,6 +31,9 @@ final class GroupCommitLog: Sendable {
         var failure: (any Error)?
         var waiters: [(ticket: Int, continuation: CheckedContinuation<Void, any Error>)] = []
         var draining = false
+        /// When the oldest queued append was queued (monotonic nanoseconds), while any is queued.
+        var oldestQueuedAt: UInt64?
+        var pacing = CommitPacing()
         var generation: Int
         var descriptor: Int32?
     }
@@ -53,6 +57,7 @@ final class GroupCommitLog: Sendable {
     func enqueue(_ bytes: [UInt8]) -> Int {
         let (ticket, start) = state.withLock { state -> (Int, Bool) in
             state.lastTicket += 1
+            if state.oldestQueuedAt == nil { state.oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
             state.steps.append(.append(bytes, ticket: state.lastTicket))
             return (state.lastTicket, startDraining(&state))
         }
