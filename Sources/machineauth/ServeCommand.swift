@@ -44,11 +44,7 @@ enum LoggingSetup {
         case "json":
             LoggingSystem.bootstrap { label in JSONLineLogHandler(label: label, level: level) }
         case "text", "":
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            LoggingSystem.bootstrap { label in TextLineLogHandler(label: label, level: level) }
         case let other:
             refuse("LOG_FORMAT=\(other) is not a log format (valid: text, json)")
         }

@@ -20,7 +20,7 @@ struct RequestContextMiddleware: RouterMiddleware {
         let supplied = request.headers[.xRequestID].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
         context.requestID = supplied ?? RandomToken.hex(bytes: 8)
         if context.logger.logLevel <= .info {
-            // Setting metadata re-renders the handler's metadata; only worth it when info lines are written.
+            // Only worth a metadata copy when info lines are written.
             context.logger[metadataKey: "request_id"] = .string(context.requestID)
         }
         if let peer = context.peerAddress, isTrusted(peer) {
