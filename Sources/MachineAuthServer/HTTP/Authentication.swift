@@ -66,6 +66,7 @@ struct Authentication: Sendable {
     /// is not a key to MachineAuth's own API.
     func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller {
         if runtime.services.clients.isAPIKey(credential) {
+            guard Self.scheme(request) == .bearer else { throw OAuthError.invalidToken("API keys are not DPoP-bound: send them as Bearer or X-API-Key") }
             guard let key = try await runtime.services.clients.apiKey(credential, remoteAddress: context.clientAddress) else {
                 throw OAuthError.invalidToken("the API key is invalid, expired or revoked")
             }
