@@ -49,7 +49,10 @@ struct ProofToken {
         let decoder = JSONDecoder()
         guard let header = try? decoder.decode(Header.self, from: headerBytes) else { throw Self.refused("the DPoP proof's header is not valid") }
         guard let claims = try? decoder.decode(Claims.self, from: claimBytes) else { throw Self.refused("the DPoP proof's claims are not valid") }
-        guard header.typ == "dpop+jwt" else { throw Self.refused("the DPoP proof's typ must be dpop+jwt") }
+        // Media types compare case-insensitively, and `application/` may be written out (RFC 7515 §4.1.9).
+        guard let typ = header.typ?.lowercased(), typ == "dpop+jwt" || typ == "application/dpop+jwt" else {
+            throw Self.refused("the DPoP proof's typ must be dpop+jwt")
+        }
         guard header.crit == nil, header.b64 == nil else { throw Self.refused("the DPoP proof uses a JWS extension (crit, b64) this server does not support") }
         guard let alg = header.alg, algorithms.contains(alg) else {
             throw Self.refused("the DPoP proof's alg must be one of \(algorithms.sorted().joined(separator: ", "))")

@@ -62,6 +62,8 @@ struct DPoPProofVerifierTests {
                 let again = await refusal { _ = try await stage.verify(proof, for: tokenRequest(environment)) }
                 #expect(again?.code == "invalid_dpop_proof" && again?.message.contains("used before") == true)
             }
+            let claims = DPoPTestKey().claims("POST", Self.tokenURL, at: environment.clock.now)
+            _ = try await stage.verify(DPoPTestKey().sign(claims: claims, header: ["typ": "application/DPoP+JWT"]), for: tokenRequest(environment))
         }
     }
 
