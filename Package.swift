@@ -95,6 +95,7 @@ let package = Package(
                 "JSONStorage",
                 "ClientSecretAuthenticator",
                 "PrivateKeyJWTAuthenticator",
+                "DPoPProofVerifier",
                 "ClientCredentialsGrant",
                 "RefreshTokenGrant",
                 "AuditSink",
@@ -123,6 +124,9 @@ let package = Package(
         plugin("JSONStorage"),
         plugin("ClientSecretAuthenticator"),
         plugin("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        plugin("DPoPProofVerifier", dependencies: [
+            .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         plugin("ClientCredentialsGrant"),
         plugin("RefreshTokenGrant"),
         plugin("AuditSink"),
@@ -141,7 +145,7 @@ let package = Package(
             dependencies: [
                 "MachineAuthCore", "JSONStorage", "PostgresStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/MachineAuthTesting",
             swiftSettings: swiftSettings
@@ -185,6 +189,9 @@ let package = Package(
         pluginTests("JSONStorage"),
         pluginTests("ClientSecretAuthenticator"),
         pluginTests("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        pluginTests("DPoPProofVerifier", dependencies: [
+            .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         pluginTests("RefreshTokenGrant"),
         pluginTests("AuditSink"),
         pluginTests("APIKeyAuthenticator"),

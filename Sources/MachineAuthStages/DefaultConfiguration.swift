@@ -51,6 +51,15 @@ public enum DefaultConfiguration {
       - type: client_credentials       # RFC 6749 §4.4
       - type: refresh_token            # rotating refresh tokens, replay revokes the grant
 
+    # DPoP (RFC 9449): a token request with a DPoP proof gets an access token bound to the proof's
+    # key (token_type DPoP, cnf.jkt); resources accept it only as "Authorization: DPoP" with a fresh
+    # proof. Remove the section to ignore DPoP headers (every token a bearer token).
+    dpop:
+      type: dpop
+      required: "${DPOP_REQUIRED:-false}"          # true: every access token must be DPoP-bound
+      nonce: "${DPOP_NONCE:-false}"                # true: token requests need a server nonce (use_dpop_nonce)
+      max_age: 5m                                  # how old (iat) a proof may be; its jti is remembered that long
+
     enrichers:
       - type: org_team                 # org_id, team_id and org_slug claims
 

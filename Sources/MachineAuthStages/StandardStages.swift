@@ -3,6 +3,7 @@ import AuditSink
 import ClientCredentialsGrant
 import ClientSecretAuthenticator
 import CustomClaimsEnricher
+import DPoPProofVerifier
 import JSONStorage
 public import MachineAuthCore
 import OrgTeamEnricher
@@ -26,6 +27,7 @@ extension StageRegistry {
         registry.register(CustomClaimsEnricherFactory.self)
         registry.register(AuditSinkFactory.self)
         registry.register(WebhookNotifierFactory.self)
+        registry.register(DPoPProofVerifierFactory.self)
         return registry
     }
 }

@@ -13,6 +13,7 @@ struct StandardStagesTests {
         #expect(Set(registry.enrichers.keys) == ["org_team", "custom_claims"])
         #expect(Set(registry.notifiers.keys) == ["audit", "webhooks"])
         #expect(Set(registry.storages.keys) == ["json", "postgres"])
+        #expect(Set(registry.dpopVerifiers.keys) == ["dpop"])
         #expect(registry.storageSchemes == ["json": "json", "postgres": "postgres", "postgresql": "postgres"])
     }
 
@@ -20,7 +21,7 @@ struct StandardStagesTests {
     func catalog() {
         let registry = StageRegistry.standard
         let entries = registry.catalog
-        #expect(entries.count == 11)
+        #expect(entries.count == 12)
         #expect(Set(entries.map(\.type)).count == entries.count)
         for entry in entries {
             #expect(!entry.summary.isEmpty, "\(entry.type)")

@@ -37,3 +37,14 @@ def test_readme_private_key_jwt_example_runs_as_written(server_factory):
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=server.directory, capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert '"access_token"' in result.stdout.strip().splitlines()[-1], result.stdout
+
+
+def test_readme_dpop_example_runs_as_written(server_factory):
+    server = server_factory(ADMIN_PASSWORD="changeme")
+    script = readme_block("dpop").replace("BASE=http://localhost:8080", f"BASE={server.base}", 1)
+    env = dict(os.environ, PATH=os.path.dirname(os.sys.executable) + os.pathsep + os.environ["PATH"])
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=server.directory, capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert "'jkt'" in lines[-2], result.stdout
+    assert lines[-1] == "401"

@@ -11,6 +11,8 @@ public struct LoadedPipeline: Sendable {
     public var grants: [PreparedStage<any GrantHandler, StageContext>]
     public var enrichers: [PreparedStage<any ClaimEnricher, StageContext>]
     public var notifiers: [PreparedStage<any Notifier, StageContext>]
+    /// The DPoP stage (`dpop:`), if any: without one, `DPoP` headers are ignored and tokens are bearer tokens.
+    public var dpop: PreparedStage<any DPoPVerifier, StageContext>?
     /// The declared deployment (`provision:`), applied at start-up.
     public var provision: ProvisionDocument?
 
@@ -19,6 +21,6 @@ public struct LoadedPipeline: Sendable {
         func names<P, C>(_ stages: [PreparedStage<P, C>]) -> String {
             stages.isEmpty ? "none" : stages.map(\.type).joined(separator: ",")
         }
-        return "authenticators=\(names(authenticators)) grants=\(names(grants)) enrichers=\(names(enrichers)) notifiers=\(names(notifiers))"
+        return "authenticators=\(names(authenticators)) grants=\(names(grants)) enrichers=\(names(enrichers)) notifiers=\(names(notifiers)) dpop=\(dpop?.type ?? "none")"
     }
 }

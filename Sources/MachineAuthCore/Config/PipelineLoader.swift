@@ -7,7 +7,7 @@
 public struct PipelineLoader: Sendable {
     /// Top-level sections MachineAuth understands.
     public static let sections = [
-        "server", "admin", "tokens", "security", "storage", "authenticators", "grants", "enrichers", "notifiers", "gateway", "provision",
+        "server", "admin", "tokens", "security", "storage", "authenticators", "grants", "enrichers", "notifiers", "dpop", "gateway", "provision",
     ]
 
     public var registry: StageRegistry
@@ -55,6 +55,7 @@ public struct PipelineLoader: Sendable {
         let grants = reader.stageList(.grant, registry.grants)
         let enrichers = reader.stageList(.enricher, registry.enrichers)
         let notifiers = reader.stageList(.notifier, registry.notifiers)
+        let dpop = reader.singleStage(.dpop, registry.dpopVerifiers)
         var provision: ProvisionDocument?
         if let node = document["provision"] {
             var parser = ProvisionParser(environment: environment, baseDirectory: source.directory)
@@ -71,7 +72,7 @@ public struct PipelineLoader: Sendable {
             source: source.name,
             settings: CoreSettings(server: server, admin: admin, tokens: tokens, security: security, gateway: gateway),
             effectiveDocument: document, storage: storage, authenticators: authenticators, grants: grants,
-            enrichers: enrichers, notifiers: notifiers, provision: provision)
+            enrichers: enrichers, notifiers: notifiers, dpop: dpop, provision: provision)
     }
 }
 

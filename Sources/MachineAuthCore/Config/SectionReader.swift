@@ -94,6 +94,30 @@ struct SectionReader {
         return stages
     }
 
+    /// The one stage of a single-stage section such as `dpop:` (`nil` when the section is absent).
+    mutating func singleStage<P, C>(_ kind: StageKind, _ blueprints: [String: StageBlueprint<P, C>]) -> PreparedStage<P, C>? {
+        let sectionNode = node(kind.section)
+        if sectionNode.isNull { return nil }
+        guard sectionNode.entries != nil else {
+            diagnostics.append(ConfigDiagnostic(
+                location: sectionNode.location, keyPath: kind.section, message: "expected a mapping with a type, got \(sectionNode.shapeDescription)"))
+            return nil
+        }
+        guard let typeNode = sectionNode["type"], let type = typeNode.scalar else {
+            let valid = blueprints.keys.sorted().joined(separator: ", ")
+            diagnostics.append(ConfigDiagnostic(
+                location: sectionNode.location, keyPath: kind.section, message: "missing required key \"type\" (registered \(kind.rawValue) types: \(valid))"))
+            return nil
+        }
+        guard let blueprint = blueprints[type] else {
+            diagnostics.append(unknownType(type, kind: kind, valid: Array(blueprints.keys), at: typeNode.location, keyPath: kind.section + ".type"))
+            return nil
+        }
+        let (prepared, problems) = blueprint.prepare(sectionNode.removing(key: "type"), kind.section)
+        diagnostics += problems
+        return prepared
+    }
+
     private func unknownType(_ type: String, kind: StageKind, valid: [String], at location: SourceLocation, keyPath: String) -> ConfigDiagnostic {
         let sorted = valid.sorted()
         if let other = registry.kinds(of: type).first {

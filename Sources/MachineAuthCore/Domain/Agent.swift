@@ -39,6 +39,9 @@ public struct Agent: Sendable, Hashable, Codable {
     /// The public keys (a JWK Set, checked by ``FieldRules/clientKeys(_:field:)``) its client
     /// assertions are signed with, for ``privateKeyJWT``.
     public var jwks: JSONValue?
+    /// RFC 9449 §5.2 `dpop_bound_access_tokens`: the token endpoint issues this client only
+    /// DPoP-bound access tokens (a request without a proof is refused).
+    public var dpopBoundAccessTokens: Bool
 
     /// Grants an agent may use unless restricted.
     public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
@@ -53,7 +56,7 @@ public struct Agent: Sendable, Hashable, Codable {
         organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
         expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
         grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil,
-        tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil
+        tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil, dpopBoundAccessTokens: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -77,6 +80,7 @@ public struct Agent: Sendable, Hashable, Codable {
         self.deactivatedBy = deactivatedBy
         self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
         self.jwks = jwks
+        self.dpopBoundAccessTokens = dpopBoundAccessTokens
     }
 
     enum CodingKeys: String, CodingKey {
@@ -86,6 +90,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case tokenCutoffs = "token_cutoffs", managedBy = "managed_by", grantTypes = "grant_types"
         case allowedAudiences = "allowed_audiences", deactivatedBy = "deactivated_by"
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks
+        case dpopBoundAccessTokens = "dpop_bound_access_tokens"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -112,6 +117,7 @@ public struct Agent: Sendable, Hashable, Codable {
         deactivatedBy = try container.decodeIfPresent(Deactivation.self, forKey: .deactivatedBy)
         tokenEndpointAuthMethod = try container.decodeIfPresent(String.self, forKey: .tokenEndpointAuthMethod) ?? Agent.defaultAuthMethod
         jwks = try container.decodeIfPresent(JSONValue.self, forKey: .jwks)
+        dpopBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .dpopBoundAccessTokens) ?? false
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.

@@ -32,14 +32,27 @@ extension FieldRules {
         return .object(["keys": .array(kept)])
     }
 
+    /// The public key a DPoP proof carries in its header (RFC 9449 §4.2): of a kind the server
+    /// verifies (as ``clientKeys(_:field:)`` checks them, `kid` optional) and without private
+    /// members. Returns its public members.
+    public static func proofKey(_ members: [String: JSONValue]) throws(ValidationError) -> [String: JSONValue] {
+        try clientKey(members, place: Place(field: "jwk", index: nil), requiresKID: false)
+    }
+
     /// One checked key: its public members.
-    private static func clientKey(_ members: [String: JSONValue], place: Place) throws(ValidationError) -> [String: JSONValue] {
+    private static func clientKey(
+        _ members: [String: JSONValue], place: Place, requiresKID: Bool = true
+    ) throws(ValidationError) -> [String: JSONValue] {
         for name in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] where members[name] != nil {
             throw place.error("holds the private member \"\(name)\": register the public key only")
         }
-        guard let kid = members["kid"]?.stringValue, (1...128).contains(kid.utf8.count),
-            kid.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
-        else { throw place.error("needs a kid of 1 to 128 printable ASCII characters") }
+        var kept: [String: JSONValue] = [:]
+        if requiresKID || members["kid"] != nil {
+            guard let kid = members["kid"]?.stringValue, (1...128).contains(kid.utf8.count),
+                kid.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+            else { throw place.error("needs a kid of 1 to 128 printable ASCII characters") }
+            kept["kid"] = .string(kid)
+        }
         let type = members["kty"]?.stringValue ?? ""
         guard let algorithms = clientKeyAlgorithms[type] else {
             throw place.error("kty must be RSA, EC or OKP (got \"\(type)\")")
@@ -50,7 +63,7 @@ extension FieldRules {
                 throw place.error("alg must be one of \(algorithms.sorted().joined(separator: ", ")) for kty \(type)")
             }
         }
-        var kept: [String: JSONValue] = ["kty": .string(type), "kid": .string(kid)]
+        kept["kty"] = .string(type)
         for name in ["alg", "use"] { kept[name] = members[name] }
         func bytes(_ name: String) throws(ValidationError) -> Data {
             guard let text = members[name]?.stringValue, let data = Base64URL.decode(text), !data.isEmpty else {
@@ -87,10 +100,10 @@ extension FieldRules {
     /// Which key of the set a problem is in; the error names the field.
     private struct Place {
         var field: String
-        var index: Int
+        var index: Int?
 
         func error(_ message: String) -> ValidationError {
-            ValidationError(field, "key \(index): " + message)
+            ValidationError(field, (index.map { "key \($0): " } ?? "") + message)
         }
     }
 

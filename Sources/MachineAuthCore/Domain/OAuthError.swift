@@ -20,11 +20,15 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     public var clientID: String?
     /// RFC 9728 `resource_metadata` for the Bearer challenge, so clients can discover the authorization server.
     public var resourceMetadata: String?
+    /// A fresh `DPoP-Nonce` to send (RFC 9449 §8: with `use_dpop_nonce`).
+    public var dpopNonce: String?
 
     /// How the client should authenticate next.
     public enum Challenge: Sendable, Hashable {
         case basic
         case bearer
+        /// RFC 9449 §7.1: `DPoP` with the proof algorithms the server accepts.
+        case dpop(algorithms: [String])
     }
 
     public init(code: String, message: String, status: Int, challenge: Challenge? = nil, retryAfter: Int? = nil, scope: String? = nil) {
@@ -87,6 +91,28 @@ public struct OAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         OAuthError(
             code: "slow_down", message: "too many failed attempts; retry after \(retryAfter) seconds", status: 429,
             retryAfter: retryAfter)
+    }
+
+    /// RFC 9449: a DPoP proof that is missing, malformed or does not match the request (400
+    /// at the token endpoint; ``atResource(algorithms:)`` makes it a 401 challenge).
+    public static func invalidDPoPProof(_ message: String) -> OAuthError {
+        OAuthError(code: "invalid_dpop_proof", message: message, status: 400)
+    }
+
+    /// RFC 9449 §8: the proof must carry the server's nonce, sent along as `DPoP-Nonce`.
+    public static func useDPoPNonce(_ nonce: String, _ message: String = "the DPoP proof must carry the server's nonce (DPoP-Nonce)") -> OAuthError {
+        var error = OAuthError(code: "use_dpop_nonce", message: message, status: 400)
+        error.dpopNonce = nonce
+        return error
+    }
+
+    /// The refusal of a presented DPoP-bound token or its proof at a resource (RFC 9449 §7.1):
+    /// 401 with a `DPoP` challenge naming `algorithms`.
+    public func atResource(algorithms: [String]) -> OAuthError {
+        var error = self
+        error.status = 401
+        error.challenge = .dpop(algorithms: algorithms)
+        return error
     }
 
     public var description: String { "\(code): \(message)" }

@@ -6,9 +6,10 @@
 /// try claims.set("exp", 0)   // throws ClaimError.reserved
 /// ```
 public struct TokenClaims: Sendable, Hashable {
-    /// Claims only the token service sets (RFC 7519 registered claims and RFC 9068's).
+    /// Claims only the token service sets (RFC 7519 registered claims, RFC 9068's, and the
+    /// RFC 9449 key binding `cnf`).
     public static let reserved: Set<String> = [
-        "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "agent_id",
+        "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "agent_id", "cnf",
     ]
 
     public private(set) var values: [String: JSONValue]

@@ -26,7 +26,7 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
             let scheme = trusted ? try query.single("x-forwarded-proto").map { Self.firstHop($0).lowercased() } : nil
             return .success(GatewayRequest(
                 method: method.uppercased(), host: host ?? query.host ?? "", path: target, scheme: scheme ?? query.scheme,
-                credential: query.credential))
+                credential: query.credential, credentialScheme: query.credentialScheme, dpopProofs: query.headers["dpop"] ?? []))
         } catch let error as OAuthError {
             return .failure(error)
         } catch {
@@ -34,8 +34,8 @@ public enum GatewayDialect: String, ConfigChoice, Hashable {
         }
     }
 
-    static let nginxFamily = (method: "x-original-method", uri: "x-original-uri")
-    static let forwardedFamily = (method: "x-forwarded-method", uri: "x-forwarded-uri")
+    public static let nginxFamily = (method: "x-original-method", uri: "x-original-uri")
+    public static let forwardedFamily = (method: "x-forwarded-method", uri: "x-forwarded-uri")
 
     private func original(_ query: ForwardAuthQuery) throws -> (method: String, target: String, isEnvoy: Bool) {
         let families = [Self.nginxFamily, Self.forwardedFamily]
@@ -104,10 +104,14 @@ public struct ForwardAuthQuery: Sendable {
     public var fromTrustedProxy: Bool
     /// The bearer token or API key presented.
     public var credential: String?
+    /// Whether ``credential`` came as `Authorization: DPoP` (a DPoP-bound token, RFC 9449 §7.1).
+    public var credentialScheme: AccessTokenScheme
 
     public init(
-        method: String, path: String?, host: String?, scheme: String, headers: [String: [String]], fromTrustedProxy: Bool, credential: String?
+        method: String, path: String?, host: String?, scheme: String, headers: [String: [String]], fromTrustedProxy: Bool, credential: String?,
+        credentialScheme: AccessTokenScheme = .bearer
     ) {
+        self.credentialScheme = credentialScheme
         self.method = method
         self.path = path
         self.host = host

@@ -9,13 +9,29 @@ public struct GatewayRequest: Sendable {
     public var scheme: String
     /// The bearer token or API key presented, if any.
     public var credential: String?
+    /// How ``credential`` was presented: `Authorization: Bearer` (or `X-API-Key`) or `Authorization: DPoP`.
+    public var credentialScheme: AccessTokenScheme
+    /// Every `DPoP` header value the proxy passed on (RFC 9449 proofs).
+    public var dpopProofs: [String]
 
-    public init(method: String, host: String, path: String, scheme: String, credential: String?) {
+    public init(
+        method: String, host: String, path: String, scheme: String, credential: String?, credentialScheme: AccessTokenScheme = .bearer,
+        dpopProofs: [String] = []
+    ) {
         self.method = method
         self.host = host
         self.path = path
         self.scheme = scheme
         self.credential = credential
+        self.credentialScheme = credentialScheme
+        self.dpopProofs = dpopProofs
+    }
+
+    /// The original request as a DPoP proof names it (`htm`, and `htu`: scheme, host and path
+    /// without the query, RFC 9449 §4.3).
+    public var dpop: DPoPPresentation {
+        let bare = path.prefix { $0 != "?" && $0 != "#" }
+        return DPoPPresentation(proofs: dpopProofs, method: method, url: "\(scheme)://\(host)\(bare.isEmpty ? "/" : bare)")
     }
 }
 
@@ -33,11 +49,15 @@ public struct GatewayEngine: Sendable {
     let validator: TokenValidator
     let clients: ClientAuthentication
     let tenants: any TenantStore
+    let dpop: DPoPBinding
 
     /// The identity headers in a fixed order, sorted once.
     let identityHeaders: [(name: String, source: String)]
 
-    public init(settings: GatewaySettings, validator: TokenValidator, clients: ClientAuthentication, tenants: any TenantStore) {
+    public init(
+        settings: GatewaySettings, validator: TokenValidator, clients: ClientAuthentication, tenants: any TenantStore, dpop: DPoPBinding? = nil
+    ) {
+        self.dpop = dpop ?? DPoPBinding(verifier: nil, now: { Date() })
         self.settings = settings
         self.identityHeaders = settings.identityHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         self.validator = validator
@@ -82,7 +102,7 @@ public struct GatewayEngine: Sendable {
             return deny(.accessDenied("no gateway rule allows \(request.method) \(path)"))
         }
         if rule?.allowAnonymous == true {
-            guard let credential = request.credential, let caller = try? await authenticate(credential) else {
+            guard request.credential != nil, let caller = try? await authenticate(request) else {
                 return .allow(headers: identityHeaders.map { ($0.name, "") }, rule: rule)
             }
             return .allow(headers: headers(for: caller), rule: rule)
@@ -92,7 +112,7 @@ public struct GatewayEngine: Sendable {
         }
         let caller: Caller
         do {
-            caller = try await authenticate(credential)
+            caller = try await authenticate(request)
         } catch let error as OAuthError {
             return deny(error)
         } catch let rejection as TokenRejection {
@@ -129,14 +149,20 @@ public struct GatewayEngine: Sendable {
         return .allow(headers: headers(for: caller), rule: rule)
     }
 
-    private func authenticate(_ credential: String) async throws -> Caller {
+    /// The caller the request's credential stands for; a DPoP-bound token only with a proof of its
+    /// key for the original request (method and URL as the proxy described them).
+    private func authenticate(_ request: GatewayRequest) async throws -> Caller {
+        guard let credential = request.credential else { throw OAuthError.invalidToken("a bearer token is required") }
         if clients.isAPIKey(credential) {
+            guard request.credentialScheme == .bearer else { throw OAuthError.invalidToken("API keys are not DPoP-bound: send them as Bearer or X-API-Key") }
             guard let key = try await clients.apiKey(credential, remoteAddress: nil) else {
                 throw OAuthError.invalidToken("API keys are not accepted by this server")
             }
             return .apiKey(key)
         }
-        return .agentToken(try await validator.validate(credential))
+        let token = try await validator.validate(credential)
+        try await dpop.checkPresentation(of: token, token: credential, scheme: request.credentialScheme, dpop: request.dpop)
+        return .agentToken(token)
     }
 
     private func organizationAllowed(_ organizationID: String?, _ rule: GatewayRule) async -> Bool {

@@ -53,6 +53,7 @@ public struct ProvisionExporter: Sendable {
                     ("expires_at", date(agent.expiresAt)), ("active", agent.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
                     ("token_endpoint_auth_method", agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : scalar(agent.tokenEndpointAuthMethod)),
                     ("jwks", agent.jwks.map(json)),
+                    ("dpop_bound_access_tokens", agent.dpopBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
                 ])
             })),
             ("api_keys", list(keys.map { key in

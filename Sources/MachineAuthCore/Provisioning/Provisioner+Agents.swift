@@ -56,6 +56,7 @@ extension ProvisionRun {
                 draft.secretHash = hash
                 draft.tokenEndpointAuthMethod = declared.tokenEndpointAuthMethod
                 draft.jwks = declared.jwks
+                draft.dpopBoundAccessTokens = declared.dpopBoundAccessTokens ?? false
                 let created = try await provisioner.agents.create(draft, by: provisioner.attribution)
                 declaredAgentIDs.insert(created.agent.id)
                 if let generated = created.clientSecret {
@@ -95,6 +96,8 @@ extension ProvisionRun {
         }
         let keys = try declared.jwks.map { try FieldRules.clientKeys($0) }
         if existing.jwks != keys { changes.jwks = .some(keys); changed.append("jwks") }
+        let bound = declared.dpopBoundAccessTokens ?? false
+        if existing.dpopBoundAccessTokens != bound { changes.dpopBoundAccessTokens = bound; changed.append("dpop_bound_access_tokens") }
         let secretDiffers: Bool
         if let secret {
             secretDiffers = !existing.secrets.contains { provisioner.hasher.verify(secret, against: $0.hash) }

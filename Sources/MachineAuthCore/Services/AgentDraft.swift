@@ -21,6 +21,8 @@ public struct AgentDraft: Sendable {
     public var tokenEndpointAuthMethod: String?
     /// The public keys of a ``Agent/privateKeyJWT`` agent.
     public var jwks: JSONValue?
+    /// RFC 9449 §5.2: issue this client DPoP-bound access tokens only.
+    public var dpopBoundAccessTokens = false
 
     public init(name: String) {
         self.name = name
@@ -42,6 +44,7 @@ public struct AgentChanges: Sendable {
     public var tokenEndpointAuthMethod: String?
     /// `.some(nil)` removes the keys.
     public var jwks: JSONValue??
+    public var dpopBoundAccessTokens: Bool?
 
     public init() {}
 }

@@ -6,6 +6,7 @@ public struct BuiltStages: Sendable {
     public var grants: [any GrantHandler] = []
     public var enrichers: [any ClaimEnricher] = []
     public var notifiers: [any Notifier] = []
+    public var dpop: (any DPoPVerifier)?
 
     public init() {}
 
@@ -16,6 +17,7 @@ public struct BuiltStages: Sendable {
         for stage in pipeline.grants { stages.grants.append(try await stage.make(context)) }
         for stage in pipeline.enrichers { stages.enrichers.append(try await stage.make(context)) }
         for stage in pipeline.notifiers { stages.notifiers.append(try await stage.make(context)) }
+        stages.dpop = try await pipeline.dpop?.make(context)
         return stages
     }
 }
@@ -32,6 +34,8 @@ public struct CoreServices: Sendable {
     public let telemetry: Telemetry
     /// Checks access tokens (in memory).
     public let validator: TokenValidator
+    /// DPoP-bound tokens (RFC 9449): the token endpoint binds, resources check proofs.
+    public let dpop: DPoPBinding
     /// The authenticator chain: clients and API keys.
     public let clients: ClientAuthentication
     /// `POST /oauth/token`: client authentication, grants, signing, events.
@@ -71,8 +75,11 @@ public struct CoreServices: Sendable {
         let clients = ClientAuthentication(authenticators: stages.authenticators, limiter: failures, usage: usage, events: events, agents: storage, now: now)
         self.clients = clients
         let issuer = TokenIssuer(keyRing: keyRing, enrichers: stages.enrichers, settings: settings, now: now)
+        let dpop = DPoPBinding(verifier: stages.dpop, now: now)
+        self.dpop = dpop
         tokens = TokenService(
-            clients: clients, grants: stages.grants, issuer: issuer, usage: usage, events: events, telemetry: telemetry, settings: settings, now: now)
+            clients: clients, grants: stages.grants, issuer: issuer, usage: usage, events: events, telemetry: telemetry, settings: settings,
+            dpop: dpop, now: now)
         revocation = RevocationService(
             grants: stages.grants, keyRing: keyRing, revocations: revocations, storage: storage, events: events, telemetry: telemetry,
             settings: settings, now: now)
@@ -84,7 +91,7 @@ public struct CoreServices: Sendable {
         self.tenants = tenants
         webhooks = stages.notifiers.lazy.compactMap(\.webhooks).first.map { WebhookService(storage: storage, dispatcher: $0, now: now) }
         signingKeys = SigningKeyService(keyRing: keyRing, events: events, now: now)
-        gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage)
+        gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage, dpop: dpop)
         provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)
         let adminSessions = AdminSessions(keyRing: keyRing, revocations: revocations, settings: settings, hasher: hasher, now: now)
         self.adminSessions = adminSessions

@@ -41,7 +41,8 @@ public struct TokenInspector: Sendable {
             }
             telemetry.tokenValidated(active: true)
             var claims = validated.claims
-            claims["token_type"] = "Bearer"
+            // RFC 9449 §6.2: a bound token is described with its `cnf` (among the claims) and type DPoP.
+            claims["token_type"] = DPoPBinding.thumbprint(claims) == nil ? "Bearer" : "DPoP"
             return .active(claims: claims, agent: validated.agent)
         } catch let rejection as TokenRejection {
             telemetry.tokenValidated(active: false)

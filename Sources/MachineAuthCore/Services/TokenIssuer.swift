@@ -15,7 +15,10 @@ public struct TokenIssuer: Sendable {
         self.now = now
     }
 
-    public func issue(for agent: Agent, scopes: [String], audience: [String], grantType: String) async throws -> IssuedAccessToken {
+    /// Signs a token for `agent`; `confirmation`, a DPoP key thumbprint, binds it (`cnf.jkt`, RFC 9449 §6.1).
+    public func issue(
+        for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: String? = nil
+    ) async throws -> IssuedAccessToken {
         let preciseTime = now()
         let issuedAt = Date(timeIntervalSince1970: preciseTime.timeIntervalSince1970.rounded(.down))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(settings.tokens.accessTokenTTL.seconds))
@@ -32,6 +35,7 @@ public struct TokenIssuer: Sendable {
             "agent_id": .string(agent.id),
         ]
         if !scopes.isEmpty { registered["scope"] = .string(scopes.joined(separator: " ")) }
+        if let confirmation { registered["cnf"] = .object(["jkt": .string(confirmation)]) }
         var claims = TokenClaims(registered: registered)
         let request = TokenRequest(agent: agent, scopes: scopes, audience: audience, grantType: grantType)
         for enricher in enrichers {

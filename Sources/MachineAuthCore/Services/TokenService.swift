@@ -17,12 +17,15 @@ public struct TokenService: Sendable {
     let events: EventBus
     let telemetry: Telemetry
     let settings: CoreSettings
+    /// Which tokens are bound to a DPoP key (RFC 9449).
+    public let dpop: DPoPBinding
     let now: @Sendable () -> Date
 
     public init(
         clients: ClientAuthentication, grants: [any GrantHandler], issuer: TokenIssuer, usage: UsageRecorder, events: EventBus,
-        telemetry: Telemetry, settings: CoreSettings, now: @escaping @Sendable () -> Date
+        telemetry: Telemetry, settings: CoreSettings, dpop: DPoPBinding? = nil, now: @escaping @Sendable () -> Date
     ) {
+        self.dpop = dpop ?? DPoPBinding(verifier: nil, now: now)
         self.clients = clients
         self.grants = grants
         self.issuer = issuer
@@ -54,6 +57,8 @@ public struct TokenService: Sendable {
             throw OAuthError.unsupportedGrantType(
                 "grant_type \"\(grantType)\" is not supported (supported: \(grantTypes.joined(separator: ", ")))")
         }
+        // The proof first: a refused proof spends no client assertion and counts no failure.
+        let key = try await dpop.proofKey(presentation.dpop)
         let client = try await clients.client(presentation, origin: origin)
         if handler.requiresClientAuthentication, client == nil {
             throw OAuthError.invalidClient("client authentication is required (HTTP Basic or client_id and client_secret)", challenge: .basic)
@@ -61,14 +66,17 @@ public struct TokenService: Sendable {
         if let client, !client.agent.grantTypes.contains(grantType) {
             throw OAuthError.unauthorizedClient("this client may not use the \(grantType) grant")
         }
+        // Before the grant, so a refused request spends no refresh token.
+        if let client { try dpop.requireBinding(key, for: client.agent) }
         let grant = try await handler.grant(GrantRequest(parameters: parameters, client: client, time: now()))
         let agent = grant.agent
         guard agent.grantTypes.contains(grantType) else { throw OAuthError.unauthorizedClient("this client may not use the \(grantType) grant") }
         let scopes = try ScopeRequest.resolve(try parameters.single("scope"), within: grant.scopes)
         let audience = try AudienceRequest(settings: settings).resolve(parameters, for: agent, within: grant.audience)
-        let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType)
+        try dpop.requireBinding(key, for: agent)
+        let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType, confirmation: key)
         var response = TokenResponse(
-            accessToken: token.token, tokenType: "Bearer", expiresIn: token.expiresIn, scope: scopes.joined(separator: " "))
+            accessToken: token.token, tokenType: key == nil ? "Bearer" : "DPoP", expiresIn: token.expiresIn, scope: scopes.joined(separator: " "))
         response.agentID = agent.id
         let issuance = Issuance(grantType: grantType, grant: grant, token: token)
         for stage in grants { try await stage.contribute(to: &response, for: issuance) }

@@ -75,6 +75,8 @@ public struct CredentialPresentation: Sendable {
     /// Form or JSON body parameters (first value of each).
     public var parameters: [String: String]
     public var remoteAddress: String?
+    /// The request's DPoP proofs and what they must name (RFC 9449), read by the token endpoint.
+    public var dpop: DPoPPresentation?
 
     public init(
         purpose: CredentialPurpose, authorization: String?, headers: [String: String] = [:],

@@ -50,6 +50,11 @@ public protocol NotifierFactory: StageFactory {
     static func makeNotifier(config: Config, context: StageContext) async throws -> any Notifier
 }
 
+/// Builds the ``DPoPVerifier`` stage (the `dpop:` section: one stage, or none for no DPoP).
+public protocol DPoPVerifierFactory: StageFactory {
+    static func makeVerifier(config: Config, context: StageContext) async throws -> any DPoPVerifier
+}
+
 /// Builds ``Storage`` drivers; also chosen by the scheme of `storage.url` (`json:`, `postgres://`).
 public protocol StorageFactory: StageFactory {
     /// URL schemes this driver serves, such as `["postgres", "postgresql"]`.

@@ -10,6 +10,7 @@ public struct StageRegistry: Sendable {
     public private(set) var grants: [String: StageBlueprint<any GrantHandler, StageContext>] = [:]
     public private(set) var enrichers: [String: StageBlueprint<any ClaimEnricher, StageContext>] = [:]
     public private(set) var notifiers: [String: StageBlueprint<any Notifier, StageContext>] = [:]
+    public private(set) var dpopVerifiers: [String: StageBlueprint<any DPoPVerifier, StageContext>] = [:]
     public private(set) var storages: [String: StageBlueprint<any Storage, StorageContext>] = [:]
     /// URL scheme → storage type.
     public private(set) var storageSchemes: [String: String] = [:]
@@ -39,6 +40,10 @@ public struct StageRegistry: Sendable {
         notifiers[F.type] = StageBlueprint(factory, make: F.makeNotifier)
     }
 
+    public mutating func register<F: DPoPVerifierFactory>(_ factory: F.Type) {
+        dpopVerifiers[F.type] = StageBlueprint(factory, make: F.makeVerifier)
+    }
+
     public mutating func register<F: StorageFactory>(_ factory: F.Type) {
         storages[F.type] = StageBlueprint(factory, make: F.makeStorage)
         for scheme in F.urlSchemes { storageSchemes[scheme] = F.type }
@@ -64,7 +69,7 @@ public struct StageRegistry: Sendable {
             map.values.sorted { $0.type < $1.type }.map { (kind, $0.type, $0.summary) }
         }
         return (rows(.storage, storages) + rows(.authenticator, authenticators) + rows(.grant, grants) + rows(.enricher, enrichers)
-            + rows(.notifier, notifiers)).map { (kind: $0.0, type: $0.1, summary: $0.2) }
+            + rows(.notifier, notifiers) + rows(.dpop, dpopVerifiers)).map { (kind: $0.0, type: $0.1, summary: $0.2) }
     }
 
     /// The kinds under which a stage `type` is registered (for "it belongs in another list" hints).
@@ -75,13 +80,14 @@ public struct StageRegistry: Sendable {
         if grants[type] != nil { kinds.append(.grant) }
         if enrichers[type] != nil { kinds.append(.enricher) }
         if notifiers[type] != nil { kinds.append(.notifier) }
+        if dpopVerifiers[type] != nil { kinds.append(.dpop) }
         return kinds
     }
 }
 
 /// The kinds of stage, as named in the YAML (`authenticators:`, `grants:`, `enrichers:`, …).
 public enum StageKind: String, Sendable, CaseIterable {
-    case storage, authenticator, grant, enricher, notifier
+    case storage, authenticator, grant, enricher, notifier, dpop
 
     /// The YAML section that lists stages of this kind.
     public var section: String {
@@ -91,6 +97,7 @@ public enum StageKind: String, Sendable, CaseIterable {
         case .grant: return "grants"
         case .enricher: return "enrichers"
         case .notifier: return "notifiers"
+        case .dpop: return "dpop"
         }
     }
 }

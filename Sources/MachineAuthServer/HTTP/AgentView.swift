@@ -14,6 +14,7 @@ enum AgentView {
             "grant_types": .array(agent.grantTypes.map(JSONValue.string)),
             "allowed_audiences": .array(agent.allowedAudiences.map(JSONValue.string)),
             "token_endpoint_auth_method": .string(agent.tokenEndpointAuthMethod), "jwks": agent.jwks ?? .null,
+            "dpop_bound_access_tokens": .bool(agent.dpopBoundAccessTokens),
             "deactivated_by": agent.isActive ? .null : .string((agent.deactivatedBy ?? .administrator).rawValue),
             "status": .string(agent.status(at: now).rawValue), "is_active": .bool(agent.isActive),
             "organization_id": agent.organizationID.map(JSONValue.string) ?? .null, "team_id": agent.teamID.map(JSONValue.string) ?? .null,

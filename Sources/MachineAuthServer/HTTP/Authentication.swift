@@ -8,6 +8,8 @@ struct PresentedCredential: Sendable {
     enum Source: Sendable {
         /// `Authorization: Bearer`.
         case authorization
+        /// `Authorization: DPoP` (a DPoP-bound token, RFC 9449 §7.1).
+        case dpopAuthorization
         /// `X-API-Key`.
         case apiKeyHeader
         /// The admin session cookie: unsafe requests must also carry the CSRF token.
@@ -34,6 +36,9 @@ struct Authentication: Sendable {
         if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
             return PresentedCredential(value: header.dropFirst(7).trimmingASCIIWhitespace, source: .authorization)
         }
+        if let header = request.headers[.authorization], header.count > 5, header.prefix(5).lowercased() == "dpop " {
+            return PresentedCredential(value: header.dropFirst(5).trimmingASCIIWhitespace, source: .dpopAuthorization)
+        }
         if let key = request.headers[.xAPIKey], !key.isEmpty { return PresentedCredential(value: key, source: .apiKeyHeader) }
         return request.cookies[Self.adminCookie].map { PresentedCredential(value: $0.value, source: .cookie) }
     }
@@ -45,11 +50,23 @@ struct Authentication: Sendable {
         return credential.value
     }
 
+    /// How the request's `Authorization` header presents its token.
+    static func scheme(_ request: Request) -> AccessTokenScheme {
+        let header = request.headers[.authorization] ?? ""
+        return header.count > 5 && header.prefix(5).lowercased() == "dpop " ? .dpop : .bearer
+    }
+
+    /// The request's DPoP proofs, for a proof naming this server's own URL for the request.
+    func dpop(_ request: Request) -> DPoPPresentation {
+        DPoPPresentation(proofs: request.headers.dpopProofs, method: request.method.rawValue, url: runtime.settings.server.issuer + request.uri.path)
+    }
+
     /// The caller a credential stands for; invalid credentials throw 401. Agent tokens must be
     /// meant for this server (`aud` includes the issuer): a token minted for another resource
     /// is not a key to MachineAuth's own API.
     func caller(_ request: Request, context: AppRequestContext, credential: String) async throws -> Caller {
         if runtime.services.clients.isAPIKey(credential) {
+            guard Self.scheme(request) == .bearer else { throw OAuthError.invalidToken("API keys are not DPoP-bound: send them as Bearer or X-API-Key") }
             guard let key = try await runtime.services.clients.apiKey(credential, remoteAddress: context.clientAddress) else {
                 throw OAuthError.invalidToken("the API key is invalid, expired or revoked")
             }
@@ -57,7 +74,9 @@ struct Authentication: Sendable {
         }
         do {
             if let session = try runtime.services.adminSessions.validate(credential) { return .admin(session) }
-            return .agentToken(try await runtime.services.validator.validate(credential, audience: runtime.settings.server.issuer))
+            let token = try await runtime.services.validator.validate(credential, audience: runtime.settings.server.issuer)
+            try await runtime.services.dpop.checkPresentation(of: token, token: credential, scheme: Self.scheme(request), dpop: dpop(request))
+            return .agentToken(token)
         } catch let rejection as TokenRejection {
             throw OAuthError.invalidToken(rejection.message)
         }

@@ -17,7 +17,7 @@ struct CORSPolicyMiddleware: RouterMiddleware {
             var response = Response(status: .noContent)
             decorate(&response, origin: origin)
             response.headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, X-API-Key, X-Request-Id, X-CSRF-Token"
+            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, X-API-Key, X-Request-Id, X-CSRF-Token, DPoP"
             response.headers[.accessControlMaxAge] = "600"
             return response
         }
@@ -34,6 +34,6 @@ struct CORSPolicyMiddleware: RouterMiddleware {
         } else {
             response.headers[.accessControlAllowOrigin] = "*"
         }
-        response.headers[.accessControlExposeHeaders] = "X-Request-Id, WWW-Authenticate, Retry-After"
+        response.headers[.accessControlExposeHeaders] = "X-Request-Id, WWW-Authenticate, Retry-After, DPoP-Nonce"
     }
 }

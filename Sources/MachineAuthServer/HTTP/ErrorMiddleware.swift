@@ -49,6 +49,7 @@ struct ErrorMiddleware: RouterMiddleware {
             headers[.wwwAuthenticate] = OAuthChallenge.header(for: error, challenge: challenge)
         }
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let nonce = error.dpopNonce { headers[.dpopNonce] = nonce }
         return Refusal(["error": .string(error.code), "error_description": .string(error.message)], HTTPResponse.Status(code: error.status), headers)
     }
 
@@ -94,6 +95,16 @@ enum OAuthChallenge {
         switch challenge {
         case .basic:
             return "Basic realm=\"\(realm)\", charset=\"UTF-8\""
+        case .dpop(let algorithms):
+            // RFC 9449 §7.1: no realm is required; the algorithms tell the client what to sign with.
+            var parts: [String] = []
+            if error.code != "unauthorized" {
+                parts.append("error=\"\(error.code)\"")
+                parts.append("error_description=\"\(quoted(error.message))\"")
+            }
+            parts.append("algs=\"\(algorithms.joined(separator: " "))\"")
+            if let metadata = error.resourceMetadata { parts.append("resource_metadata=\"\(quoted(metadata))\"") }
+            return "DPoP " + parts.joined(separator: ", ")
         case .bearer:
             var parts = ["realm=\"\(realm)\""]
             if error.code != "unauthorized" {

@@ -8,7 +8,7 @@ extension OpenAPIResponses {
         "required": ["access_token", "token_type", "expires_in", "scope"],
         "properties": {
           "access_token": {"type": "string"},
-          "token_type": {"const": "Bearer"},
+          "token_type": {"enum": ["Bearer", "DPoP"], "description": "DPoP when the request carried a DPoP proof (RFC 9449): the token is bound to its key (cnf.jkt)."},
           "expires_in": {"type": "integer"},
           "scope": {"type": "string"},
           "refresh_token": {"type": "string"}
@@ -38,7 +38,7 @@ extension OpenAPIResponses {
       },
       "Introspection": {
         "type": "object",
-        "description": "RFC 7662: {\"active\": false} and nothing else for a token that is not active or not the caller's; otherwise the token's claims with active and token_type (\"Bearer\" or \"refresh_token\").",
+        "description": "RFC 7662: {\"active\": false} and nothing else for a token that is not active or not the caller's; otherwise the token's claims with active and token_type (\"Bearer\", \"DPoP\" for a token bound to a key, whose cnf.jkt names it, or \"refresh_token\").",
         "required": ["active"],
         "properties": {
           "active": {"type": "boolean"},
@@ -117,6 +117,7 @@ extension OpenAPIResponses {
           "revocation_endpoint_auth_methods_supported": {"type": "array", "items": {"type": "string"}},
           "access_token_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
           "token_endpoint_auth_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
+          "dpop_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}, "description": "RFC 9449: the algorithms DPoP proofs may be signed with (only with the dpop stage)."},
           "scopes_supported": {"type": "array", "items": {"type": "string"}}
         }
       },
@@ -144,7 +145,8 @@ extension OpenAPIResponses {
           "bearer_methods_supported": {"type": "array", "items": {"type": "string"}},
           "jwks_uri": {"type": "string"},
           "scopes_supported": {"type": "array", "items": {"type": "string"}},
-          "resource_name": {"type": "string"}
+          "resource_name": {"type": "string"},
+          "dpop_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}}
         }
       },
       "GatewayAllowed": {

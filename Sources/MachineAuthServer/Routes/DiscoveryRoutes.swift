@@ -51,6 +51,8 @@ struct DiscoveryRoutes: Sendable {
         if !assertionAlgorithms.isEmpty {
             document["token_endpoint_auth_signing_alg_values_supported"] = .array(assertionAlgorithms.map(JSONValue.string))
         }
+        let proofAlgorithms = runtime.services.dpop.algorithms
+        if !proofAlgorithms.isEmpty { document["dpop_signing_alg_values_supported"] = .array(proofAlgorithms.map(JSONValue.string)) }
         document["scopes_supported"] = .array(try await runtime.storage.knownScopes().map(JSONValue.string))
         if openID {
             document["subject_types_supported"] = ["public"]

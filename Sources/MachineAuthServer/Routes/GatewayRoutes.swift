@@ -36,7 +36,8 @@ struct GatewayRoutes: Sendable {
         }
         return ForwardAuthQuery(
             method: request.method.rawValue, path: path, host: request.head.authority, scheme: context.scheme,
-            headers: headers, fromTrustedProxy: context.fromTrustedProxy, credential: Authentication(runtime: runtime).bearer(request))
+            headers: headers, fromTrustedProxy: context.fromTrustedProxy, credential: Authentication(runtime: runtime).bearer(request),
+            credentialScheme: Authentication.scheme(request))
     }
 
     private func check(_ request: Request, _ context: AppRequestContext, withPath: Bool) async throws -> Response {
@@ -65,11 +66,14 @@ struct GatewayRoutes: Sendable {
 
     private func verify(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var credential = Authentication(runtime: runtime).bearer(request)
+        var scheme = Authentication.scheme(request)
         if credential == nil, request.method == .post {
             credential = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes).single("token")
+            scheme = .bearer
         }
         guard let credential, !credential.isEmpty else { throw OAuthError.invalidToken("a bearer token or API key is required") }
         if runtime.services.clients.isAPIKey(credential) {
+            guard scheme == .bearer else { throw OAuthError.invalidToken("API keys are not DPoP-bound: send them as Bearer or X-API-Key") }
             guard case .apiKey(let key) = try await Authentication(runtime: runtime).caller(request, context: context, credential: credential) else {
                 throw OAuthError.invalidToken("the API key is invalid")
             }
@@ -81,6 +85,7 @@ struct GatewayRoutes: Sendable {
         }
         do {
             let token = try await runtime.services.validator.validate(credential)
+            try await runtime.services.dpop.checkPresentation(of: token, token: credential, scheme: scheme, dpop: try original(request, context))
             runtime.services.telemetry.tokenValidated(active: true)
             return JSONResponse.value([
                 "valid": true, "token_type": "access_token", "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
@@ -90,6 +95,20 @@ struct GatewayRoutes: Sendable {
         } catch let rejection as TokenRejection {
             runtime.services.telemetry.tokenValidated(active: false)
             throw OAuthError.invalidToken(rejection.message)
+        }
+    }
+
+    /// What a DPoP proof sent to `/api/verify` must name: the original request a trusted proxy
+    /// describes in its forwarded headers (read as `/gateway/check` reads them), else this request.
+    private func original(_ request: Request, _ context: AppRequestContext) throws -> DPoPPresentation {
+        let forwarded = query(request, context, withPath: false)
+        let families = [GatewayDialect.nginxFamily, GatewayDialect.forwardedFamily]
+        guard families.contains(where: { forwarded.headers[$0.method] != nil || forwarded.headers[$0.uri] != nil }) else {
+            return Authentication(runtime: runtime).dpop(request)
+        }
+        switch runtime.settings.gateway.dialect.read(forwarded) {
+        case .success(let original): return original.dpop
+        case .failure(let error): throw error
         }
     }
 
@@ -103,6 +122,8 @@ struct GatewayRoutes: Sendable {
             "resource": .string(resource.resource), "authorization_servers": [.string(runtime.settings.server.issuer)],
             "bearer_methods_supported": ["header"], "jwks_uri": .string(runtime.settings.server.issuer + "/.well-known/jwks.json"),
         ]
+        let algorithms = runtime.services.dpop.algorithms
+        if !algorithms.isEmpty { document["dpop_signing_alg_values_supported"] = .array(algorithms.map(JSONValue.string)) }
         if !resource.scopesSupported.isEmpty { document["scopes_supported"] = .array(resource.scopesSupported.map(JSONValue.string)) }
         if let name = resource.resourceName { document["resource_name"] = .string(name) }
         return JSONResponse.value(.object(document), headers: [.cacheControl: "public, max-age=300"])

@@ -9,9 +9,13 @@ struct TokenEndpoint: Sendable {
 
     func handle(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
-        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
+        var presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
+        presentation.dpop = Authentication(runtime: runtime).dpop(request)
         let response = try await runtime.services.tokens.token(parameters, presentation: presentation, origin: context.origin(request))
         if let agentID = response.agentID { context.notes.record(.agent(agentID)) }
-        return JSONResponse.value(response.json, headers: .noStore)
+        var headers = HTTPFields.noStore
+        // RFC 9449 §8.2: the next nonce to use, with every answer while the stage requires them.
+        if let nonce = runtime.services.dpop.currentNonce() { headers[.dpopNonce] = nonce }
+        return JSONResponse.value(response.json, headers: headers)
     }
 }

@@ -35,6 +35,7 @@ enum RequestSchemas {
         .string("team_id", nullable: true),
         .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks)"),
         .jwkSet("jwks", nullable: true, "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid"),
+        .boolean("dpop_bound_access_tokens", "RFC 9449 §5.2: issue this client only DPoP-bound access tokens (token requests without a DPoP proof are refused)"),
     ]
 
     static let createAgent = BodySchema(
