@@ -72,6 +72,11 @@ struct JournalTable<Value: Sendable>: Sendable, Sequence {
     /// The rows written (`Value`) and removed (`nil`) since the last call, each key once.
     mutating func takeChanges() -> [(key: String, value: Value?)] {
         guard !touched.isEmpty else { return [] }
+        if touched.count == 1 {
+            // The common case (one row per request): no set to build.
+            defer { touched.removeAll(keepingCapacity: true) }
+            return [(key: touched[0], value: rows[touched[0]]?.value)]
+        }
         var seen = Set<String>()
         let changes = touched.filter { seen.insert($0).inserted }.map { (key: $0, value: rows[$0]?.value) }
         touched.removeAll(keepingCapacity: true)

@@ -63,5 +63,6 @@ struct TimestampFormatTests {
     func matches(seconds: Double) {
         let date = Date(timeIntervalSince1970: seconds)
         #expect(TimestampFormat.string(date) == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        #expect(TimestampFormat.string(date, milliseconds: false) == date.formatted(Date.ISO8601FormatStyle()))
     }
 }

@@ -23,12 +23,36 @@ public enum TimestampFormat {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         let seconds = milliseconds / 1000
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Written digit by digit into one buffer: this runs for every stored row and audit record.
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = min(max(value, 0), divisor * 10 - 1)  // in range already (the date is clamped); never a trap
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        let fraction = withMilliseconds ? ".\(pad(milliseconds % 1000, 3))" : ""
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))\(fraction)Z"
+        digits(year, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        text.append(UInt8(ascii: "T"))
+        digits(seconds / 3600, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        if withMilliseconds {
+            text.append(UInt8(ascii: "."))
+            digits(milliseconds % 1000, 3)
+        }
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// For `JSONEncoder`: every stored date with milliseconds, so ordering and token cutoffs survive a reload.
