@@ -39,7 +39,7 @@ struct DPoPNonces: Sendable {
 
     private static func index(_ time: Date, _ window: Int) -> Int64 {
         let seconds = time.timeIntervalSince1970
-        guard seconds.isFinite, seconds > 0 else { return 0 }
+        guard seconds.isFinite, seconds > 0, seconds < 9e15 else { return 0 }
         return Int64((seconds / Double(window)).rounded(.down))
     }
 }

@@ -26,7 +26,7 @@ public struct DPoPProofVerifier: DPoPVerifier {
         nonces?.nonce(at: time)
     }
 
-    public func verify(_ text: String, for request: DPoPRequest) async throws -> DPoPProof {
+    public func check(_ text: String, for request: DPoPRequest) async throws -> DPoPProof {
         let proof = try ProofToken(text, algorithms: accepted)
         let usableUntil = try rules.check(proof.claims, for: request)
         if request.isTokenRequest, let nonces {
@@ -38,10 +38,12 @@ public struct DPoPProofVerifier: DPoPVerifier {
         try await proof.verify()
         guard let thumbprint = JWKThumbprint.sha256(proof.key) else { throw ProofToken.refused("the DPoP proof's jwk has no thumbprint") }
         // The thumbprint is fixed-length base64url, so one key's jti cannot name another's.
-        let replayKey = "dpop:\(thumbprint):\(proof.claims.jti ?? "")"
-        guard try await replays.recordFirstUse(replayKey, until: usableUntil, at: request.time) else {
+        return DPoPProof(thumbprint: thumbprint, replayKey: "dpop:\(thumbprint):\(proof.claims.jti ?? "")", usableUntil: usableUntil)
+    }
+
+    public func recordUse(of proof: DPoPProof, at time: Date) async throws {
+        guard try await replays.recordFirstUse(proof.replayKey, until: proof.usableUntil, at: time) else {
             throw ProofToken.refused("the DPoP proof was used before (jti): make a new one for each request")
         }
-        return DPoPProof(thumbprint: thumbprint)
     }
 }

@@ -40,10 +40,13 @@ struct ProofRules: Sendable {
 enum ProofURL {
     static func normalized(_ text: String) -> String? {
         guard text.utf8.count <= 8192, let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            scheme == "https" || scheme == "http", let host = components.percentEncodedHost, !host.isEmpty
+            scheme == "https" || scheme == "http", let host = components.percentEncodedHost, !host.isEmpty,
+            // A URL with user information names its host ambiguously: refused, not guessed.
+            components.percentEncodedUser == nil, components.percentEncodedPassword == nil
         else { return nil }
         let port = components.port.flatMap { port in (scheme == "https" && port == 443) || (scheme == "http" && port == 80) ? nil : port }
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        guard path.hasPrefix("/") else { return nil }
         return scheme + "://" + host.lowercased() + (port.map { ":\($0)" } ?? "") + path
     }
 }

@@ -146,3 +146,14 @@ struct RandomTokenTests {
         if count >= 10_000 { #expect(Set(first).count == 256, "10,000 random bytes cover every byte value") }
     }
 }
+
+@Suite("Constant-time comparison")
+struct ConstantTimeTests {
+    @Test("equal only when every byte and the length match, even lengths 256 apart with zero padding")
+    func equality() {
+        #expect(ConstantTime.equals("abc", "abc"))
+        #expect(!ConstantTime.equals("abc", "abd") && !ConstantTime.equals("abc", "ab") && !ConstantTime.equals("", "a"))
+        #expect(!ConstantTime.equals("abc", "abc" + String(repeating: "\u{0}", count: 256)))
+        #expect(!ConstantTime.equals([UInt8](), [UInt8](repeating: 0, count: 512)))
+    }
+}

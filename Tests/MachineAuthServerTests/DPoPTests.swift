@@ -128,6 +128,25 @@ struct DPoPTests {
         }
     }
 
+    @Test("a proof sent with bad client credentials is not recorded (the same proof then works with good ones); admin sessions refuse the DPoP scheme; htu with user information is refused")
+    func reviewFixes() async throws {
+        try await Harness.with(Self.yaml) { h in
+            let admin = try await h.adminToken()
+            let agent = try await h.createAgent(admin)
+            let key = DPoPTestKey()
+            let proof = key.proof("POST", Self.issuer + "/oauth/token", at: Date())
+            var wrong = agent
+            wrong.secret = "not-the-secret"
+            #expect(try await h.token(wrong, proof: proof).status == .unauthorized)
+            #expect(try await h.token(agent, proof: proof).string("token_type") == "DPoP", "an unauthenticated request wrote no replay record")
+            #expect(try await h.token(agent, proof: proof).string("error") == "invalid_dpop_proof", "the proof is used once")
+            let asDPoP = try await h.send(.get, "/api/agents", headers: [.authorization: "DPoP \(admin)"])
+            #expect(asDPoP.status == .unauthorized)
+            let userinfo = key.proof("POST", "http://user@issuer.test/oauth/token", at: Date())
+            #expect(try await h.token(agent, proof: userinfo).string("error") == "invalid_dpop_proof")
+        }
+    }
+
     @Test("without the dpop stage, DPoP headers are ignored: bearer tokens, no metadata entry")
     func disabled() async throws {
         try await Harness.with(RuntimeFixture.yaml()) { h in

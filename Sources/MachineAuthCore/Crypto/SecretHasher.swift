@@ -47,7 +47,8 @@ public struct SecretHasher: Sendable {
 /// Comparisons whose time does not depend on where the inputs differ.
 public enum ConstantTime {
     public static func equals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
+        // Not the lengths' low byte: lengths 256 apart would compare equal with zero padding.
+        var difference: UInt8 = lhs.count == rhs.count ? 0 : 1
         for index in 0..<max(lhs.count, rhs.count) {
             let left = index < lhs.count ? lhs[index] : 0
             let right = index < rhs.count ? rhs[index] : 0

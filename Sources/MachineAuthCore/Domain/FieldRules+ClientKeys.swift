@@ -55,7 +55,7 @@ extension FieldRules {
         }
         let type = members["kty"]?.stringValue ?? ""
         guard let algorithms = clientKeyAlgorithms[type] else {
-            throw place.error("kty must be RSA, EC or OKP (got \"\(type)\")")
+            throw place.error("kty must be RSA, EC or OKP (got \"\(type.prefix(16))\")")
         }
         if let use = members["use"], use != .string("sig") { throw place.error("use must be \"sig\"") }
         if let alg = members["alg"] {

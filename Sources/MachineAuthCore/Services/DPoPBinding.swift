@@ -31,13 +31,20 @@ public struct DPoPBinding: Sendable {
         claims["cnf"]?.objectValue?["jkt"]?.stringValue
     }
 
-    /// The thumbprint of the token request's proof (RFC 9449 §5), or `nil` without a proof (or
-    /// without the stage: a server that does not do DPoP ignores the header, §5 ¶7).
-    func proofKey(_ presentation: DPoPPresentation?) async throws -> String? {
+    /// The token request's proof (RFC 9449 §5), checked but not yet recorded as used, or `nil`
+    /// without a proof (or without the stage: a server that does not do DPoP ignores the
+    /// header, §5 ¶7).
+    func checkedProof(_ presentation: DPoPPresentation?) async throws -> DPoPProof? {
         guard let verifier, let presentation, !presentation.proofs.isEmpty else { return nil }
         guard presentation.proofs.count == 1 else { throw OAuthError.invalidDPoPProof("send exactly one DPoP header") }
         let request = DPoPRequest(method: presentation.method, url: presentation.url, isTokenRequest: true, at: now())
-        return try await verifier.verify(presentation.proofs[0], for: request).thumbprint
+        return try await verifier.check(presentation.proofs[0], for: request)
+    }
+
+    /// Records a checked proof as used (its `jti` once).
+    func recordUse(of proof: DPoPProof?) async throws {
+        guard let verifier, let proof else { return }
+        try await verifier.recordUse(of: proof, at: now())
     }
 
     /// Refuses an unbound issuance where the deployment or the agent (`dpop_bound_access_tokens`,

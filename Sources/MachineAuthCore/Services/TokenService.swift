@@ -57,8 +57,11 @@ public struct TokenService: Sendable {
             throw OAuthError.unsupportedGrantType(
                 "grant_type \"\(grantType)\" is not supported (supported: \(grantTypes.joined(separator: ", ")))")
         }
-        // The proof first: a refused proof spends no client assertion and counts no failure.
-        let key = try await dpop.proofKey(presentation.dpop)
+        // The proof is checked first (a refused proof spends no client assertion and counts no
+        // failure), but recorded as used only once the client authenticated, so requests without
+        // credentials write nothing.
+        let proof = try await dpop.checkedProof(presentation.dpop)
+        let key = proof?.thumbprint
         let client = try await clients.client(presentation, origin: origin)
         if handler.requiresClientAuthentication, client == nil {
             throw OAuthError.invalidClient("client authentication is required (HTTP Basic or client_id and client_secret)", challenge: .basic)
@@ -68,6 +71,7 @@ public struct TokenService: Sendable {
         }
         // Before the grant, so a refused request spends no refresh token.
         if let client { try dpop.requireBinding(key, for: client.agent) }
+        try await dpop.recordUse(of: proof)
         let grant = try await handler.grant(GrantRequest(parameters: parameters, client: client, time: now()))
         let agent = grant.agent
         guard agent.grantTypes.contains(grantType) else { throw OAuthError.unauthorizedClient("this client may not use the \(grantType) grant") }

@@ -16,14 +16,26 @@ public protocol DPoPVerifier: Sendable {
     var algorithms: [String] { get }
     /// Whether every access token this deployment issues must be DPoP-bound.
     var requiresProof: Bool { get }
-    /// Checks one proof (`DPoP` header) for `request`: signature with its own public `jwk`, `typ`,
-    /// `htm`, `htu`, `iat` window, `ath` (when a token is given), the nonce where required, and a
-    /// `jti` not seen before. Throws an ``OAuthError`` (`invalid_dpop_proof`, `use_dpop_nonce`;
-    /// status 400, the caller adapts it to where the proof was presented), or the replay
-    /// store's error.
-    func verify(_ proof: String, for request: DPoPRequest) async throws -> DPoPProof
+    /// Checks one proof (`DPoP` header) for `request` without recording it: signature with its
+    /// own public `jwk`, `typ`, `htm`, `htu`, `iat` window, `ath` (when a token is given), the
+    /// nonce where required. Throws an ``OAuthError`` (`invalid_dpop_proof`, `use_dpop_nonce`;
+    /// status 400, the caller adapts it to where the proof was presented).
+    func check(_ proof: String, for request: DPoPRequest) async throws -> DPoPProof
+    /// Records that `proof` was used; throws `invalid_dpop_proof` when its `jti` was seen before
+    /// (or the replay store's error). Separate from ``check(_:for:)`` so the token endpoint writes
+    /// nothing for a request whose client has not authenticated.
+    func recordUse(of proof: DPoPProof, at time: Date) async throws
     /// The nonce to send as `DPoP-Nonce` now, or `nil` when the stage does not use nonces.
     func currentNonce(at time: Date) -> String?
+}
+
+extension DPoPVerifier {
+    /// ``check(_:for:)`` then ``recordUse(of:at:)``: a proof accepted once.
+    public func verify(_ proof: String, for request: DPoPRequest) async throws -> DPoPProof {
+        let checked = try await check(proof, for: request)
+        try await recordUse(of: checked, at: request.time)
+        return checked
+    }
 }
 
 /// What a proof must match: the HTTP request it came with.
@@ -51,9 +63,15 @@ public struct DPoPRequest: Sendable {
 public struct DPoPProof: Sendable, Hashable {
     /// The RFC 7638 SHA-256 thumbprint of its key, base64url (`cnf.jkt`).
     public var thumbprint: String
+    /// What the replay table records for it (its key and `jti`).
+    public var replayKey: String
+    /// Until when it would be accepted, so how long its use must be remembered.
+    public var usableUntil: Date
 
-    public init(thumbprint: String) {
+    public init(thumbprint: String, replayKey: String, usableUntil: Date) {
         self.thumbprint = thumbprint
+        self.replayKey = replayKey
+        self.usableUntil = usableUntil
     }
 }
 

@@ -73,7 +73,10 @@ struct Authentication: Sendable {
             return .apiKey(key)
         }
         do {
-            if let session = try runtime.services.adminSessions.validate(credential) { return .admin(session) }
+            if let session = try runtime.services.adminSessions.validate(credential) {
+                guard Self.scheme(request) == .bearer else { throw OAuthError.invalidToken("admin sessions are not DPoP-bound: send them as Bearer") }
+                return .admin(session)
+            }
             let token = try await runtime.services.validator.validate(credential, audience: runtime.settings.server.issuer)
             try await runtime.services.dpop.checkPresentation(of: token, token: credential, scheme: Self.scheme(request), dpop: dpop(request))
             return .agentToken(token)

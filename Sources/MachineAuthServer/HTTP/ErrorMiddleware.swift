@@ -100,7 +100,7 @@ enum OAuthChallenge {
             var parts: [String] = []
             if error.code != "unauthorized" {
                 parts.append("error=\"\(error.code)\"")
-                parts.append("error_description=\"\(quoted(error.message))\"")
+                parts.append("error_description=\"\(quoted(error.message, limit: 256))\"")
             }
             parts.append("algs=\"\(algorithms.joined(separator: " "))\"")
             if let metadata = error.resourceMetadata { parts.append("resource_metadata=\"\(quoted(metadata))\"") }
@@ -109,7 +109,7 @@ enum OAuthChallenge {
             var parts = ["realm=\"\(realm)\""]
             if error.code != "unauthorized" {
                 parts.append("error=\"\(error.code)\"")
-                parts.append("error_description=\"\(quoted(error.message))\"")
+                parts.append("error_description=\"\(quoted(error.message, limit: 256))\"")
             }
             if let scope = error.scope { parts.append("scope=\"\(quoted(scope))\"") }
             if let metadata = error.resourceMetadata { parts.append("resource_metadata=\"\(quoted(metadata))\"") }
@@ -117,7 +117,12 @@ enum OAuthChallenge {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "\\" }.map(Character.init))
+    /// `text` fit for a quoted header parameter: printable ASCII without quotes or backslashes,
+    /// cut at `limit` characters (a description can echo what the client sent, and a proxy
+    /// refuses an upstream's oversized header).
+    static func quoted(_ text: String, limit: Int = 1024) -> String {
+        let kept = text.unicodeScalars.lazy.filter { $0.value >= 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "\\" }.map(Character.init)
+        let cut = String(kept.prefix(limit + 1))
+        return cut.count > limit ? String(cut.prefix(limit - 3)) + "..." : cut
     }
 }

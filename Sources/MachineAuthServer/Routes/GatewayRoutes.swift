@@ -85,7 +85,10 @@ struct GatewayRoutes: Sendable {
         }
         do {
             let token = try await runtime.services.validator.validate(credential)
-            try await runtime.services.dpop.checkPresentation(of: token, token: credential, scheme: scheme, dpop: try original(request, context))
+            // The original request matters only to a proof; a Bearer token that is not bound needs none.
+            let proofNeeded = scheme == .dpop || DPoPBinding.thumbprint(token.claims) != nil
+            try await runtime.services.dpop.checkPresentation(
+                of: token, token: credential, scheme: scheme, dpop: proofNeeded ? try original(request, context) : nil)
             runtime.services.telemetry.tokenValidated(active: true)
             return JSONResponse.value([
                 "valid": true, "token_type": "access_token", "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
