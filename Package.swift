@@ -123,9 +123,15 @@ let package = Package(
         ),
         plugin("JSONStorage"),
         plugin("ClientSecretAuthenticator"),
-        plugin("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        // JWTs from outside (client assertions, DPoP proofs), read and verified by JWTKit in one place.
+        .target(
+            name: "ExternalJWT",
+            dependencies: ["MachineAuthCore", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: swiftSettings
+        ),
+        plugin("PrivateKeyJWTAuthenticator", dependencies: ["ExternalJWT", .product(name: "JWTKit", package: "jwt-kit")]),
         plugin("DPoPProofVerifier", dependencies: [
-            .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            "ExternalJWT", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         plugin("ClientCredentialsGrant"),
         plugin("RefreshTokenGrant"),

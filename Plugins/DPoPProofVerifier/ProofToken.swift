@@ -1,3 +1,4 @@
+import ExternalJWT
 import Foundation
 import JWTKit
 import MachineAuthCore
@@ -14,8 +15,6 @@ struct ProofToken {
         var typ: String?
         var alg: String?
         var jwk: JSONValue?
-        var crit: JSONValue?
-        var b64: JSONValue?
     }
 
     /// The claims of RFC 9449 §4.2, numeric dates as sent.
@@ -41,19 +40,16 @@ struct ProofToken {
     /// `algorithms` that the key's type signs with, and a public `jwk`. Any malformation is
     /// `invalid_dpop_proof`.
     init(_ text: String, algorithms: Set<String>) throws(OAuthError) {
-        guard text.utf8.count <= Self.maxBytes else { throw Self.refused("the DPoP proof is larger than \(Self.maxBytes) bytes") }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let claimBytes = Base64URL.decode(parts[1]) else {
-            throw Self.refused("the DPoP proof is not a compact JWS")
+        let (header, claims): (Header, Claims)
+        do throws(ExternalJWT.Malformation) {
+            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: Header.self, claims: Claims.self)
+        } catch {
+            throw Self.refused(error.reason(for: "the DPoP proof"))
         }
-        let decoder = JSONDecoder()
-        guard let header = try? decoder.decode(Header.self, from: headerBytes) else { throw Self.refused("the DPoP proof's header is not valid") }
-        guard let claims = try? decoder.decode(Claims.self, from: claimBytes) else { throw Self.refused("the DPoP proof's claims are not valid") }
         // Media types compare case-insensitively, and `application/` may be written out (RFC 7515 §4.1.9).
         guard let typ = header.typ?.lowercased(), typ == "dpop+jwt" || typ == "application/dpop+jwt" else {
             throw Self.refused("the DPoP proof's typ must be dpop+jwt")
         }
-        guard header.crit == nil, header.b64 == nil else { throw Self.refused("the DPoP proof uses a JWS extension (crit, b64) this server does not support") }
         guard let alg = header.alg, algorithms.contains(alg) else {
             throw Self.refused("the DPoP proof's alg must be one of \(algorithms.sorted().joined(separator: ", "))")
         }
@@ -64,9 +60,8 @@ struct ProofToken {
         } catch {
             throw Self.refused("the DPoP proof's \(error.field) \(error.message)")
         }
-        let type = key["kty"]?.stringValue ?? ""
-        guard FieldRules.clientKeyAlgorithms[type]?.contains(alg) == true, key["alg"].map({ $0 == .string(alg) }) ?? true else {
-            throw Self.refused("the DPoP proof's alg \(alg) does not match its \(type) key")
+        guard ExternalJWT.algorithm(alg, fits: key) else {
+            throw Self.refused("the DPoP proof's alg \(alg) does not match its \(key["kty"]?.stringValue ?? "") key")
         }
         self.text = text
         self.algorithm = alg
@@ -76,15 +71,7 @@ struct ProofToken {
 
     /// Checks the signature with the proof's own key, through JWTKit.
     func verify() async throws(OAuthError) {
-        var key = key
-        key["alg"] = .string(algorithm)  // JWTKit then builds the verifier for exactly this algorithm
-        key["kid"] = "dpop-proof"  // JWTKit files keys by kid; the header names none, so this one is the default
-        do {
-            let jwk = try JSONDecoder().decode(JWK.self, from: JSONEncoder().encode(JSONValue.object(key)))
-            let collection = JWTKeyCollection()
-            try await collection.add(jwk: jwk, isDefault: true)
-            _ = try await collection.verify(text, as: Claims.self)
-        } catch {
+        guard await ExternalJWT.signatureVerifies(text, key: key, algorithm: algorithm, as: Claims.self) else {
             throw Self.refused("the DPoP proof's signature does not verify with its jwk")
         }
     }

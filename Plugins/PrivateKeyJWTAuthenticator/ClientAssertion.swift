@@ -1,3 +1,4 @@
+import ExternalJWT
 import Foundation
 import JWTKit
 import MachineAuthCore
@@ -15,8 +16,6 @@ struct ClientAssertion {
     struct Header: Decodable {
         var alg: String
         var kid: String?
-        var crit: JSONValue?
-        var b64: JSONValue?
         var jwk: JSONValue?
         var jku: JSONValue?
         var x5u: JSONValue?
@@ -42,15 +41,12 @@ struct ClientAssertion {
 
     /// Splits and decodes `text`; any malformation is `invalid_client`.
     init(_ text: String) throws(OAuthError) {
-        guard text.utf8.count <= Self.maxBytes else { throw Self.refused("the client assertion is larger than \(Self.maxBytes) bytes") }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let claimBytes = Base64URL.decode(parts[1]) else {
-            throw Self.refused("the client assertion is not a compact JWS")
+        let (header, claims): (Header, Claims)
+        do throws(ExternalJWT.Malformation) {
+            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: Header.self, claims: Claims.self)
+        } catch {
+            throw Self.refused(error.reason(for: "the client assertion"))
         }
-        let decoder = JSONDecoder()
-        guard let header = try? decoder.decode(Header.self, from: headerBytes) else { throw Self.refused("the client assertion's header is not valid") }
-        guard let claims = try? decoder.decode(Claims.self, from: claimBytes) else { throw Self.refused("the client assertion's claims are not valid") }
-        guard header.crit == nil, header.b64 == nil else { throw Self.refused("the client assertion uses a JWS extension (crit, b64) this server does not support") }
         guard header.jwk == nil, header.jku == nil, header.x5u == nil else {
             throw Self.refused("the client assertion names its own key (jwk, jku, x5u): keys come only from the client's registration")
         }
@@ -71,20 +67,9 @@ struct ClientAssertion {
             chosen = registered.count == 1 ? registered.first : nil
         }
         // Until the signature holds, every refusal reads the same: nothing about the client's keys leaks.
-        guard var key = chosen else { throw Self.unverified }
-        let type = key["kty"]?.stringValue ?? ""
-        guard FieldRules.clientKeyAlgorithms[type]?.contains(header.alg) == true, key["alg"].map({ $0 == .string(header.alg) }) ?? true else {
-            throw Self.unverified
-        }
-        key["alg"] = .string(header.alg)  // JWTKit then builds the verifier for exactly this algorithm
-        do {
-            let jwk = try JSONDecoder().decode(JWK.self, from: JSONEncoder().encode(JSONValue.object(key)))
-            let collection = JWTKeyCollection()
-            try await collection.add(jwk: jwk, isDefault: true)
-            _ = try await collection.verify(text, as: Claims.self)
-        } catch {
-            throw Self.unverified
-        }
+        guard let key = chosen, ExternalJWT.algorithm(header.alg, fits: key),
+            await ExternalJWT.signatureVerifies(text, key: key, algorithm: header.alg, as: Claims.self)
+        else { throw Self.unverified }
     }
 
     /// The one answer to an assertion whose client, key or signature does not check out.

@@ -42,9 +42,9 @@ enum LoggingSetup {
         }
         switch environment["LOG_FORMAT"]?.lowercased() ?? "text" {
         case "json":
-            LoggingSystem.bootstrap { label in JSONLineLogHandler(label: label, level: level) }
+            LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: .json) }
         case "text", "":
-            LoggingSystem.bootstrap { label in TextLineLogHandler(label: label, level: level) }
+            LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         case let other:
             refuse("LOG_FORMAT=\(other) is not a log format (valid: text, json)")
         }

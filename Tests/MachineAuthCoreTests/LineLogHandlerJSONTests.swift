@@ -15,7 +15,7 @@ struct JSONLineLogHandlerTests {
     func lines() throws {
         let lines = Lines()
         var logger = Logger(label: "test") { label in
-            JSONLineLogHandler(label: label, level: .info) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+            LineLogHandler(label: label, level: .info, format: .json) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
         }
         logger[metadataKey: "request_id"] = "r1"
         logger[metadataKey: "route"] = "/old"

@@ -15,7 +15,7 @@ struct TextLineLogHandlerTests {
     func lines() throws {
         let lines = Lines()
         var logger = Logger(label: "http") { label in
-            TextLineLogHandler(label: label, level: .info) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+            LineLogHandler(label: label, level: .info) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
         }
         logger[metadataKey: "request_id"] = "r1"
         logger[metadataKey: "route"] = "/old"
@@ -33,7 +33,7 @@ struct TextLineLogHandlerTests {
     func escaping() throws {
         let lines = Lines()
         let logger = Logger(label: "t") { label in
-            TextLineLogHandler(label: label, level: .info) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+            LineLogHandler(label: label, level: .info) { bytes in lines.stored.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
         }
         logger.warning("a\nb\r\tc\u{1B}[31m\u{85}", metadata: ["agent": "x\n2026-01-01T00:00:00Z error forged"])
         let line = try #require(lines.all.first)
