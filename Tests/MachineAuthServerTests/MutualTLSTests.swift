@@ -13,10 +13,10 @@ import Testing
 /// `/api/verify`, `/gateway/check` and the API.
 @Suite("Mutual TLS in-process")
 struct MutualTLSTests {
-    static func yaml(trusted: String? = nil) -> String {
+    static func yaml(trusted: String? = nil, extra: String = "") -> String {
         var server = "  client_certificate_header: X-SSL-Client-Cert\n"
         if let trusted { server += "  trusted_proxies: \"\(trusted)\"\n" }
-        return RuntimeFixture.yaml(extra: """
+        return RuntimeFixture.yaml(extra: extra + """
             gateway:
               rules:
                 - match: { path: "/public/**" }
@@ -80,6 +80,35 @@ struct MutualTLSTests {
             #expect(anonymous.status == .ok && (anonymous.headers[HTTPField.Name("X-Client-Id")!] ?? "") == "", "no identity from a refused token")
             let plain = try await self.token(h, agent, certificate: nil).string("access_token")
             #expect(try await send(h, "/gateway/check", plain, certificate: Self.b, original: "/v1/reports").status == .ok, "an unbound token needs no certificate")
+        }
+    }
+
+    @Test("a DPoP proof and a certificate bind the token to both (cnf jkt and x5t#S256); it then needs both")
+    func dpopAndCertificate() async throws {
+        try await Harness.with(Self.yaml(extra: "dpop:\n  type: dpop\n"), live: true) { h in
+            let admin = try await h.adminToken()
+            let agent = try await h.createAgent(admin)
+            let key = DPoPTestKey()
+            let issuer = "http://issuer.test"
+            let reply = try await h.form("/oauth/token", [("grant_type", "client_credentials")], headers: [
+                .authorization: Harness.basic(agent.clientID, agent.secret), HTTPField.Name("DPoP")!: key.proof("POST", issuer + "/oauth/token", at: Date()),
+                Self.header: Self.a,
+            ])
+            #expect(reply.status == .ok && reply.string("token_type") == "DPoP", "\(reply.text)")
+            let token = reply.string("access_token")
+            let described = try await h.introspect(token, admin: admin)
+            #expect(described["cnf"] == .object(["jkt": .string(key.thumbprint), "x5t#S256": .string(CertificateFixtures.thumbprintA)]))
+            func verify(certificate: String?) async throws -> Harness.Reply {
+                var headers: HTTPFields = [
+                    .authorization: "DPoP \(token)", HTTPField.Name("DPoP")!: key.proof("GET", issuer + "/api/verify", at: Date(), accessToken: token),
+                ]
+                if let certificate { headers[Self.header] = certificate }
+                return try await h.send(.get, "/api/verify", headers: headers)
+            }
+            #expect(try await verify(certificate: Self.a).status == .ok)
+            #expect(try await verify(certificate: nil).status == .unauthorized)
+            #expect(try await verify(certificate: Self.b).status == .unauthorized)
+            #expect(try await send(h, "/api/verify", token, certificate: Self.a).status == .unauthorized, "as Bearer, without the proof")
         }
     }
 
