@@ -17,6 +17,10 @@ public enum DefaultConfiguration {
       allowed_origins: "${ALLOWED_ORIGINS:-http://localhost:3000}"
       require_https: "${REQUIRE_HTTPS:-false}"
       trusted_proxies: "${TRUSTED_PROXIES:-127.0.0.1,::1}"
+      # Mutual TLS (RFC 8705) behind a TLS-terminating proxy: the header in which a proxy among
+      # trusted_proxies passes the client certificate it verified, as nginx's $ssl_client_escaped_cert
+      # (e.g. X-SSL-Client-Cert). Empty: off, the header is never read.
+      client_certificate_header: "${CLIENT_CERTIFICATE_HEADER:-}"
       max_body_bytes: 1048576
 
     admin:

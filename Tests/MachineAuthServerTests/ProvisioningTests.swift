@@ -123,9 +123,11 @@ struct ProvisioningTests {
             let metadata: JSONValue = ["®N\u{9D}#a}": "control", "a: b": "colon", "true": "word"]
             _ = try await h.createAgent(admin, name: "api-made", extra: [
                 "description": "by hand", "expires_in": 86400, "tags": ["x"], "metadata": metadata, "dpop_bound_access_tokens": true,
+                "tls_client_certificate_bound_access_tokens": true,
             ])
             let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
             #expect(exported.contains("dpop_bound_access_tokens: \"true\""), "\(exported)")  // read back as true, or the dry run below would change it
+            #expect(exported.contains("tls_client_certificate_bound_access_tokens: \"true\""), "\(exported)")
             #expect(!exported.unicodeScalars.contains { (0x80...0x9F).contains($0.value) }, "the export is valid YAML: no raw C1 control")
             let file = try directory.write("exported.yaml", exported)
             let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))

@@ -13,11 +13,16 @@ public struct ServerSettings: Decodable, Sendable, Hashable {
     public var trustedProxies: [String]
     /// Largest request body accepted, in bytes; larger bodies get 413.
     public var maxBodyBytes: Int
+    /// The header in which a TLS-terminating proxy among ``trustedProxies`` passes the client
+    /// certificate it verified, as nginx's `$ssl_client_escaped_cert` (URL-escaped PEM), lower-cased.
+    /// Empty: no mutual TLS (RFC 8705) — the header is never read.
+    public var clientCertificateHeader: String
 
     enum CodingKeys: String, CodingKey {
         case host, port, environment, issuer
         case allowedOrigins = "allowed_origins", requireHTTPS = "require_https"
         case trustedProxies = "trusted_proxies", maxBodyBytes = "max_body_bytes"
+        case clientCertificateHeader = "client_certificate_header"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +37,7 @@ public struct ServerSettings: Decodable, Sendable, Hashable {
         trustedProxies = try container.decodeIfPresent(CommaSeparatedList.self, forKey: .trustedProxies)?.values
             ?? ["127.0.0.1", "::1"]
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 1_048_576
+        clientCertificateHeader = (try container.decodeIfPresent(String.self, forKey: .clientCertificateHeader) ?? "").lowercased()
     }
 
     static func validate(_ settings: ServerSettings) -> [StageConfigProblem] {
@@ -41,8 +47,25 @@ public struct ServerSettings: Decodable, Sendable, Hashable {
         if !(settings.issuer.hasPrefix("https://") || settings.issuer.hasPrefix("http://")) {
             problems.append(.init(keyPath: "issuer", "must be an http(s) URL, such as https://auth.example.com"))
         }
+        let header = settings.clientCertificateHeader
+        if !header.isEmpty {
+            if !header.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) {
+                problems.append(.init(keyPath: "client_certificate_header", "must be a header name (letters, digits and -), such as X-SSL-Client-Cert"))
+            } else if Self.reservedHeaders.contains(header) {
+                problems.append(.init(keyPath: "client_certificate_header", "must not be \(header), a header with another meaning"))
+            }
+        }
         return problems
     }
+
+    /// Headers that carry something else and can never be the certificate's.
+    static let reservedHeaders: Set<String> = [
+        "authorization", "cookie", "host", "content-type", "content-length", "dpop", "x-api-key", "x-forwarded-for",
+        "x-forwarded-proto", "x-forwarded-host", "x-original-uri", "x-original-method", "x-forwarded-uri", "x-forwarded-method",
+    ]
+
+    /// Whether mutual TLS through a proxy is configured.
+    public var readsClientCertificates: Bool { !clientCertificateHeader.isEmpty }
 }
 
 /// Where the server runs: production turns warnings about unsafe settings into refusals.

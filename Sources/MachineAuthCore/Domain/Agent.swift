@@ -42,6 +42,9 @@ public struct Agent: Sendable, Hashable, Codable {
     /// RFC 9449 §5.2 `dpop_bound_access_tokens`: the token endpoint issues this client only
     /// DPoP-bound access tokens (a request without a proof is refused).
     public var dpopBoundAccessTokens: Bool
+    /// RFC 8705 §3.4 `tls_client_certificate_bound_access_tokens`: the token endpoint issues this
+    /// client only certificate-bound access tokens (a request without a client certificate is refused).
+    public var tlsClientCertificateBoundAccessTokens: Bool
 
     /// Grants an agent may use unless restricted.
     public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
@@ -56,7 +59,8 @@ public struct Agent: Sendable, Hashable, Codable {
         organizationID: String? = nil, teamID: String? = nil, createdAt: Date, updatedAt: Date? = nil,
         expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
         grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil,
-        tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil, dpopBoundAccessTokens: Bool = false
+        tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil, dpopBoundAccessTokens: Bool = false,
+        tlsClientCertificateBoundAccessTokens: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -81,6 +85,7 @@ public struct Agent: Sendable, Hashable, Codable {
         self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
         self.jwks = jwks
         self.dpopBoundAccessTokens = dpopBoundAccessTokens
+        self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
     }
 
     enum CodingKeys: String, CodingKey {
@@ -91,6 +96,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case allowedAudiences = "allowed_audiences", deactivatedBy = "deactivated_by"
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks
         case dpopBoundAccessTokens = "dpop_bound_access_tokens"
+        case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,6 +124,7 @@ public struct Agent: Sendable, Hashable, Codable {
         tokenEndpointAuthMethod = try container.decodeIfPresent(String.self, forKey: .tokenEndpointAuthMethod) ?? Agent.defaultAuthMethod
         jwks = try container.decodeIfPresent(JSONValue.self, forKey: .jwks)
         dpopBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .dpopBoundAccessTokens) ?? false
+        tlsClientCertificateBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .tlsClientCertificateBoundAccessTokens) ?? false
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.

@@ -13,6 +13,8 @@ public struct GatewayRequest: Sendable {
     public var credentialScheme: AccessTokenScheme
     /// Every `DPoP` header value the proxy passed on (RFC 9449 proofs).
     public var dpopProofs: [String]
+    /// The client certificate the proxy verified and passed on (RFC 8705), if any.
+    public var clientCertificate: ClientCertificate?
 
     public init(
         method: String, host: String, path: String, scheme: String, credential: String?, credentialScheme: AccessTokenScheme = .bearer,
@@ -161,7 +163,8 @@ public struct GatewayEngine: Sendable {
             return .apiKey(key)
         }
         let token = try await validator.validate(credential)
-        try await dpop.checkPresentation(of: token, token: credential, scheme: request.credentialScheme, dpop: request.dpop)
+        try await dpop.checkPresentation(
+            of: token, token: credential, scheme: request.credentialScheme, dpop: request.dpop, certificate: request.clientCertificate)
         return .agentToken(token)
     }
 

@@ -49,10 +49,13 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
     public var jwks: JSONValue?
     /// RFC 9449 §5.2: DPoP-bound access tokens only.
     public var dpopBoundAccessTokens: Bool?
+    /// RFC 8705 §3.4: certificate-bound access tokens only.
+    public var tlsClientCertificateBoundAccessTokens: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name, organization, team, description, tags, scopes, metadata, active, jwks
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", dpopBoundAccessTokens = "dpop_bound_access_tokens"
+        case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
         case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at", allowedAudiences = "allowed_audiences"
         case clientSecretEnv = "client_secret_env", clientSecretFile = "client_secret_file", clientSecretHash = "client_secret_hash"
     }

@@ -54,6 +54,8 @@ public struct ProvisionExporter: Sendable {
                     ("token_endpoint_auth_method", agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : scalar(agent.tokenEndpointAuthMethod)),
                     ("jwks", agent.jwks.map(json)),
                     ("dpop_bound_access_tokens", agent.dpopBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
+                    ("tls_client_certificate_bound_access_tokens",
+                     agent.tlsClientCertificateBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
                 ])
             })),
             ("api_keys", list(keys.map { key in

@@ -57,6 +57,7 @@ extension ProvisionRun {
                 draft.tokenEndpointAuthMethod = declared.tokenEndpointAuthMethod
                 draft.jwks = declared.jwks
                 draft.dpopBoundAccessTokens = declared.dpopBoundAccessTokens ?? false
+                draft.tlsClientCertificateBoundAccessTokens = declared.tlsClientCertificateBoundAccessTokens ?? false
                 let created = try await provisioner.agents.create(draft, by: provisioner.attribution)
                 declaredAgentIDs.insert(created.agent.id)
                 if let generated = created.clientSecret {
@@ -98,6 +99,11 @@ extension ProvisionRun {
         if existing.jwks != keys { changes.jwks = .some(keys); changed.append("jwks") }
         let bound = declared.dpopBoundAccessTokens ?? false
         if existing.dpopBoundAccessTokens != bound { changes.dpopBoundAccessTokens = bound; changed.append("dpop_bound_access_tokens") }
+        let certificateBound = declared.tlsClientCertificateBoundAccessTokens ?? false
+        if existing.tlsClientCertificateBoundAccessTokens != certificateBound {
+            changes.tlsClientCertificateBoundAccessTokens = certificateBound
+            changed.append("tls_client_certificate_bound_access_tokens")
+        }
         let secretDiffers: Bool
         if let secret {
             secretDiffers = !existing.secrets.contains { provisioner.hasher.verify(secret, against: $0.hash) }

@@ -23,6 +23,8 @@ public struct AgentDraft: Sendable {
     public var jwks: JSONValue?
     /// RFC 9449 §5.2: issue this client DPoP-bound access tokens only.
     public var dpopBoundAccessTokens = false
+    /// RFC 8705 §3.4: issue this client certificate-bound access tokens only.
+    public var tlsClientCertificateBoundAccessTokens = false
 
     public init(name: String) {
         self.name = name
@@ -45,6 +47,7 @@ public struct AgentChanges: Sendable {
     /// `.some(nil)` removes the keys.
     public var jwks: JSONValue??
     public var dpopBoundAccessTokens: Bool?
+    public var tlsClientCertificateBoundAccessTokens: Bool?
 
     public init() {}
 }

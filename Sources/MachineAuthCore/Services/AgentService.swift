@@ -48,7 +48,7 @@ public struct AgentService: Sendable {
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
             grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
             allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: keys,
-            dpopBoundAccessTokens: draft.dpopBoundAccessTokens)
+            dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens)
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -91,6 +91,7 @@ public struct AgentService: Sendable {
             if let grants { agent.grantTypes = grants }
             if let audiences { agent.allowedAudiences = audiences }
             if let bound = changes.dpopBoundAccessTokens { agent.dpopBoundAccessTokens = bound }
+            if let bound = changes.tlsClientCertificateBoundAccessTokens { agent.tlsClientCertificateBoundAccessTokens = bound }
             if let expiresAt = changes.expiresAt { agent.expiresAt = expiresAt }
             if let teamID = changes.teamID { agent.teamID = teamID }
             agent.updatedAt = time

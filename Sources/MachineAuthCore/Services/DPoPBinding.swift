@@ -59,12 +59,16 @@ public struct DPoPBinding: Sendable {
         }
     }
 
-    /// Checks how a valid access token was presented to a resource (RFC 9449 §7): a bound token
-    /// needs the `DPoP` scheme and one proof of its key for this request (`htm`, `htu`, `ath`);
-    /// an unbound token needs the `Bearer` scheme. Refusals are 401 with the matching challenge.
+    /// Checks how a valid access token was presented to a resource — the one check of every
+    /// sender constraint: a token bound to a client certificate needs that certificate
+    /// (``CertificateBinding``, RFC 8705 §3); a token bound to a key needs the `DPoP` scheme and
+    /// one proof of its key for this request (`htm`, `htu`, `ath`, RFC 9449 §7); a token not
+    /// bound to a key needs the `Bearer` scheme. Refusals are 401 with the matching challenge.
     public func checkPresentation(
-        of token: ValidatedAccessToken, token text: String, scheme: AccessTokenScheme, dpop: DPoPPresentation?
+        of token: ValidatedAccessToken, token text: String, scheme: AccessTokenScheme, dpop: DPoPPresentation?,
+        certificate: ClientCertificate?
     ) async throws {
+        try CertificateBinding.checkPresentation(of: token, certificate: certificate)
         guard let bound = Self.thumbprint(token.claims) else {
             guard scheme == .bearer else { throw OAuthError.invalidToken("the token is not DPoP-bound: present it as Authorization: Bearer") }
             return

@@ -15,9 +15,10 @@ public struct TokenIssuer: Sendable {
         self.now = now
     }
 
-    /// Signs a token for `agent`; `confirmation`, a DPoP key thumbprint, binds it (`cnf.jkt`, RFC 9449 §6.1).
+    /// Signs a token for `agent`; `confirmation` binds it to a DPoP key (`cnf.jkt`, RFC 9449 §6.1)
+    /// and/or a client certificate (`cnf."x5t#S256"`, RFC 8705 §3.1).
     public func issue(
-        for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: String? = nil
+        for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: Confirmation = Confirmation()
     ) async throws -> IssuedAccessToken {
         let preciseTime = now()
         let issuedAt = Date(timeIntervalSince1970: preciseTime.timeIntervalSince1970.rounded(.down))
@@ -35,7 +36,7 @@ public struct TokenIssuer: Sendable {
             "agent_id": .string(agent.id),
         ]
         if !scopes.isEmpty { registered["scope"] = .string(scopes.joined(separator: " ")) }
-        if let confirmation { registered["cnf"] = .object(["jkt": .string(confirmation)]) }
+        if let cnf = confirmation.claim { registered["cnf"] = cnf }
         var claims = TokenClaims(registered: registered)
         let request = TokenRequest(agent: agent, scopes: scopes, audience: audience, grantType: grantType)
         for enricher in enrichers {

@@ -70,7 +70,11 @@ public struct TokenService: Sendable {
             throw OAuthError.unauthorizedClient("this client may not use the \(grantType) grant")
         }
         // Before the grant, so a refused request spends no refresh token.
-        if let client { try dpop.requireBinding(key, for: client.agent) }
+        let certificate = presentation.clientCertificate
+        if let client {
+            try dpop.requireBinding(key, for: client.agent)
+            try CertificateBinding.requireBinding(certificate, for: client.agent, configured: settings.server.readsClientCertificates)
+        }
         try await dpop.recordUse(of: proof)
         let grant = try await handler.grant(GrantRequest(parameters: parameters, client: client, time: now()))
         let agent = grant.agent
@@ -78,7 +82,9 @@ public struct TokenService: Sendable {
         let scopes = try ScopeRequest.resolve(try parameters.single("scope"), within: grant.scopes)
         let audience = try AudienceRequest(settings: settings).resolve(parameters, for: agent, within: grant.audience)
         try dpop.requireBinding(key, for: agent)
-        let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType, confirmation: key)
+        try CertificateBinding.requireBinding(certificate, for: agent, configured: settings.server.readsClientCertificates)
+        let confirmation = Confirmation(keyThumbprint: key, certificateThumbprint: certificate?.thumbprint)
+        let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType, confirmation: confirmation)
         var response = TokenResponse(
             accessToken: token.token, tokenType: key == nil ? "Bearer" : "DPoP", expiresIn: token.expiresIn, scope: scopes.joined(separator: " "))
         response.agentID = agent.id

@@ -77,6 +77,8 @@ public struct CredentialPresentation: Sendable {
     public var remoteAddress: String?
     /// The request's DPoP proofs and what they must name (RFC 9449), read by the token endpoint.
     public var dpop: DPoPPresentation?
+    /// The client certificate a trusted TLS-terminating proxy passed on (RFC 8705), if any.
+    public var clientCertificate: ClientCertificate?
 
     public init(
         purpose: CredentialPurpose, authorization: String?, headers: [String: String] = [:],

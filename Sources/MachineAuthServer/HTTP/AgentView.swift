@@ -15,6 +15,7 @@ enum AgentView {
             "allowed_audiences": .array(agent.allowedAudiences.map(JSONValue.string)),
             "token_endpoint_auth_method": .string(agent.tokenEndpointAuthMethod), "jwks": agent.jwks ?? .null,
             "dpop_bound_access_tokens": .bool(agent.dpopBoundAccessTokens),
+            "tls_client_certificate_bound_access_tokens": .bool(agent.tlsClientCertificateBoundAccessTokens),
             "deactivated_by": agent.isActive ? .null : .string((agent.deactivatedBy ?? .administrator).rawValue),
             "status": .string(agent.status(at: now).rawValue), "is_active": .bool(agent.isActive),
             "organization_id": agent.organizationID.map(JSONValue.string) ?? .null, "team_id": agent.teamID.map(JSONValue.string) ?? .null,

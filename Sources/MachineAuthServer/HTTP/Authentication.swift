@@ -61,6 +61,26 @@ struct Authentication: Sendable {
         DPoPPresentation(proofs: request.headers.dpopProofs, method: request.method.rawValue, url: runtime.settings.server.issuer + request.uri.path)
     }
 
+    /// The client certificate a trusted TLS-terminating proxy passed in
+    /// `server.client_certificate_header` (RFC 8705). `nil` when the server reads no certificates,
+    /// the peer is not one of `TRUSTED_PROXIES` (a client's own copy of the header is ignored), or
+    /// the header is absent or empty (nginx's `$ssl_client_escaped_cert` without a certificate).
+    /// - Parameter refusal: the error for a header that is not one certificate (it names the header).
+    func clientCertificate(
+        _ request: Request, context: AppRequestContext, refusal: (String) -> OAuthError
+    ) throws(OAuthError) -> ClientCertificate? {
+        let header = runtime.settings.server.clientCertificateHeader
+        guard !header.isEmpty, context.fromTrustedProxy, let name = HTTPField.Name(header) else { return nil }
+        let values = request.headers[values: name]
+        guard values.count <= 1 else { throw refusal("the \(header) header is sent more than once") }
+        guard let value = values.first?.trimmingASCIIWhitespace, !value.isEmpty else { return nil }
+        do {
+            return try ClientCertificate.parse(escapedPEM: value)
+        } catch {
+            throw refusal("the \(header) header \(error.message)")
+        }
+    }
+
     /// The caller a credential stands for; invalid credentials throw 401. Agent tokens must be
     /// meant for this server (`aud` includes the issuer): a token minted for another resource
     /// is not a key to MachineAuth's own API.
@@ -78,7 +98,9 @@ struct Authentication: Sendable {
                 return .admin(session)
             }
             let token = try await runtime.services.validator.validate(credential, audience: runtime.settings.server.issuer)
-            try await runtime.services.dpop.checkPresentation(of: token, token: credential, scheme: Self.scheme(request), dpop: dpop(request))
+            let certificate = try clientCertificate(request, context: context, refusal: OAuthError.invalidToken)
+            try await runtime.services.dpop.checkPresentation(
+                of: token, token: credential, scheme: Self.scheme(request), dpop: dpop(request), certificate: certificate)
             return .agentToken(token)
         } catch let rejection as TokenRejection {
             throw OAuthError.invalidToken(rejection.message)

@@ -118,6 +118,7 @@ extension OpenAPIResponses {
           "access_token_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
           "token_endpoint_auth_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
           "dpop_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}, "description": "RFC 9449: the algorithms DPoP proofs may be signed with (only with the dpop stage)."},
+          "tls_client_certificate_bound_access_tokens": {"type": "boolean", "description": "RFC 8705 §3.3: tokens are bound to the client certificate a trusted proxy passes on (only with server.client_certificate_header)."},
           "scopes_supported": {"type": "array", "items": {"type": "string"}}
         }
       },
@@ -146,7 +147,8 @@ extension OpenAPIResponses {
           "jwks_uri": {"type": "string"},
           "scopes_supported": {"type": "array", "items": {"type": "string"}},
           "resource_name": {"type": "string"},
-          "dpop_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}}
+          "dpop_signing_alg_values_supported": {"type": "array", "items": {"type": "string"}},
+          "tls_client_certificate_bound_access_tokens": {"type": "boolean"}
         }
       },
       "GatewayAllowed": {

@@ -83,6 +83,7 @@ struct AgentRoutes: Sendable {
         draft.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
         draft.jwks = body.value("jwks")
         draft.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens") ?? false
+        draft.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens") ?? false
         let created = try await agents(request, context).create(draft)
         return JSONResponse.value(
             [
@@ -109,6 +110,7 @@ struct AgentRoutes: Sendable {
         changes.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
         if body.has("jwks") { changes.jwks = .some(body.value("jwks")) }
         changes.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens")
+        changes.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens")
         return respond(try await agents.update(agent, changes), message: "agent updated")
     }
 

@@ -53,6 +53,8 @@ struct DiscoveryRoutes: Sendable {
         }
         let proofAlgorithms = runtime.services.dpop.algorithms
         if !proofAlgorithms.isEmpty { document["dpop_signing_alg_values_supported"] = .array(proofAlgorithms.map(JSONValue.string)) }
+        // RFC 8705 §3.3: the server binds tokens to the client certificates its trusted proxy passes on.
+        if runtime.settings.server.readsClientCertificates { document["tls_client_certificate_bound_access_tokens"] = true }
         document["scopes_supported"] = .array(try await runtime.storage.knownScopes().map(JSONValue.string))
         if openID {
             document["subject_types_supported"] = ["public"]

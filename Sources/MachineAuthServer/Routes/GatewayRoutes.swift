@@ -41,10 +41,14 @@ struct GatewayRoutes: Sendable {
     }
 
     private func check(_ request: Request, _ context: AppRequestContext, withPath: Bool) async throws -> Response {
-        let original: GatewayRequest
-        switch runtime.settings.gateway.dialect.read(query(request, context, withPath: withPath)) {
-        case .success(let read): original = read
-        case .failure(let error):
+        var original: GatewayRequest
+        do throws(OAuthError) {
+            original = try runtime.settings.gateway.dialect.read(query(request, context, withPath: withPath)).get()
+            // The proxy puts the client's certificate on the check request (nginx:
+            // `proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert` in the auth location).
+            original.clientCertificate = try Authentication(runtime: runtime).clientCertificate(
+                request, context: context, refusal: OAuthError.invalidToken)
+        } catch {
             runtime.services.telemetry.gatewayDecision(allowed: false, status: error.status)
             context.logger.warning("gateway refused a forward-auth request from \(context.peerAddress ?? "-"): \(error.message)")
             throw error
@@ -87,8 +91,9 @@ struct GatewayRoutes: Sendable {
             let token = try await runtime.services.validator.validate(credential)
             // The original request matters only to a proof; a Bearer token that is not bound needs none.
             let proofNeeded = scheme == .dpop || DPoPBinding.thumbprint(token.claims) != nil
+            let certificate = try Authentication(runtime: runtime).clientCertificate(request, context: context, refusal: OAuthError.invalidToken)
             try await runtime.services.dpop.checkPresentation(
-                of: token, token: credential, scheme: scheme, dpop: proofNeeded ? try original(request, context) : nil)
+                of: token, token: credential, scheme: scheme, dpop: proofNeeded ? try original(request, context) : nil, certificate: certificate)
             runtime.services.telemetry.tokenValidated(active: true)
             return JSONResponse.value([
                 "valid": true, "token_type": "access_token", "agent_id": .string(token.agent.id), "client_id": .string(token.agent.clientID),
@@ -127,6 +132,7 @@ struct GatewayRoutes: Sendable {
         ]
         let algorithms = runtime.services.dpop.algorithms
         if !algorithms.isEmpty { document["dpop_signing_alg_values_supported"] = .array(algorithms.map(JSONValue.string)) }
+        if runtime.settings.server.readsClientCertificates { document["tls_client_certificate_bound_access_tokens"] = true }
         if !resource.scopesSupported.isEmpty { document["scopes_supported"] = .array(resource.scopesSupported.map(JSONValue.string)) }
         if let name = resource.resourceName { document["resource_name"] = .string(name) }
         return JSONResponse.value(.object(document), headers: [.cacheControl: "public, max-age=300"])

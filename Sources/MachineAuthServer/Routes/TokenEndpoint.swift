@@ -11,6 +11,8 @@ struct TokenEndpoint: Sendable {
         let parameters = try await RequestParameters.read(request, maxBytes: runtime.settings.server.maxBodyBytes)
         var presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: .clientAuthentication)
         presentation.dpop = Authentication(runtime: runtime).dpop(request)
+        presentation.clientCertificate = try Authentication(runtime: runtime).clientCertificate(
+            request, context: context, refusal: OAuthError.invalidRequest)
         let response = try await runtime.services.tokens.token(parameters, presentation: presentation, origin: context.origin(request))
         if let agentID = response.agentID { context.notes.record(.agent(agentID)) }
         var headers = HTTPFields.noStore

@@ -36,6 +36,9 @@ enum RequestSchemas {
         .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks)"),
         .jwkSet("jwks", nullable: true, "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid"),
         .boolean("dpop_bound_access_tokens", "RFC 9449 §5.2: issue this client only DPoP-bound access tokens (token requests without a DPoP proof are refused)"),
+        .boolean(
+            "tls_client_certificate_bound_access_tokens",
+            "RFC 8705 §3.4: issue this client only certificate-bound access tokens (token requests without a client certificate are refused)"),
     ]
 
     static let createAgent = BodySchema(

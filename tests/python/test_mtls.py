@@ -1,0 +1,185 @@
+"""Certificate-bound access tokens (RFC 8705 §3) against the real binary behind real nginx
+terminating mutual TLS (config/examples/proxies/nginx-mtls.conf, ssl_verify_client
+optional_no_ca), with client certificates made by the openssl CLI: a token issued through nginx
+with certificate A passes /gateway/check through nginx with A only; the certificate header is
+believed only from TRUSTED_PROXIES."""
+import base64
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+from http.server import ThreadingHTTPServer
+
+import pytest
+import requests
+import urllib3
+
+from conftest import ROOT, Server, free_port
+from gateway_stack import EXAMPLES, Echo
+
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # nginx's certificate is self-signed
+HEADER = "X-SSL-Client-Cert"
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def certificate(directory, name):
+    """A self-signed P-256 certificate and its key; returns (pem path, key path)."""
+    pem, key = os.path.join(directory, f"{name}.pem"), os.path.join(directory, f"{name}.key")
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", pem,
+            "-days", "2", "-subj", f"/CN={name}")
+    return pem, key
+
+
+def thumbprint(pem):
+    der = subprocess.run(["openssl", "x509", "-in", pem, "-outform", "der"], check=True, capture_output=True).stdout
+    return base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode().rstrip("=")
+
+
+def escaped(pem):
+    """What nginx's $ssl_client_escaped_cert holds."""
+    return urllib.parse.quote(open(pem).read(), safe="")
+
+
+def claims(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+class Stack:
+    def __init__(self, directory, server, base, certificates):
+        self.directory, self.server, self.base, self.certificates = directory, server, base, certificates
+
+    def token(self, client_id, secret, cert=None, headers=None):
+        return requests.post(self.base + "/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret),
+                             cert=cert, headers=headers, verify=False)
+
+    def api(self, token, cert=None, headers=None):
+        sent = {"Host": "api.example.com", "Authorization": "Bearer " + token, **(headers or {})}
+        return requests.get(self.base + "/v1/reports/1", headers=sent, cert=cert, verify=False)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if nginx is None:
+        pytest.fail("nginx is not installed (apt-get install nginx); scripts/test installs it when run as root")
+    directory = tempfile.mkdtemp(prefix="machineauth-mtls-")
+    certificate(directory, "server")
+    certificates = {name: certificate(directory, name) for name in ("a", "b")}
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    upstream.received = []
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    server = Server({"MACHINEAUTH_CONFIG": os.path.join(EXAMPLES, "gateway.yaml"), "CLIENT_CERTIFICATE_HEADER": HEADER,
+                     "TRUSTED_PROXIES": "127.0.0.1"})
+    port = free_port()
+    text = open(os.path.join(EXAMPLES, "proxies", "nginx-mtls.conf")).read()
+    text = text.replace("127.0.0.1:8080", f"127.0.0.1:{server.port}").replace("127.0.0.1:9000", f"127.0.0.1:{upstream.server_address[1]}")
+    open(os.path.join(directory, "nginx.conf"), "w").write(text.replace("127.0.0.1:8443", f"127.0.0.1:{port}"))
+    log = os.path.join(directory, "nginx.log")
+    process = subprocess.Popen([nginx, "-c", os.path.join(directory, "nginx.conf"), "-p", directory, "-e", log,
+                                "-g", f"daemon off; pid {directory}/nginx.pid;"], cwd=directory, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{port}"
+    deadline = time.time() + 20
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(open(log).read())
+        try:
+            requests.get(base + "/public/ping", verify=False, timeout=1)
+            break
+        except requests.ConnectionError:
+            if time.time() > deadline:
+                raise RuntimeError("nginx did not start: " + open(log).read())
+            time.sleep(0.1)
+    yield Stack(directory, server, base, certificates)
+    process.terminate()
+    process.wait(timeout=10)
+    server.stop()
+    upstream.shutdown()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def direct(server, method, path, headers, source="127.0.0.2", body=None):
+    """A request straight to MachineAuth from `source` (127.0.0.2 is not in TRUSTED_PROXIES)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, source_address=(source, 0), timeout=10)
+    connection.request(method, path, body=body, headers=headers)
+    reply = connection.getresponse()
+    data = reply.read()
+    connection.close()
+    return reply.status, json.loads(data or b"{}")
+
+
+def test_a_token_issued_with_certificate_a_passes_only_with_a(stack):
+    a, b = stack.certificates["a"], stack.certificates["b"]
+    client_id, secret, _ = stack.server.create_agent(name="mtls", scopes=["read"])
+    issued = stack.token(client_id, secret, cert=a)
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["token_type"] == "Bearer"
+    token = issued.json()["access_token"]
+    assert claims(token)["cnf"] == {"x5t#S256": thumbprint(a[0])}
+
+    allowed = stack.api(token, cert=a)
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.json()["headers"]["x-client-id"] == client_id
+    assert HEADER.lower() not in allowed.json()["headers"], "the API never sees the certificate header"
+    for cert in (b, None):
+        refused = stack.api(token, cert=cert)
+        assert refused.status_code == 401, refused.text
+        assert refused.headers["WWW-Authenticate"].startswith('Bearer realm="machineauth", error="invalid_token"'), refused.headers
+    # A client's own header does not stand in for the TLS certificate: nginx replaces it.
+    assert stack.api(token, cert=b, headers={HEADER: escaped(a[0])}).status_code == 401
+    assert stack.api(token, headers={HEADER: escaped(a[0])}).status_code == 401
+
+    described = requests.post(stack.server.base + "/oauth/introspect", data={"token": token},
+                              headers={"Authorization": "Bearer " + stack.server.admin_token()}).json()
+    assert described["active"] is True and described["cnf"] == {"x5t#S256": thumbprint(a[0])}
+
+
+def test_without_a_certificate_the_token_is_a_plain_bearer_token(stack):
+    client_id, secret, _ = stack.server.create_agent(name="plain", scopes=["read"])
+    issued = stack.token(client_id, secret)
+    assert issued.status_code == 200, issued.text
+    token = issued.json()["access_token"]
+    assert "cnf" not in claims(token)
+    assert stack.api(token).status_code == 200
+    assert stack.api(token, cert=stack.certificates["b"]).status_code == 200
+
+
+def test_an_agent_requiring_bound_tokens_needs_a_certificate(stack):
+    client_id, secret, _ = stack.server.create_agent(name="bound-only", scopes=["read"], tls_client_certificate_bound_access_tokens=True)
+    refused = stack.token(client_id, secret)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_request", refused.text
+    issued = stack.token(client_id, secret, cert=stack.certificates["b"])
+    assert issued.status_code == 200, issued.text
+    assert claims(issued.json()["access_token"])["cnf"] == {"x5t#S256": thumbprint(stack.certificates["b"][0])}
+
+
+def test_a_spoofed_header_from_a_client_that_is_not_the_proxy_is_ignored(stack):
+    a = stack.certificates["a"]
+    client_id, secret, _ = stack.server.create_agent(name="spoofer", scopes=["read"])
+    basic = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    form = {"Authorization": basic, "Content-Type": "application/x-www-form-urlencoded", HEADER: escaped(a[0])}
+    status, body = direct(stack.server, "POST", "/oauth/token", form, body="grant_type=client_credentials")
+    assert status == 200, body
+    assert "cnf" not in claims(body["access_token"]), "a header from an untrusted peer binds nothing"
+
+    bound = stack.token(client_id, secret, cert=a).json()["access_token"]
+    headers = {"Authorization": "Bearer " + bound, HEADER: escaped(a[0])}
+    status, body = direct(stack.server, "GET", "/api/verify", headers)
+    assert status == 401 and body["error"] == "invalid_token", body
+    # The same request from the trusted proxy's address is believed (what the refusal above depends on).
+    status, body = direct(stack.server, "GET", "/api/verify", headers, source="127.0.0.1")
+    assert status == 200 and body["valid"] is True, body
+
+
+def test_the_metadata_announces_certificate_bound_tokens(stack):
+    metadata = requests.get(stack.server.base + "/.well-known/oauth-authorization-server").json()
+    assert metadata["tls_client_certificate_bound_access_tokens"] is True
