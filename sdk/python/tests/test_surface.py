@@ -34,5 +34,5 @@ def test_sync_and_async_namespaces_match(dotted: str) -> None:
             continue
         assert list(signature.parameters) == list(awaited[name].parameters), name
         member = getattr(namespace(async_client, dotted), name)
-        assert inspect.iscoroutinefunction(member) or name in {"auth", "invalidate_token", "from_env"}, name
+        assert inspect.iscoroutinefunction(member) or name in {"auth", "invalidate_token", "from_env", "dpop_proof"}, name
         assert inspect.getdoc(getattr(namespace(sync_client, dotted), name)), f"{dotted}.{name} has no docstring"

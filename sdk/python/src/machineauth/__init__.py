@@ -11,6 +11,7 @@ from .async_client import AsyncMachineAuthClient
 from .auth import AgentTokenAuth, AsyncAgentTokenAuth
 from .client import MachineAuthClient
 from .credentials import ClientCredentials, PrivateKeyCredentials
+from .dpop import DPoPKey
 from .errors import (APIError, AuthenticationError, BadRequestError, ConfigurationError, ConflictError,
                      MachineAuthError, NotFoundError, PermissionDeniedError, RateLimitError, ServerError,
                      TokenVerificationError)
@@ -23,7 +24,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "APIError", "AgentTokenAuth", "AsyncAgentTokenAuth", "AsyncMachineAuthClient", "AsyncTokenCache",
-    "AsyncTokenVerifier", "AuthenticationError", "BadRequestError", "ClientCredentials", "ConfigurationError", "PrivateKeyCredentials",
+    "AsyncTokenVerifier", "AuthenticationError", "BadRequestError", "ClientCredentials", "ConfigurationError", "DPoPKey",
+    "PrivateKeyCredentials",
     "ConflictError", "MachineAuthClient", "MachineAuthError", "NotFoundError", "PermissionDeniedError",
     "RateLimitError", "RetryPolicy", "ServerError", "TokenCache", "TokenVerificationError", "TokenVerifier",
     "UNSET", "VerifiedToken", "verify_token", *_models,

@@ -7,7 +7,8 @@ from typing import TypeVar
 import httpx
 
 from ._call import Auth, Call
-from ._http import DEFAULT_TIMEOUT, authorization, build_request, decode, no_cookies
+from ._http import DEFAULT_TIMEOUT, authorization, build_request, decode, no_cookies, take_nonce
+from .dpop import is_bound
 from ._retry import RetryPolicy
 from ._state import ClientState
 from ._token_key import DEFAULT_KEY, TokenKey
@@ -34,6 +35,8 @@ class AsyncTransport:
         """Sends ``call`` and returns its result, or raises the ``APIError`` the server answered."""
         if call.auth is Auth.AGENT:
             response = await self._as_agent(call)
+        elif call.token is not None:
+            response = await self.exchange(call, None, call.token, bound=True)
         else:
             response = await self.exchange(call, authorization(call.auth, self.state))
         result = decode(call, response)
@@ -47,21 +50,28 @@ class AsyncTransport:
 
     async def _as_agent(self, call: Call[T]) -> httpx.Response:
         token = await self.tokens.get(DEFAULT_KEY)
-        response = await self.exchange(call, "Bearer " + token.access_token)
+        response = await self.exchange(call, None, token.access_token, bound=is_bound(token))
         if response.status_code != 401:
             return response
         self.tokens.invalidate(DEFAULT_KEY, token.access_token)
         token = await self.tokens.get(DEFAULT_KEY)
-        return await self.exchange(call, "Bearer " + token.access_token)
+        return await self.exchange(call, None, token.access_token, bound=is_bound(token))
 
     async def _request_token(self, key: TokenKey) -> Token:
         return await self.send(key.grant())
 
-    async def exchange(self, call: Call[T], authorization: str | None) -> httpx.Response:
-        """One request and its retries on 429/503 (see ``RetryPolicy``)."""
+    async def exchange(self, call: Call[T], authorization: str | None, access_token: str | None = None, *,
+                       bound: bool = False) -> httpx.Response:
+        """See ``Transport.exchange``."""
         attempt = 0
+        nonce_retry = True
         while True:
-            response = await self.http.send(build_request(self.http, self.base_url, call, authorization, self.state))
+            response = await self.http.send(build_request(self.http, self.base_url, call, authorization, self.state,
+                                                          access_token=access_token, bound=bound))
+            if take_nonce(call, self.state, response) and nonce_retry:
+                nonce_retry = False
+                await response.aclose()
+                continue
             delay = self.retry.delay(response, attempt)
             if delay is None:
                 return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -43,6 +43,9 @@ class Call(Generic[T]):
     form: Mapping[str, FormValue] | None = None
     text: bool = False
     after: Callable[[T], None] | None = None
+    token: str | None = field(default=None, repr=False)
+    """An access token the call presents itself (``/api/verify``): ``Bearer``, or ``DPoP`` with a
+    proof when it is bound to the client's DPoP key."""
 
 
 def path(template: str, *parts: str) -> str:

@@ -52,18 +52,67 @@ def client_form(auth: Auth, state: ClientState, base_url: str) -> dict[str, str]
     return {}
 
 
+TOKEN_PATH = "/oauth/token"
+
+
+def proof_url(base_url: str, state: ClientState, path: str) -> str:
+    """The ``htu`` of a request to MachineAuth's ``path``: the issuer URL (or ``base_url``) and the path."""
+    return (state.issuer or base_url).rstrip("/") + path
+
+
 def build_request(http: httpx.Client | httpx.AsyncClient, base_url: str, call: Call[Any],
-                  authorization: str | None, state: ClientState | None = None) -> httpx.Request:
-    """The HTTP request of ``call`` against ``base_url`` (with ``state``'s client assertion, if it signs them)."""
+                  authorization: str | None, state: ClientState | None = None, *,
+                  access_token: str | None = None, bound: bool = False) -> httpx.Request:
+    """The HTTP request of ``call`` against ``base_url`` (with ``state``'s client assertion, if it signs them).
+
+    With a DPoP key in ``state`` a token request carries a fresh proof (with the latest nonce);
+    ``access_token`` (or the call's own ``token``) is presented as ``Authorization: Bearer``, or,
+    when ``bound`` to the key, as ``Authorization: DPoP`` with a fresh proof for this request.
+    Every call builds new proofs, so every attempt of a request has its own ``jti``.
+    """
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     if authorization is not None:
         headers["Authorization"] = authorization
+    dpop = state.dpop if state is not None else None
+    if dpop is not None and state is not None and call.method == "POST" and call.path == TOKEN_PATH:
+        headers["DPoP"] = dpop.proof("POST", proof_url(base_url, state, TOKEN_PATH), nonce=dpop.nonce)
+    presented = access_token if access_token is not None else call.token
+    if presented is not None:
+        if dpop is not None and state is not None and (bound or call.token is not None):
+            headers.update(dpop.headers(call.method, proof_url(base_url, state, call.path), presented))
+        else:
+            headers["Authorization"] = "Bearer " + presented
     form = call.form
     extra = client_form(call.auth, state, base_url) if state is not None and form is not None else {}
     if extra:
         form = {**(form or {}), **extra}
     return http.build_request(call.method, base_url + call.path, params=call.params, json=call.json,
                               data=form, headers=headers)
+
+
+def asks_for_nonce(response: httpx.Response) -> bool:
+    """Whether ``response`` is RFC 9449 §8's ``use_dpop_nonce`` (400 at the token endpoint, 401 at a resource)."""
+    if response.status_code == 401:
+        return "use_dpop_nonce" in response.headers.get("WWW-Authenticate", "")
+    if response.status_code != 400:
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == "use_dpop_nonce"
+
+
+def take_nonce(call: Call[Any], state: ClientState, response: httpx.Response) -> bool:
+    """Keeps the ``DPoP-Nonce`` a token response carries; ``True`` when the server refused the
+    request for want of it (``use_dpop_nonce``), so it is worth sending once more with a new proof.
+    """
+    if state.dpop is None or call.path != TOKEN_PATH:
+        return False
+    nonce = response.headers.get("DPoP-Nonce")
+    if nonce:
+        state.dpop.nonce = nonce
+    return bool(nonce) and asks_for_nonce(response)
 
 
 def decode(call: Call[T], response: httpx.Response) -> T:

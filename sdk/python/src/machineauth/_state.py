@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .credentials import AgentCredentials, ClientCredentials
+from .dpop import DPoPKey
 from .errors import ConfigurationError
 
 
@@ -14,9 +15,14 @@ class ClientState:
     tokens cached under the old secret.
     """
 
-    def __init__(self, credentials: AgentCredentials | None, admin_token: str | None) -> None:
+    def __init__(self, credentials: AgentCredentials | None, admin_token: str | None,
+                 dpop: DPoPKey | None = None, issuer: str | None = None) -> None:
         self.credentials = credentials
         self.admin_token = admin_token
+        self.dpop = dpop
+        """The DPoP key token requests prove possession of (``None``: bearer tokens only)."""
+        self.issuer = issuer
+        """The server's issuer URL when given: the base of proof ``htu``s (else the client's ``base_url``)."""
         self._listeners: list[Callable[[], None]] = []
 
     def on_credentials_change(self, listener: Callable[[], None]) -> None:

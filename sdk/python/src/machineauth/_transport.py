@@ -7,7 +7,8 @@ from typing import TypeVar
 import httpx
 
 from ._call import Auth, Call
-from ._http import DEFAULT_TIMEOUT, authorization, build_request, decode, no_cookies
+from ._http import DEFAULT_TIMEOUT, authorization, build_request, decode, no_cookies, take_nonce
+from .dpop import is_bound
 from ._retry import RetryPolicy
 from ._state import ClientState
 from ._token_key import DEFAULT_KEY, TokenKey
@@ -39,6 +40,8 @@ class Transport:
         """Sends ``call`` and returns its result, or raises the ``APIError`` the server answered."""
         if call.auth is Auth.AGENT:
             response = self._as_agent(call)
+        elif call.token is not None:
+            response = self.exchange(call, None, call.token, bound=True)
         else:
             response = self.exchange(call, authorization(call.auth, self.state))
         result = decode(call, response)
@@ -52,21 +55,31 @@ class Transport:
 
     def _as_agent(self, call: Call[T]) -> httpx.Response:
         token = self.tokens.get(DEFAULT_KEY)
-        response = self.exchange(call, "Bearer " + token.access_token)
+        response = self.exchange(call, None, token.access_token, bound=is_bound(token))
         if response.status_code != 401:
             return response
         self.tokens.invalidate(DEFAULT_KEY, token.access_token)
         token = self.tokens.get(DEFAULT_KEY)
-        return self.exchange(call, "Bearer " + token.access_token)
+        return self.exchange(call, None, token.access_token, bound=is_bound(token))
 
     def _request_token(self, key: TokenKey) -> Token:
         return self.send(key.grant())
 
-    def exchange(self, call: Call[T], authorization: str | None) -> httpx.Response:
-        """One request and its retries on 429/503 (see ``RetryPolicy``)."""
+    def exchange(self, call: Call[T], authorization: str | None, access_token: str | None = None, *,
+                 bound: bool = False) -> httpx.Response:
+        """One request and its retries on 429/503 (see ``RetryPolicy``); ``access_token`` is presented
+        as ``Bearer``, or as ``DPoP`` with a proof when ``bound``. A token request the server refuses
+        with ``use_dpop_nonce`` is sent once more with its nonce (and a new proof).
+        """
         attempt = 0
+        nonce_retry = True
         while True:
-            response = self.http.send(build_request(self.http, self.base_url, call, authorization, self.state))
+            response = self.http.send(build_request(self.http, self.base_url, call, authorization, self.state,
+                                                    access_token=access_token, bound=bound))
+            if take_nonce(call, self.state, response) and nonce_retry:
+                nonce_retry = False
+                response.close()
+                continue
             delay = self.retry.delay(response, attempt)
             if delay is None:
                 return response

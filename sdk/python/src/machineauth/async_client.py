@@ -18,6 +18,7 @@ from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AsyncAgentTokenAuth, Scope
 from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
+from .dpop import DPoPKey, DPoPKeySource, presentation_headers, require_key
 from .env import settings_from_env
 from .models.tokens import Token
 from .verify.async_verifier import AsyncTokenVerifier
@@ -36,10 +37,12 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
                  private_key: KeySource | None = None, key_id: str | None = None, key_algorithm: str = "ES256",
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.AsyncClient | None = None, retry: RetryPolicy = RetryPolicy(),
-                 renew_before: float = 60.0) -> None:
+                 renew_before: float = 60.0, dpop_key: DPoPKeySource | None = None,
+                 dpop_algorithm: str | None = None) -> None:
         credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
+        dpop = DPoPKey.of(dpop_key, dpop_algorithm) if dpop_key is not None else None
         self._transport: AsyncTransport = AsyncTransport(
-            base_url, ClientState(credentials, admin_token or api_key), http=http_client, retry=retry,
+            base_url, ClientState(credentials, admin_token or api_key, dpop, issuer), http=http_client, retry=retry,
             renew_before=renew_before)
         super().__init__(self._transport)
         self.agent = AsyncSelfService(self._transport)
@@ -51,11 +54,13 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, admin_token: str | None = None,
                  api_key: str | None = None, issuer: str | None = None, http_client: httpx.AsyncClient | None = None,
-                 retry: RetryPolicy = RetryPolicy(), renew_before: float = 60.0) -> AsyncMachineAuthClient:
+                 retry: RetryPolicy = RetryPolicy(), renew_before: float = 60.0,
+                 dpop_key: DPoPKeySource | None = None, dpop_algorithm: str | None = None) -> AsyncMachineAuthClient:
         """See ``MachineAuthClient.from_env``."""
         url, client_id, client_secret = settings_from_env(environ)
         return cls(url, client_id=client_id, client_secret=client_secret, admin_token=admin_token, api_key=api_key,
-                   issuer=issuer, http_client=http_client, retry=retry, renew_before=renew_before)
+                   issuer=issuer, http_client=http_client, retry=retry, renew_before=renew_before,
+                   dpop_key=dpop_key, dpop_algorithm=dpop_algorithm)
 
     @property
     def base_url(self) -> str:
@@ -75,6 +80,23 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
         """See ``MachineAuthClient.invalidate_token``."""
         access_token = token.access_token if isinstance(token, Token) else token
         self._transport.tokens.invalidate(TokenKey.of(scope, resource, audience), access_token)
+
+    @property
+    def dpop_key(self) -> DPoPKey | None:
+        """The DPoP key every token request proves possession of (``None``: bearer tokens)."""
+        return self._transport.state.dpop
+
+    def dpop_proof(self, method: str, url: str, *, access_token: str | None = None,
+                   nonce: str | None = None) -> str:
+        """See ``MachineAuthClient.dpop_proof``."""
+        return require_key(self.dpop_key).proof(method, url, access_token=access_token, nonce=nonce)
+
+    async def dpop_headers(self, method: str, url: str, token: Token | str | None = None, *, scope: Scope = None,
+                     resource: Scope = None, audience: str | None = None, nonce: str | None = None) -> dict[str, str]:
+        """See ``MachineAuthClient.dpop_headers``."""
+        key = require_key(self.dpop_key)
+        presented = token if token is not None else await self.get_token(scope, resource, audience)
+        return presentation_headers(key, method, url, presented, nonce=nonce)
 
     request_token = awaitable(TokenOps._request_token)
     refresh = awaitable(TokenOps._refresh)

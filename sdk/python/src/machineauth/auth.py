@@ -2,6 +2,8 @@
 
 >>> api = httpx.Client(base_url="https://api.example.com", auth=client.auth(resource="https://api.example.com"))
 >>> api.get("/v1/orders")          # Authorization: Bearer <cached, renewed before expiry>
+
+With a ``dpop_key`` on the client, bound tokens go as ``Authorization: DPoP`` with a fresh proof.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Protocol
 
 import httpx
 
+from ._http import asks_for_nonce
+from .dpop import is_bound
 from .models.tokens import Token
 
 Scope = str | Sequence[str] | None
@@ -23,6 +27,9 @@ class TokenSource(Protocol):
     def invalidate_token(self, token: Token | str | None = None, *, scope: Scope = None, resource: Scope = None,
                          audience: str | None = None) -> None: ...
 
+    def dpop_proof(self, method: str, url: str, *, access_token: str | None = None,
+                   nonce: str | None = None) -> str: ...
+
 
 class AsyncTokenSource(Protocol):
     """What ``AsyncAgentTokenAuth`` needs of a client (``AsyncMachineAuthClient`` is one)."""
@@ -32,10 +39,36 @@ class AsyncTokenSource(Protocol):
     def invalidate_token(self, token: Token | str | None = None, *, scope: Scope = None, resource: Scope = None,
                          audience: str | None = None) -> None: ...
 
+    def dpop_proof(self, method: str, url: str, *, access_token: str | None = None,
+                   nonce: str | None = None) -> str: ...
+
+
+def _present(request: httpx.Request, token: Token, client: TokenSource | AsyncTokenSource,
+             nonce: str | None = None) -> None:
+    """Puts ``token`` on ``request``: ``Bearer``, or for a DPoP-bound token ``DPoP`` with a fresh proof."""
+    if is_bound(token):
+        request.headers["Authorization"] = "DPoP " + token.access_token
+        request.headers["DPoP"] = client.dpop_proof(request.method, str(request.url), access_token=token.access_token,
+                                                    nonce=nonce)
+    else:
+        request.headers["Authorization"] = "Bearer " + token.access_token
+        request.headers.pop("DPoP", None)
+
+
+def _resource_nonce(response: httpx.Response, token: Token) -> str | None:
+    """The nonce a resource asks a DPoP-bound token's proof to carry (401 ``use_dpop_nonce``), if it does."""
+    if is_bound(token) and asks_for_nonce(response):
+        return response.headers.get("DPoP-Nonce") or None
+    return None
+
 
 class AgentTokenAuth(httpx.Auth):
     """Sets ``Authorization: Bearer`` from the client's token cache; on a 401 drops the token and
     sends the request once more with a new one (a second 401 is returned as it is).
+
+    A DPoP-bound token (the client has a ``dpop_key``) goes as ``Authorization: DPoP`` with a
+    fresh proof for each request (``htm``/``htu`` from the request, ``ath`` from the token); a
+    resource's 401 ``use_dpop_nonce`` is answered once with a proof carrying its nonce.
     """
 
     requires_request_body = True
@@ -48,12 +81,15 @@ class AgentTokenAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()
         token = self._client.get_token(self._scope, self._resource, self._audience)
-        request.headers["Authorization"] = "Bearer " + token.access_token
+        _present(request, token, self._client)
         response = yield request
         if response.status_code == 401:
-            self._client.invalidate_token(token, scope=self._scope, resource=self._resource, audience=self._audience)
-            token = self._client.get_token(self._scope, self._resource, self._audience)
-            request.headers["Authorization"] = "Bearer " + token.access_token
+            nonce = _resource_nonce(response, token)
+            if nonce is None:
+                self._client.invalidate_token(token, scope=self._scope, resource=self._resource,
+                                              audience=self._audience)
+                token = self._client.get_token(self._scope, self._resource, self._audience)
+            _present(request, token, self._client, nonce)
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -74,12 +110,15 @@ class AsyncAgentTokenAuth(httpx.Auth):
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
         token = await self._client.get_token(self._scope, self._resource, self._audience)
-        request.headers["Authorization"] = "Bearer " + token.access_token
+        _present(request, token, self._client)
         response = yield request
         if response.status_code == 401:
-            self._client.invalidate_token(token, scope=self._scope, resource=self._resource, audience=self._audience)
-            token = await self._client.get_token(self._scope, self._resource, self._audience)
-            request.headers["Authorization"] = "Bearer " + token.access_token
+            nonce = _resource_nonce(response, token)
+            if nonce is None:
+                self._client.invalidate_token(token, scope=self._scope, resource=self._resource,
+                                              audience=self._audience)
+                token = await self._client.get_token(self._scope, self._resource, self._audience)
+            _present(request, token, self._client, nonce)
             yield request
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

@@ -18,6 +18,7 @@ from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AgentTokenAuth, Scope
 from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
+from .dpop import DPoPKey, DPoPKeySource, presentation_headers, require_key
 from .env import settings_from_env
 from .models.tokens import Token
 from .verify.result import VerifiedToken
@@ -48,15 +49,22 @@ class MachineAuthClient(TokenOps, ServiceOps):
         retry: how 429 and 503 answers are retried.
         renew_before: cached tokens are renewed this many seconds before they expire (at most a
             fifth of their lifetime).
+        dpop_key / dpop_algorithm: a private key (PEM, a ``cryptography`` key or a ``DPoPKey``; EC
+            P-256, Ed25519 or RSA) for DPoP (RFC 9449): every token request carries a fresh proof,
+            so the server binds the tokens to the key (``token_type: DPoP``), and the client presents
+            them to MachineAuth's API as ``Authorization: DPoP`` with a proof. The algorithm defaults
+            to the key's (ES256, EdDSA, RS256). Proof URLs start with ``issuer`` when given, else ``base_url``.
     """
 
     def __init__(self, base_url: str, *, client_id: str | None = None, client_secret: SecretSource | None = None,
                  private_key: KeySource | None = None, key_id: str | None = None, key_algorithm: str = "ES256",
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.Client | None = None, retry: RetryPolicy = RetryPolicy(),
-                 renew_before: float = 60.0) -> None:
+                 renew_before: float = 60.0, dpop_key: DPoPKeySource | None = None,
+                 dpop_algorithm: str | None = None) -> None:
         credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
-        self._transport: Transport = Transport(base_url, ClientState(credentials, admin_token or api_key),
+        dpop = DPoPKey.of(dpop_key, dpop_algorithm) if dpop_key is not None else None
+        self._transport: Transport = Transport(base_url, ClientState(credentials, admin_token or api_key, dpop, issuer),
                                                http=http_client, retry=retry, renew_before=renew_before)
         super().__init__(self._transport)
         self.agent = SelfService(self._transport)
@@ -68,13 +76,15 @@ class MachineAuthClient(TokenOps, ServiceOps):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, admin_token: str | None = None,
                  api_key: str | None = None, issuer: str | None = None, http_client: httpx.Client | None = None,
-                 retry: RetryPolicy = RetryPolicy(), renew_before: float = 60.0) -> MachineAuthClient:
+                 retry: RetryPolicy = RetryPolicy(), renew_before: float = 60.0,
+                 dpop_key: DPoPKeySource | None = None, dpop_algorithm: str | None = None) -> MachineAuthClient:
         """A client from ``MACHINEAUTH_URL``, ``MACHINEAUTH_CLIENT_ID`` and ``MACHINEAUTH_CLIENT_SECRET``
         (``os.environ``, or ``environ``); the other arguments are the constructor's.
         """
         url, client_id, client_secret = settings_from_env(environ)
         return cls(url, client_id=client_id, client_secret=client_secret, admin_token=admin_token, api_key=api_key,
-                   issuer=issuer, http_client=http_client, retry=retry, renew_before=renew_before)
+                   issuer=issuer, http_client=http_client, retry=retry, renew_before=renew_before,
+                   dpop_key=dpop_key, dpop_algorithm=dpop_algorithm)
 
     @property
     def base_url(self) -> str:
@@ -103,6 +113,34 @@ class MachineAuthClient(TokenOps, ServiceOps):
         """
         access_token = token.access_token if isinstance(token, Token) else token
         self._transport.tokens.invalidate(TokenKey.of(scope, resource, audience), access_token)
+
+    @property
+    def dpop_key(self) -> DPoPKey | None:
+        """The DPoP key every token request proves possession of (``None``: bearer tokens)."""
+        return self._transport.state.dpop
+
+    def dpop_proof(self, method: str, url: str, *, access_token: str | None = None,
+                   nonce: str | None = None) -> str:
+        """A fresh DPoP proof for ``method`` ``url`` (with ``ath`` when ``access_token`` is given),
+        signed with the client's ``dpop_key``; see ``dpop_headers`` for the whole set of headers.
+        """
+        return require_key(self.dpop_key).proof(method, url, access_token=access_token, nonce=nonce)
+
+    def dpop_headers(self, method: str, url: str, token: Token | str | None = None, *, scope: Scope = None,
+                     resource: Scope = None, audience: str | None = None, nonce: str | None = None) -> dict[str, str]:
+        """The headers for one request of yours to a resource server: the agent's token (``token``,
+        else ``get_token(scope, resource, audience)``) as ``Authorization: DPoP`` and a fresh ``DPoP``
+        proof for ``method`` ``url`` with the token's ``ath``. A ``Token`` the server did not bind
+        (``token_type: Bearer``) gets ``Authorization: Bearer`` alone.
+
+        >>> httpx.get(url, headers=client.dpop_headers("GET", url, resource="https://api.example.com"))
+
+        Raises:
+            ConfigurationError: the client has no ``dpop_key``.
+        """
+        key = require_key(self.dpop_key)
+        presented = token if token is not None else self.get_token(scope, resource, audience)
+        return presentation_headers(key, method, url, presented, nonce=nonce)
 
     request_token = blocking(TokenOps._request_token)
     refresh = blocking(TokenOps._refresh)

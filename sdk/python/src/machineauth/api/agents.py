@@ -16,11 +16,13 @@ def agent_fields(*, description: str | None = None, scopes: Sequence[str] | None
                  grant_types: Sequence[str] | None = None, allowed_audiences: Sequence[str] | None = None,
                  expires_in: int | None | Unset = UNSET, expires_at: datetime | str | None | Unset = UNSET,
                  team_id: str | None | Unset = UNSET, token_endpoint_auth_method: str | None = None,
-                 jwks: Mapping[str, Any] | None | Unset = UNSET) -> dict[str, object]:
+                 jwks: Mapping[str, Any] | None | Unset = UNSET,
+                 dpop_bound_access_tokens: bool | None = None) -> dict[str, object]:
     """The JSON fields an agent is created or changed with (``None`` clears the nullable ones)."""
     return {
         **fields(description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
-                 allowed_audiences=allowed_audiences, token_endpoint_auth_method=token_endpoint_auth_method),
+                 allowed_audiences=allowed_audiences, token_endpoint_auth_method=token_endpoint_auth_method,
+                 dpop_bound_access_tokens=dpop_bound_access_tokens),
         **nullable(expires_in=expires_in, expires_at=expires_at, team_id=team_id, jwks=jwks),
     }
 
@@ -45,20 +47,24 @@ class AgentOps(Resource):
                 metadata: Mapping[str, str] | None = None, grant_types: Sequence[str] | None = None,
                 allowed_audiences: Sequence[str] | None = None, expires_in: int | None = None,
                 expires_at: datetime | str | None = None, team_id: str | None = None,
-                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None = None) -> Call[AgentCreated]:
+                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None = None,
+                dpop_bound_access_tokens: bool | None = None) -> Call[AgentCreated]:
         """Creates an agent; the result holds its ``client_secret``, shown only this once.
 
         Args:
             scopes: the scopes it may request.
             token_endpoint_auth_method / jwks: ``"private_key_jwt"`` with the public JWK Set
                 (``{"keys": [...]}``) the agent signs assertions with; such an agent gets no secret.
+            dpop_bound_access_tokens: ``True``: the agent only ever gets DPoP-bound tokens (RFC 9449
+                §5.2); a token request without a proof is refused.
             allowed_audiences: audiences (resource indicators) it may ask tokens for; default the deployment's.
             expires_in / expires_at: when the agent itself expires.
         """
         body = {"name": name, **fields(organization_id=organization_id), **agent_fields(
             description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
             allowed_audiences=allowed_audiences, expires_in=expires_in or UNSET, expires_at=expires_at or UNSET,
-            team_id=team_id or UNSET, token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks or UNSET)}
+            team_id=team_id or UNSET, token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks or UNSET,
+            dpop_bound_access_tokens=dpop_bound_access_tokens)}
         return Call("POST", "/api/agents", AgentCreated.from_json, Auth.ADMIN, json=body)
 
     def _update(self, agent_id: str, *, name: str | None = None, description: str | None = None,
@@ -66,7 +72,8 @@ class AgentOps(Resource):
                 metadata: Mapping[str, str] | None = None, grant_types: Sequence[str] | None = None,
                 allowed_audiences: Sequence[str] | None = None, expires_in: int | None | Unset = UNSET,
                 expires_at: datetime | str | None | Unset = UNSET, team_id: str | None | Unset = UNSET,
-                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None | Unset = UNSET) -> Call[Agent]:
+                token_endpoint_auth_method: str | None = None, jwks: Mapping[str, Any] | None | Unset = UNSET,
+                dpop_bound_access_tokens: bool | None = None) -> Call[Agent]:
         """Changes the given fields (``PATCH``); ``expires_in=None``/``expires_at=None`` remove the
         expiry, ``team_id=None`` takes the agent out of its team; new ``jwks`` (or a new method)
         end the tokens the old credentials obtained.
@@ -74,7 +81,8 @@ class AgentOps(Resource):
         body = {**fields(name=name), **agent_fields(
             description=description, scopes=scopes, tags=tags, metadata=metadata, grant_types=grant_types,
             allowed_audiences=allowed_audiences, expires_in=expires_in, expires_at=expires_at, team_id=team_id,
-            token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks)}
+            token_endpoint_auth_method=token_endpoint_auth_method, jwks=jwks,
+            dpop_bound_access_tokens=dpop_bound_access_tokens)}
         return Call("PATCH", path("/api/agents/{}", agent_id), Agent.from_envelope, Auth.ADMIN, json=body)
 
     def _delete(self, agent_id: str) -> Call[Deleted]:

@@ -53,8 +53,12 @@ class ServiceOps(Resource):
 
     def _verify_remote(self, token: str) -> Call[RemoteVerification]:
         """Asks the server what a bearer token or API key is (``/api/verify``). Prefer local
-        ``verify_token`` on hot paths; this one sees revocations at once.
+        ``verify_token`` on hot paths; this one sees revocations at once. A token bound to this
+        client's DPoP key (its ``cnf.jkt``) is presented as ``Authorization: DPoP`` with a proof.
         """
+        dpop = self._state.dpop
+        if dpop is not None and dpop.binds(token):
+            return Call("GET", "/api/verify", RemoteVerification.from_json, Auth.NONE, token=token)
         return Call("POST", "/api/verify", RemoteVerification.from_json, Auth.NONE, form={"token": token})
 
 

@@ -39,6 +39,7 @@ class Agent:
     deactivated_by: str | None
     token_endpoint_auth_method: str = "client_secret_basic"
     jwks: dict[str, Any] | None = None
+    dpop_bound_access_tokens: bool = False
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -56,7 +57,8 @@ class Agent:
             last_activity_at=optional_time(data, "last_activity_at"),
             deactivated_by=optional_text(data, "deactivated_by"),
             token_endpoint_auth_method=optional_text(data, "token_endpoint_auth_method") or "client_secret_basic",
-            jwks=dict(obj(data, "jwks")) or None, raw=dict(data),
+            jwks=dict(obj(data, "jwks")) or None,
+            dpop_bound_access_tokens=boolean(data, "dpop_bound_access_tokens"), raw=dict(data),
         )
 
     @classmethod
