@@ -143,6 +143,28 @@ def test_a_token_issued_with_certificate_a_passes_only_with_a(stack):
     assert described["active"] is True and described["cnf"] == {"x5t#S256": thumbprint(a[0])}
 
 
+def test_identity_headers_and_addresses_a_client_forges_never_pass_nginx(stack):
+    a = stack.certificates["a"]
+    client_id, secret, _ = stack.server.create_agent(name="forger", scopes=["read"])
+    token = stack.token(client_id, secret, cert=a).json()["access_token"]
+    forged = {"X-Agent-Id": "someone-else", "X-Scopes": "admin", "X-Org-Id": "other-org", "X-Team-Id": "other-team",
+              "X-Auth-Request-User": "root", "X-Client-Id": "cid_forged"}
+    seen = stack.api(token, cert=a, headers=forged)
+    assert seen.status_code == 200, seen.text
+    headers = seen.json()["headers"]
+    assert headers["x-client-id"] == client_id and headers["x-scopes"] == "read", headers
+    for name, value in forged.items():
+        assert headers.get(name.lower()) != value, name
+    # A client-chosen X-Forwarded-For is replaced by nginx, so it names no address in the audit trail.
+    spoofed = stack.token(client_id, secret, cert=a, headers={"X-Forwarded-For": "203.0.113.77"})
+    assert spoofed.status_code == 200, spoofed.text
+    trail = requests.get(stack.server.base + "/api/audit-logs", params={"action": "token.issued", "limit": 500},
+                         headers={"Authorization": "Bearer " + stack.server.admin_token()}).json()
+    records = trail["audit_logs"]
+    assert records and all(record.get("ip_address") == "127.0.0.1" for record in records), records
+    assert all(record.get("ip_address") != "203.0.113.77" for record in records)
+
+
 def test_without_a_certificate_the_token_is_a_plain_bearer_token(stack):
     client_id, secret, _ = stack.server.create_agent(name="plain", scopes=["read"])
     issued = stack.token(client_id, secret)
