@@ -41,7 +41,14 @@ struct ClientCertificateTests {
     @Test("DER with bytes after the certificate, or cut short, is not a certificate")
     func outline() throws {
         let der = try ClientCertificate.parse(escapedPEM: CertificateFixtures.escaped(CertificateFixtures.pemA)).der
-        let broken: [[UInt8]] = [der + [0], Array(der.dropLast()), [0x30, 0x80] + Array(der.dropFirst(2)), [0x30, 0x00]]
+        let broken: [[UInt8]] = [
+            der + [0], Array(der.dropLast()), [0x30, 0x80] + Array(der.dropFirst(2)), [0x30, 0x00],
+            [0x30, 0x81, 0x05, 0x02, 0x01, 0x00, 0x30, 0x00],  // long form for a short length
+            [0x30, 0x84, 0x00, 0x00, 0x01, 0x00] + [UInt8](repeating: 0, count: 256),  // four length bytes
+            [0x30, 0x82, 0x00, 0x90] + [UInt8](repeating: 0, count: 0x90),  // a leading zero length byte
+            [0x30, 0x83, 0xFF, 0xFF, 0xFF],  // a length far beyond the bytes
+            [0x1F, 0x81, 0x01, 0x00],  // a high tag number
+        ]
         for bytes in broken {
             let pem = "-----BEGIN CERTIFICATE-----\n" + Data(bytes).base64EncodedString() + "\n-----END CERTIFICATE-----"
             #expect(throws: ClientCertificate.Problem.self) { _ = try ClientCertificate.parse(escapedPEM: CertificateFixtures.escaped(pem)) }
