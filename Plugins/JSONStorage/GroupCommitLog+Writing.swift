@@ -33,8 +33,8 @@ extension GroupCommitLog {
         }
     }
 
-    /// Under load, sleeps until the oldest queued append is ``CommitPacing/window`` old, so the
-    /// appends arriving meanwhile share its sync.
+    /// Under load, sleeps until the oldest queued append is about as old as a sync takes (see
+    /// ``CommitPacing``), so the appends arriving meanwhile share its sync.
     func waitForCompany() {
         let pause = state.withLock { state -> UInt64 in
             guard let oldest = state.oldestQueuedAt else { return 0 }
@@ -46,6 +46,7 @@ extension GroupCommitLog {
     /// Writes a run of appends; `false` when that failed (a retry is scheduled).
     func flush(_ run: inout [UInt8], appends: inout Int, through ticket: Int, unwritten: ArraySlice<Step>) -> Bool {
         guard !run.isEmpty else { return true }
+        let started = DispatchTime.now().uptimeNanoseconds
         do {
             try write(run)
         } catch {
@@ -53,7 +54,8 @@ extension GroupCommitLog {
             return false
         }
         run.removeAll(keepingCapacity: true)
-        state.withLock { $0.pacing.synced(appends: appends) }
+        let took = DispatchTime.now().uptimeNanoseconds &- started
+        state.withLock { $0.pacing.synced(appends: appends, taking: took) }
         appends = 0
         finish(through: ticket, with: .success(()))
         return true

@@ -13,6 +13,14 @@ struct YAMLQuotingTests {
         #expect(node["value"]?.scalar == text)
     }
 
+    @Test("strings a YAML 1.1 reader (PyYAML) would take for numbers, dates, booleans or null are quoted",
+          arguments: ["._", ".5", "-._", "1_000", "1:30", "2026-12-01", ".inf", ".NaN", "0x1F", "0o17", "+1", "~", "Null", "yes", "On", "Y", "=", "<<", "-"])
+    func yaml11Words(text: String) throws {
+        #expect(ConfigRenderer.quote(text).hasPrefix("\""), "\(text) left plain")
+        let node = try YAMLComposer.compose("value: \(ConfigRenderer.quote(text))\n", file: "t.yaml")
+        #expect(node["value"]?.scalar == text)
+    }
+
     @Test("mapping keys are quoted like values: controls, colons, spaces and YAML words read back as the same key",
           arguments: ["plain_key", "®N\u{9D}#a}", "a: b", "ends:", ":starts", "with space", "#comment", "true", "- dash", "{x}", "\"q\""])
     func keyRoundTrip(key: String) throws {

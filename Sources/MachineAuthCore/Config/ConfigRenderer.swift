@@ -64,12 +64,14 @@ public enum ConfigRenderer {
         return String(text[..<text.index(after: colon)]) + mask + String(text[at...])
     }
 
-    /// `text` as a YAML scalar (a value or a mapping key): plain when it reads back as the same
-    /// string, double-quoted otherwise.
+    /// `text` as a YAML scalar (a value or a mapping key): plain when every YAML reader, 1.1 ones
+    /// included, reads it back as the same string — it starts with an ASCII letter (so no number,
+    /// date, sexagesimal, `.inf` or `._` float of YAML 1.1), holds only letters, digits and `-_./:`,
+    /// does not end in `:` and is no boolean or null word; double-quoted otherwise.
     static func quote(_ text: String) -> String {
-        let plainSafe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:".contains($0) }
-            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
-            && Int(text) == nil && Double(text) == nil && !text.hasPrefix("-") && !text.hasPrefix(":") && !text.hasSuffix(":")
+        let plainSafe = text.first.map { $0.isASCII && $0.isLetter } == true
+            && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./:".contains($0) }
+            && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased()) && !text.hasSuffix(":")
         if plainSafe { return text }
         return doubleQuoted(text)
     }
