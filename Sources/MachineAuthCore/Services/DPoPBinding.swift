@@ -26,11 +26,6 @@ public struct DPoPBinding: Sendable {
     /// The nonce to send as `DPoP-Nonce` now, when the stage uses nonces.
     public func currentNonce() -> String? { verifier?.currentNonce(at: now()) }
 
-    /// The key thumbprint a token is bound to (`cnf.jkt`), if it is bound.
-    public static func thumbprint(_ claims: [String: JSONValue]) -> String? {
-        claims["cnf"]?.objectValue?["jkt"]?.stringValue
-    }
-
     /// The token request's proof (RFC 9449 §5), checked but not yet recorded as used, or `nil`
     /// without a proof (or without the stage: a server that does not do DPoP ignores the
     /// header, §5 ¶7).
@@ -69,7 +64,7 @@ public struct DPoPBinding: Sendable {
         certificate: ClientCertificate?
     ) async throws {
         try CertificateBinding.checkPresentation(of: token, certificate: certificate)
-        guard let bound = Self.thumbprint(token.claims) else {
+        guard let bound = Confirmation(claims: token.claims).keyThumbprint else {
             guard scheme == .bearer else { throw OAuthError.invalidToken("the token is not DPoP-bound: present it as Authorization: Bearer") }
             return
         }

@@ -42,7 +42,7 @@ public struct TokenInspector: Sendable {
             telemetry.tokenValidated(active: true)
             var claims = validated.claims
             // RFC 9449 §6.2: a bound token is described with its `cnf` (among the claims) and type DPoP.
-            claims["token_type"] = DPoPBinding.thumbprint(claims) == nil ? "Bearer" : "DPoP"
+            claims["token_type"] = Confirmation(claims: claims).keyThumbprint == nil ? "Bearer" : "DPoP"
             return .active(claims: claims, agent: validated.agent)
         } catch let rejection as TokenRejection {
             telemetry.tokenValidated(active: false)

@@ -90,7 +90,7 @@ struct GatewayRoutes: Sendable {
         do {
             let token = try await runtime.services.validator.validate(credential)
             // The original request matters only to a proof; a Bearer token that is not bound needs none.
-            let proofNeeded = scheme == .dpop || DPoPBinding.thumbprint(token.claims) != nil
+            let proofNeeded = scheme == .dpop || Confirmation(claims: token.claims).keyThumbprint != nil
             let certificate = try Authentication(runtime: runtime).clientCertificate(request, context: context, refusal: OAuthError.invalidToken)
             try await runtime.services.dpop.checkPresentation(
                 of: token, token: credential, scheme: scheme, dpop: proofNeeded ? try original(request, context) : nil, certificate: certificate)
