@@ -1,0 +1,119 @@
+public import Foundation
+
+extension TrustedIssuer {
+    /// Everything wrong with this issuer, each naming its field (`rules[0].subject`). The API
+    /// answers the first with 400; the `jwt_bearer` stage reports all of them with the YAML line.
+    /// `allowHTTP`: accept `http` issuer and key URLs (tests and development only).
+    public func problems(allowHTTP: Bool = false) -> [ValidationError] {
+        var found: [ValidationError] = []
+        func check(_ field: String, _ holds: Bool, _ message: @autoclosure () -> String) {
+            if !holds { found.append(ValidationError(field, message())) }
+        }
+        check("id", id.isEmpty || Self.isIdentifier(id), "must be 1 to 64 letters, digits, '.', '_' or '-'")
+        if let name { check("name", (try? FieldRules.name(name)) != nil, "must be 1 to 255 characters without control characters") }
+        check("issuer", Self.isURL(issuer, allowHTTP: allowHTTP), "must be an https URL without user information, query or fragment")
+        check("audiences", audiences.count <= 10, "at most 10 audiences")
+        for (index, audience) in audiences.enumerated() {
+            check("audiences[\(index)]", Self.isPlainText(audience, maxLength: 512), "must be 1 to 512 characters without control characters")
+        }
+        check("jwks", jwks == nil || jwksURI == nil, "give jwks or jwks_uri, not both")
+        if let jwksURI { check("jwks_uri", Self.isURL(jwksURI, allowHTTP: allowHTTP), "must be an https URL without user information or fragment") }
+        if let jwks {
+            do { _ = try FieldRules.clientKeys(jwks) } catch { found.append(error) }
+        }
+        if let limit = maxTokenLifetime {
+            check("max_token_lifetime", Self.maxTokenLifetimeRange.contains(limit), "must be between 60 and 86400 seconds")
+        }
+        if preset == .spiffe {
+            check("trust_domain", trustDomain.map(Self.isTrustDomain) ?? false,
+                  "preset spiffe needs the trust domain (lower-case letters, digits, '.', '-' and '_')")
+        } else {
+            check("trust_domain", trustDomain == nil, "only preset spiffe takes a trust domain")
+        }
+        check("rules", (1...100).contains(rules.count), "must hold 1 to 100 rules")
+        for (index, rule) in rules.enumerated() {
+            found += rule.problems(field: "rules[\(index)]", preset: preset, trustDomain: trustDomain)
+        }
+        return found
+    }
+
+    /// `https://host[:port][/path]`: no user information, query or fragment (an issuer identifier,
+    /// RFC 8414 §2); `http` only when allowed. A `jwks_uri` may carry a query.
+    static func isURL(_ text: String, allowHTTP: Bool) -> Bool {
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || (allowHTTP && scheme == "http"), let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
+            url.fragment == nil, !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
+        else { return false }
+        return (url.port ?? 443).clamped(to: 1...65535) == (url.port ?? 443)
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isPlainText(_ text: String, maxLength: Int) -> Bool {
+        (1...maxLength).contains(text.utf8.count) && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// A SPIFFE trust domain name (SPIFFE ID spec §2.1).
+    static func isTrustDomain(_ text: String) -> Bool {
+        (1...255).contains(text.utf8.count)
+            && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+    }
+}
+
+extension IdentityRule {
+    /// What is wrong with this rule under `preset`; a preset refuses rules that would admit
+    /// every workload of its platform (every GitHub repository, every cluster namespace).
+    func problems(field: String, preset: FederationPreset?, trustDomain: String?) -> [ValidationError] {
+        var found: [ValidationError] = []
+        func check(_ key: String, _ holds: Bool, _ message: @autoclosure () -> String) {
+            if !holds { found.append(ValidationError("\(field).\(key)", message())) }
+        }
+        check("agent", TrustedIssuer.isPlainText(agent, maxLength: 255), "must be the client_id of an agent")
+        check("claims", claims.count <= 20, "at most 20 claim conditions")
+        for (name, pattern) in claims.sorted(by: { $0.key < $1.key }) {
+            check("claims.\(name)", TrustedIssuer.isPlainText(name, maxLength: 128) && name != "sub", "claim names are 1 to 128 characters; use subject for sub")
+            check("claims.\(name)", TrustedIssuer.isPlainText(pattern, maxLength: ClaimGlob.maxLength), "must be a pattern of 1 to \(ClaimGlob.maxLength) characters")
+        }
+        if let subject {
+            check("subject", TrustedIssuer.isPlainText(subject, maxLength: ClaimGlob.maxLength), "must be a pattern of 1 to \(ClaimGlob.maxLength) characters")
+        }
+        check("subject", !conditions.isEmpty, "a rule needs a subject or claims to match: a rule without conditions would admit every token of the issuer")
+        if let scopes {
+            do { _ = try FieldRules.scopes(scopes, field: "\(field).scopes") } catch { found.append(error) }
+        }
+        let subjectPrefix = subject.map(ClaimGlob.literalPrefix(of:)) ?? ""
+        switch preset {
+        case .kubernetes:
+            check("subject", subjectPrefix.hasPrefix("system:serviceaccount:"),
+                  "a Kubernetes rule's subject starts with system:serviceaccount:<namespace>:")
+        case .spiffe:
+            let domain = "spiffe://\(trustDomain ?? "")/"
+            check("subject", subjectPrefix.hasPrefix(domain), "a SPIFFE rule's subject starts with \(domain)")
+        case .githubActions:
+            check("subject", namesGitHubOwner,
+                  "a GitHub Actions rule must name the repository owner (subject repo:<owner>/…, or a repository, repository_owner or repository_owner_id claim without wildcards before the owner): otherwise every GitHub repository's workflows would match")
+        case nil:
+            break
+        }
+        return found
+    }
+
+    /// Whether the rule pins the GitHub owner: only that owner's workflows can match.
+    var namesGitHubOwner: Bool {
+        let subjectPrefix = subject.map(ClaimGlob.literalPrefix(of:)) ?? ""
+        if subjectPrefix.hasPrefix("repo:"), subjectPrefix.dropFirst(5).contains("/"), !subjectPrefix.dropFirst(5).hasPrefix("/") { return true }
+        if let repository = claims["repository"], let slash = ClaimGlob.literalPrefix(of: repository).firstIndex(of: "/"), slash != repository.startIndex {
+            return true
+        }
+        for exact in ["repository_owner", "repository_owner_id", "repository_id"] {
+            if let value = claims[exact], ClaimGlob.literalPrefix(of: value) == value { return true }
+        }
+        return false
+    }
+}
+
+extension UInt8 {
+    var isASCIILetterOrDigit: Bool { (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
+}
