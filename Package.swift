@@ -98,6 +98,7 @@ let package = Package(
                 "DPoPProofVerifier",
                 "ClientCredentialsGrant",
                 "RefreshTokenGrant",
+                "JWTBearerGrant",
                 "AuditSink",
                 "APIKeyAuthenticator",
                 "OrgTeamEnricher",
@@ -129,6 +130,27 @@ let package = Package(
             dependencies: ["MachineAuthCore", .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
+        // Outbound HTTP to URLs someone else chose (webhooks, JWK Sets, OIDC discovery): the SSRF guard in one place.
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                "MachineAuthCore", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // JWK Sets and OIDC discovery documents fetched through the SSRF guard and cached by their HTTP headers.
+        .target(
+            name: "RemoteKeySets",
+            dependencies: [
+                "MachineAuthCore", "OutboundHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        plugin("JWTBearerGrant", dependencies: [
+            "ExternalJWT", "OutboundHTTP", "RemoteKeySets", .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
         plugin("PrivateKeyJWTAuthenticator", dependencies: ["ExternalJWT", .product(name: "JWTKit", package: "jwt-kit")]),
         plugin("DPoPProofVerifier", dependencies: [
             "ExternalJWT", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
@@ -140,7 +162,7 @@ let package = Package(
         plugin("OrgTeamEnricher"),
         plugin("CustomClaimsEnricher"),
         plugin("WebhookNotifier", dependencies: [
-            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            "OutboundHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         plugin("PostgresStorage", dependencies: [
@@ -203,7 +225,8 @@ let package = Package(
         pluginTests("APIKeyAuthenticator"),
         pluginTests("OrgTeamEnricher"),
         pluginTests("CustomClaimsEnricher", dependencies: ["OrgTeamEnricher"]),
-        pluginTests("WebhookNotifier"),
+        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "MachineAuthCore"], swiftSettings: swiftSettings),
+        pluginTests("JWTBearerGrant", dependencies: ["RemoteKeySets", "OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

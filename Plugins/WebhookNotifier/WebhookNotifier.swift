@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import OutboundHTTP
 import Foundation
 import Logging
 public import MachineAuthCore
@@ -15,7 +16,6 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
     let logger: Logger
     let now: @Sendable () -> Date
     let owner = "instance-" + RandomToken.hex(bytes: 6)
-    let client: HTTPClient
     let sender: WebhookSender
     private let subscriptions = Mutex<(webhooks: [Webhook], loaded: Date)?>(nil)
     private let wake = WakeSignal()
@@ -29,8 +29,7 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
         self.telemetry = telemetry
         self.logger = logger
         self.now = now
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.configuration(timeout: config.timeout))
-        sender = WebhookSender(client: client, timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets, logger: logger)
+        sender = WebhookSender(http: GuardedHTTPClient(timeout: config.timeout, allowPrivateTargets: config.allowPrivateTargets), timeout: config.timeout, logger: logger)
     }
 
     public var webhooks: (any WebhookDispatcher)? { self }
@@ -116,7 +115,6 @@ public final class WebhookNotifier: Notifier, WebhookDispatcher {
 
     public func shutdown() async {
         wake.signal()
-        try? await client.shutdown()
     }
 
     // MARK: WebhookDispatcher

@@ -4,7 +4,7 @@ import MachineAuthCore
 import Logging
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import OutboundHTTP
 
 /// Sends one signed delivery: checks the target's resolved addresses and connects to the one
 /// it checked, does not follow redirects, times out, and reports status and latency — never
@@ -17,9 +17,8 @@ struct WebhookSender: Sendable {
         case refused(String)
     }
 
-    let client: HTTPClient
+    let http: GuardedHTTPClient
     let timeout: ConfigDuration
-    let allowPrivateTargets: Bool
     /// Where the reason of a refused target goes (never into the delivery's history).
     let logger: Logger
 
@@ -30,65 +29,16 @@ struct WebhookSender: Sendable {
         } catch {
             return .refused(error.message)
         }
-        var pinned: HTTPClient?
-        if !allowPrivateTargets {
-            guard let host = url.host else { return .refused("the URL names no host") }
-            let log: @Sendable (String) -> Void = { [logger] in logger.warning("\($0) (webhook \(webhook.id))") }
-            let decision = await Self.within(.milliseconds(Int64(timeout.milliseconds))) { await TargetGuard.decide(host: host, log: log) }
-            switch decision ?? {
-                log("webhook target \(host) did not resolve within \(timeout.milliseconds) ms")
-                return .refuse(TargetGuard.refusal)
-            }() {
-            case .refuse(let reason):
-                return .refused(reason)
-            case .connect(let address) where IPAddressRange.parse(host) == nil:
-                var configuration = Self.configuration(timeout: timeout)
-                configuration.dnsOverride = [host: address]
-                pinned = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            case .connect:
-                break
+        let log: @Sendable (String) -> Void = { [logger] in logger.warning("webhook \($0) (webhook \(webhook.id))") }
+        do {
+            return try await http.withClient(for: url, log: log) { client in
+                await post(delivery, to: webhook, secret: secret, at: time, using: client)
             }
+        } catch let refused as GuardedHTTPClient.Refused {
+            return .refused(refused.reason)
+        } catch {
+            return .refused(TargetGuard.refusal)
         }
-        let result = await post(delivery, to: webhook, secret: secret, at: time, using: pinned ?? client)
-        try? await pinned?.shutdown()
-        return result
-    }
-
-    /// `operation`'s result, or `nil` once `limit` has passed (a name server that does not answer
-    /// must not hold a delivery, or an administrator's test send, for the resolver's own timeouts).
-    static func within<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async -> T) async -> T? {
-        let first = FirstAnswer<T?>()
-        return await withCheckedContinuation { continuation in
-            first.wait(continuation)
-            Task { first.answer(await operation()) }
-            Task {
-                try? await Task.sleep(for: limit)
-                first.answer(nil)
-            }
-        }
-    }
-
-    /// Resumes a continuation with the first answer it gets; later ones are dropped.
-    final class FirstAnswer<Value: Sendable>: Sendable {
-        private let waiting = Mutex<CheckedContinuation<Value, Never>?>(nil)
-
-        func wait(_ continuation: CheckedContinuation<Value, Never>) {
-            waiting.withLock { $0 = continuation }
-        }
-
-        func answer(_ value: Value) {
-            waiting.withLock { continuation in
-                continuation?.resume(returning: value)
-                continuation = nil
-            }
-        }
-    }
-
-    /// The client settings of every delivery: no redirects, connect and read timeouts.
-    static func configuration(timeout: ConfigDuration) -> HTTPClient.Configuration {
-        let milliseconds = Int64(timeout.milliseconds)
-        return HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .milliseconds(milliseconds), read: .milliseconds(milliseconds)))
     }
 
     private func post(_ delivery: WebhookDelivery, to webhook: Webhook, secret: String, at time: Date, using client: HTTPClient) async -> Result {

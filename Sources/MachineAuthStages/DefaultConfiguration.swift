@@ -40,6 +40,7 @@ public enum DefaultConfiguration {
 
     security:
       secret_hash_key: "${SECRET_HASH_KEY:-}"       # empty: generated once and kept in storage
+      allow_insecure_issuers: "${ALLOW_INSECURE_ISSUERS:-false}"  # true: http and private-address issuer/JWKS URLs (development and tests only)
 
     storage:
       url: "${DATABASE_URL:-json:machineauth.json}"  # json:PATH or postgres://…
@@ -54,6 +55,8 @@ public enum DefaultConfiguration {
     grants:                            # the grant_type values /oauth/token answers
       - type: client_credentials       # RFC 6749 §4.4
       - type: refresh_token            # rotating refresh tokens, replay revokes the grant
+      - type: jwt_bearer               # RFC 7523 workload identity federation: tokens from trusted issuers
+        issuers: []                    # declared here or through /api/trusted-issuers (README: Workload identity federation)
 
     # DPoP (RFC 9449): a token request with a DPoP proof gets an access token bound to the proof's
     # key (token_type DPoP, cnf.jkt); resources accept it only as "Authorization: DPoP" with a fresh

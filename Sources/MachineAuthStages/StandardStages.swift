@@ -5,6 +5,7 @@ import ClientSecretAuthenticator
 import CustomClaimsEnricher
 import DPoPProofVerifier
 import JSONStorage
+import JWTBearerGrant
 public import MachineAuthCore
 import OrgTeamEnricher
 import PrivateKeyJWTAuthenticator
@@ -22,6 +23,7 @@ extension StageRegistry {
         registry.register(PrivateKeyJWTAuthenticatorFactory.self)
         registry.register(ClientCredentialsGrantFactory.self)
         registry.register(RefreshTokenGrantFactory.self)
+        registry.register(JWTBearerGrantFactory.self)
         registry.register(APIKeyAuthenticatorFactory.self)
         registry.register(OrgTeamEnricherFactory.self)
         registry.register(CustomClaimsEnricherFactory.self)

@@ -1,4 +1,4 @@
-/// The `security:` section: the secret-hashing key and brute-force limits.
+/// The `security:` section: the secret-hashing key, brute-force limits, and how outside issuers may be reached.
 public struct SecuritySettings: Decodable, Sendable, Hashable {
     /// Key for hashing client secrets and API keys (HMAC-SHA-256). Empty: a random key is
     /// generated on first start and kept in storage. Set it to keep it apart from the data.
@@ -6,10 +6,14 @@ public struct SecuritySettings: Decodable, Sendable, Hashable {
     /// Failed client authentications allowed per client id and per address within `failureWindow`.
     public var maxFailedAuthentications: Int
     public var failureWindow: ConfigDuration
+    /// Whether outside issuers (workload identity federation) and remote key sets (`jwks_uri`)
+    /// may be reached over plain `http` and at private, loopback or link-local addresses
+    /// (`ALLOW_INSECURE_ISSUERS`). For development and tests only. Default false.
+    public var allowInsecureIssuers: Bool
 
     enum CodingKeys: String, CodingKey {
         case secretHashKey = "secret_hash_key", maxFailedAuthentications = "max_failed_authentications"
-        case failureWindow = "failure_window"
+        case failureWindow = "failure_window", allowInsecureIssuers = "allow_insecure_issuers"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,6 +21,7 @@ public struct SecuritySettings: Decodable, Sendable, Hashable {
         secretHashKey = try container.decodeIfPresent(String.self, forKey: .secretHashKey) ?? ""
         maxFailedAuthentications = try container.decodeIfPresent(Int.self, forKey: .maxFailedAuthentications) ?? 10
         failureWindow = try container.decodeIfPresent(ConfigDuration.self, forKey: .failureWindow) ?? ConfigDuration(seconds: 60)
+        allowInsecureIssuers = try container.decodeIfPresent(Bool.self, forKey: .allowInsecureIssuers) ?? false
     }
 
     static func validate(_ settings: SecuritySettings) -> [StageConfigProblem] {

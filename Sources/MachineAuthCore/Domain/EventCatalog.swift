@@ -7,7 +7,7 @@ public enum EventCatalog {
         ("agent.rotated", "an agent's client secret was rotated"),
         ("agent.deactivated", "an agent was deactivated; its tokens stopped working"),
         ("agent.reactivated", "an agent was reactivated"),
-        ("token.issued", "an access token was issued (client_credentials)"),
+        ("token.issued", "an access token was issued (client_credentials, or jwt-bearer for a federated identity)"),
         ("token.refreshed", "an access token was issued for a refresh token"),
         ("token.revoked", "an access or refresh token was revoked"),
         ("token.failed", "a client failed to authenticate"),

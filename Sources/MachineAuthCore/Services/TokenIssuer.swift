@@ -16,9 +16,11 @@ public struct TokenIssuer: Sendable {
     }
 
     /// Signs a token for `agent`; `confirmation` binds it to a DPoP key (`cnf.jkt`, RFC 9449 §6.1)
-    /// and/or a client certificate (`cnf."x5t#S256"`, RFC 8705 §3.1).
+    /// and/or a client certificate (`cnf."x5t#S256"`, RFC 8705 §3.1); `grantClaims` are the
+    /// grant's own (``Grant/claims``), set before the enrichers run.
     public func issue(
-        for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: Confirmation = Confirmation()
+        for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: Confirmation = Confirmation(),
+        grantClaims: [String: JSONValue] = [:]
     ) async throws -> IssuedAccessToken {
         let preciseTime = now()
         let issuedAt = Date(timeIntervalSince1970: preciseTime.timeIntervalSince1970.rounded(.down))
@@ -38,6 +40,7 @@ public struct TokenIssuer: Sendable {
         if !scopes.isEmpty { registered["scope"] = .string(scopes.joined(separator: " ")) }
         if let cnf = confirmation.claim { registered["cnf"] = cnf }
         var claims = TokenClaims(registered: registered)
+        for (name, value) in grantClaims { try claims.set(name, value) }
         let request = TokenRequest(agent: agent, scopes: scopes, audience: audience, grantType: grantType)
         for enricher in enrichers {
             try await enricher.enrich(&claims, for: request)

@@ -84,7 +84,8 @@ public struct TokenService: Sendable {
         try dpop.requireBinding(key, for: agent)
         try CertificateBinding.requireBinding(certificate, for: agent, configured: settings.server.readsClientCertificates)
         let confirmation = Confirmation(keyThumbprint: key, certificateThumbprint: certificate?.thumbprint)
-        let token = try await issuer.issue(for: agent, scopes: scopes, audience: audience, grantType: grantType, confirmation: confirmation)
+        let token = try await issuer.issue(
+            for: agent, scopes: scopes, audience: audience, grantType: grantType, confirmation: confirmation, grantClaims: grant.claims)
         var response = TokenResponse(
             accessToken: token.token, tokenType: key == nil ? "Bearer" : "DPoP", expiresIn: token.expiresIn, scope: scopes.joined(separator: " "))
         response.agentID = agent.id
@@ -102,13 +103,13 @@ public struct TokenService: Sendable {
         usage.record(agent.id, UsageDelta(
             tokens: renewal ? 0 : 1, refreshes: renewal ? 1 : 0, lastTokenAt: token.issuedAt, lastActivityAt: token.issuedAt))
         telemetry.tokenIssued(grantType: issuance.grantType, renewal: renewal)
+        var data: [String: JSONValue] = [
+            "agent_id": .string(agent.id), "client_id": .string(agent.clientID), "grant_type": .string(issuance.grantType),
+            "scope": .string(token.scopes.joined(separator: " ")),
+        ]
+        data.merge(issuance.grant.claims) { own, _ in own }
         await events.publish(DomainEvent(
             type: renewal ? "token.refreshed" : "token.issued", time: now(), actor: .agent(agent.id),
-            target: .token(token.jti), organizationID: agent.organizationID, teamID: agent.teamID,
-            data: [
-                "agent_id": .string(agent.id), "client_id": .string(agent.clientID), "grant_type": .string(issuance.grantType),
-                "scope": .string(token.scopes.joined(separator: " ")),
-            ],
-            origin: origin))
+            target: .token(token.jti), organizationID: agent.organizationID, teamID: agent.teamID, data: data, origin: origin))
     }
 }

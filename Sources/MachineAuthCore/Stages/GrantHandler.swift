@@ -63,13 +63,21 @@ public struct Grant: Sendable {
     public var isRenewal: Bool
     /// State a grant hands on to its ``GrantHandler/contribute(to:for:)`` (a refresh-token family).
     public var continuation: String?
+    /// Claims the grant adds to the access token and to the issuance event (and so the audit
+    /// record): the outside identity a federated token was exchanged for. Never a registered
+    /// claim (``TokenClaims/reserved``).
+    public var claims: [String: JSONValue]
 
-    public init(agent: Agent, scopes: [String], audience: [String]? = nil, isRenewal: Bool = false, continuation: String? = nil) {
+    public init(
+        agent: Agent, scopes: [String], audience: [String]? = nil, isRenewal: Bool = false, continuation: String? = nil,
+        claims: [String: JSONValue] = [:]
+    ) {
         self.agent = agent
         self.scopes = scopes
         self.audience = audience
         self.isRenewal = isRenewal
         self.continuation = continuation
+        self.claims = claims
     }
 }
 

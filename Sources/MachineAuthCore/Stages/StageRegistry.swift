@@ -158,12 +158,20 @@ public struct PreparedStage<Product, Context>: Sendable {
 }
 
 extension ConfigNode {
-    /// The location of a dotted path below this node (the node itself when not found).
+    /// The location of a dotted path below this node, list items as `name[index]`
+    /// (`issuers[0].rules[1].subject`); the deepest node found when the rest is not.
     func location(of keyPath: String) -> SourceLocation {
         var node = self
-        for part in keyPath.split(separator: ".") {
-            guard let next = node[String(part)] else { break }
+        walk: for part in keyPath.split(separator: ".") {
+            let pieces = part.split(separator: "[")
+            guard let key = pieces.first, let next = node[String(key)] else { break }
             node = next
+            for index in pieces.dropFirst() {
+                guard index.hasSuffix("]"), let position = Int(index.dropLast()), case .sequence(let items) = node.kind,
+                    items.indices.contains(position)
+                else { break walk }
+                node = items[position]
+            }
         }
         return node.location
     }

@@ -53,7 +53,7 @@ enum BackgroundWork {
                 switch change {
                 case .accessTokenRevoked(let token): runtime.services.revocations.insert(token)
                 case .signingKeysChanged: try await runtime.services.keyRing.reload(now: runtime.now())
-                case .agentChanged, .webhooksChanged: break
+                case .agentChanged, .webhooksChanged, .trustedIssuersChanged: break
                 case .resynchronize:
                     try await runtime.services.revocations.load(from: runtime.storage)
                     try await runtime.services.keyRing.reload(now: runtime.now())

@@ -2,52 +2,53 @@
 import Glibc
 #endif
 import Dispatch
-import Foundation
-import MachineAuthCore
+public import Foundation
+public import MachineAuthCore
 
-/// Decides where a delivery may connect: the target's host is resolved once, every address it
-/// resolves to must be public unicast (``IPAddressRange/isInternal(bytes:)``), and the sender
+/// Decides where an outbound request to an address someone else chose (a webhook target, a
+/// JWKS or OIDC discovery URL) may connect: the host is resolved once, every address it
+/// resolves to must be public unicast (``IPAddressRange/isInternal(bytes:)``), and the client
 /// then connects to exactly the address that was checked — no second lookup that DNS could
 /// answer differently.
-enum TargetGuard {
+public enum TargetGuard {
     /// Where to connect, or why not.
-    enum Decision: Sendable, Equatable {
+    public enum Decision: Sendable, Equatable {
         /// Connect to `address` (an IP literal) for the URL's host.
         case connect(address: String)
         case refuse(String)
     }
 
-    static func validate(_ url: String) throws(ValidationError) -> URL {
+    public static func validate(_ url: String) throws(ValidationError) -> URL {
         guard let parsed = Webhook.targetURL(url) else { throw ValidationError("url", "must be an http or https URL") }
         return parsed
     }
 
     /// The one text every refusal shows through the API: which internal names exist, and
-    /// where they point, is not for whoever may configure a webhook to learn.
-    static let refusal = "the target is not allowed: it does not resolve, or resolves to a private, loopback or link-local address (allow_private_targets)"
+    /// where they point, is not for whoever may configure a webhook or an issuer to learn.
+    public static let refusal = "the target is not allowed: it does not resolve, or resolves to a private, loopback or link-local address (allow_private_targets)"
 
     /// Resolves `host` (off the cooperative pool) and checks every address it names; the reason
     /// of a refusal goes to `log` only.
-    static func decide(host: String, log: (String) -> Void = { _ in }) async -> Decision {
+    public static func decide(host: String, log: (String) -> Void = { _ in }) async -> Decision {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if name.contains("%") || IPAddressRange.isInternal(name) {
-            log("webhook target \(name) is an internal literal or name")
+            log("target \(name) is an internal literal or name")
             return .refuse(refusal)
         }
         let addresses = await resolve(name)
         guard let first = addresses.first else {
-            log("webhook target \(name) does not resolve")
+            log("target \(name) does not resolve")
             return .refuse(refusal)
         }
         if let blocked = addresses.first(where: { IPAddressRange.isInternal(bytes: $0) }) {
-            log("webhook target \(name) resolves to the internal address \(format(blocked))")
+            log("target \(name) resolves to the internal address \(format(blocked))")
             return .refuse(refusal)
         }
         return .connect(address: format(first))
     }
 
     /// The addresses `host` stands for, as 4 or 16 bytes each.
-    static func resolve(_ host: String) async -> [[UInt8]] {
+    public static func resolve(_ host: String) async -> [[UInt8]] {
         if let literal = IPAddressRange.parse(host) { return [literal] }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
@@ -83,7 +84,7 @@ enum TargetGuard {
     }
 
     /// The numeric text of an address (`93.184.216.34`, `2606:2800::1`).
-    static func format(_ bytes: [UInt8]) -> String {
+    public static func format(_ bytes: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         let written = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) }

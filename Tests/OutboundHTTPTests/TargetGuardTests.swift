@@ -1,10 +1,10 @@
 import Foundation
 import MachineAuthCore
-@testable import WebhookNotifier
+import OutboundHTTP
 import Testing
 
-/// Where a webhook delivery may connect: the address it checked, or nowhere.
-@Suite("Webhook target guard")
+/// Where an outbound request (a webhook delivery, a key fetch) may connect: the address it checked, or nowhere.
+@Suite("Outbound target guard")
 struct TargetGuardTests {
     @Test("a public literal is connected to as is", arguments: ["93.184.216.34", "[2606:4700:4700::1111]"])
     func publicLiterals(host: String) async {
@@ -32,11 +32,11 @@ struct TargetGuardTests {
     @Test("a name that does not resolve in time is given up at the deadline, not at the resolver's")
     func resolutionDeadline() async {
         // The operation takes 60 s: a nil answer shows the deadline won, however slow this machine is.
-        let late = await WebhookSender.within(.milliseconds(100)) { () async -> Int in
+        let late = await Deadline.within(.milliseconds(100)) { () async -> Int in
             try? await Task.sleep(for: .seconds(60))
             return 1
         }
         #expect(late == nil)
-        #expect(await WebhookSender.within(.seconds(5)) { 7 } == 7)
+        #expect(await Deadline.within(.seconds(5)) { 7 } == 7)
     }
 }
