@@ -9,7 +9,7 @@ struct StandardStagesTests {
     func registered() {
         let registry = StageRegistry.standard
         #expect(Set(registry.authenticators.keys) == ["client_secret", "private_key_jwt", "api_key"])
-        #expect(Set(registry.grants.keys) == ["client_credentials", "refresh_token"])
+        #expect(Set(registry.grants.keys) == ["client_credentials", "refresh_token", "jwt_bearer"])
         #expect(Set(registry.enrichers.keys) == ["org_team", "custom_claims"])
         #expect(Set(registry.notifiers.keys) == ["audit", "webhooks"])
         #expect(Set(registry.storages.keys) == ["json", "postgres"])
@@ -21,7 +21,7 @@ struct StandardStagesTests {
     func catalog() {
         let registry = StageRegistry.standard
         let entries = registry.catalog
-        #expect(entries.count == 12)
+        #expect(entries.count == 13)
         #expect(Set(entries.map(\.type)).count == entries.count)
         for entry in entries {
             #expect(!entry.summary.isEmpty, "\(entry.type)")
