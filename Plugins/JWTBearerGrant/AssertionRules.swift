@@ -62,7 +62,7 @@ struct AssertionRules: Sendable {
     /// later can overflow or trap.
     static func seconds(_ value: JSONValue?) -> Double? {
         switch value {
-        case .int(let seconds)?: return abs(seconds) < 400_000_000_000 ? Double(seconds) : nil
+        case .int(let seconds)?: return (-400_000_000_000...400_000_000_000).contains(seconds) ? Double(seconds) : nil
         case .double(let seconds)?: return seconds.isFinite && abs(seconds) < 4e11 ? seconds : nil
         default: return nil
         }

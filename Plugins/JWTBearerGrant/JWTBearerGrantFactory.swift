@@ -18,9 +18,12 @@ public enum JWTBearerGrantFactory: GrantHandlerFactory {
         public var clockSkew: ConfigDuration
         /// How long a fetch of keys or a discovery document may take. Default 5 seconds.
         public var fetchTimeout: ConfigDuration
+        /// The shortest time between two fetches of one issuer's keys, when a token names an
+        /// unknown `kid` or a fetch failed. Default 30 seconds.
+        public var keyRefetchInterval: ConfigDuration
 
         enum CodingKeys: String, CodingKey {
-            case issuers, clockSkew = "clock_skew", fetchTimeout = "fetch_timeout"
+            case issuers, clockSkew = "clock_skew", fetchTimeout = "fetch_timeout", keyRefetchInterval = "key_refetch_interval"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -28,6 +31,7 @@ public enum JWTBearerGrantFactory: GrantHandlerFactory {
             issuers = try container.decodeIfPresent([TrustedIssuer].self, forKey: .issuers) ?? []
             clockSkew = try container.decodeIfPresent(ConfigDuration.self, forKey: .clockSkew) ?? ConfigDuration(seconds: 60)
             fetchTimeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .fetchTimeout) ?? ConfigDuration(seconds: 5)
+            keyRefetchInterval = try container.decodeIfPresent(ConfigDuration.self, forKey: .keyRefetchInterval) ?? ConfigDuration(seconds: 30)
         }
     }
 
@@ -38,6 +42,9 @@ public enum JWTBearerGrantFactory: GrantHandlerFactory {
         if !(0...300).contains(config.clockSkew.seconds) { problems.append(StageConfigProblem(keyPath: "clock_skew", "must be between 0 and 5 minutes")) }
         if !(100...60_000).contains(config.fetchTimeout.milliseconds) {
             problems.append(StageConfigProblem(keyPath: "fetch_timeout", "must be between 100ms and 60s"))
+        }
+        if !(1...3600).contains(config.keyRefetchInterval.seconds) {
+            problems.append(StageConfigProblem(keyPath: "key_refetch_interval", "must be between 1 second and 1 hour"))
         }
         var seen: [String: Int] = [:]
         for (index, issuer) in config.issuers.enumerated() {
@@ -64,6 +71,7 @@ public enum JWTBearerGrantFactory: GrantHandlerFactory {
         }
         var policy = RemoteKeySets.Policy()
         policy.allowHTTP = insecure
+        policy.refetchInterval = TimeInterval(config.keyRefetchInterval.seconds)
         let http = GuardedHTTPClient(timeout: config.fetchTimeout, allowPrivateTargets: insecure)
         let remote = RemoteKeySets(http: http, policy: policy, logger: context.logger, now: context.now)
         let directory = IssuerDirectory(declared: issuers, store: context.trustedIssuers, logger: context.logger)

@@ -91,7 +91,8 @@ class LoopbackIssuer:
 def config_text(issuer):
     """The shipped default config with three trusted issuers and the agents they map to."""
     base = open(os.path.join(ROOT, "config", "machineauth.yaml")).read()
-    issuers = f"""    issuers:
+    issuers = f"""    key_refetch_interval: 1s
+    issuers:
       - id: cluster
         issuer: {issuer.url("k8s")}
         preset: kubernetes
@@ -332,6 +333,21 @@ def test_keys_are_cached(server, issuer):
         assert exchange(server, k8s_token(issuer, server)).status_code == 200
     assert issuer.hits.get("/k8s/keys") == before.get("/k8s/keys")
     assert issuer.hits.get("/k8s/.well-known/openid-configuration") == before.get("/k8s/.well-known/openid-configuration")
+
+
+def test_key_rotation_is_picked_up_at_the_first_token_with_the_new_kid(server, issuer):
+    assert exchange(server, k8s_token(issuer, server)).status_code == 200
+    time.sleep(1.1)  # key_refetch_interval: 1s in this config (default 30s)
+    before = issuer.hits.get("/k8s/keys", 0)
+    issuer.keys["k8s"] = jwk.JWK.generate(kty="RSA", size=2048, kid="k8s-2")
+    assert exchange(server, k8s_token(issuer, server)).status_code == 200, "the rotated key was not fetched"
+    assert issuer.hits["/k8s/keys"] == before + 1
+    # A token naming a kid the issuer does not have makes at most one fetch per interval.
+    claims = kubernetes_claims(server)
+    claims["iss"] = issuer.url("k8s")
+    for _ in range(3):
+        refused(exchange(server, issuer.sign("k8s", claims, kid="k8s-nope")), "kid")
+    assert issuer.hits["/k8s/keys"] <= before + 2
 
 
 def test_metadata_lists_the_grant(server):
