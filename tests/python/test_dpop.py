@@ -356,3 +356,14 @@ def test_two_instances_share_the_replay_cache_and_nonces(server_factory):
     resource = key.proof("GET", "http://machineauth.test/api/verify", access_token=token)
     assert verify(a, token, proof=resource).status_code == 200
     assert verify(b, token, proof=resource).status_code == 401
+
+
+def test_missing_token_is_challenged_with_both_schemes(server):
+    # RFC 9449 §7.1: a resource that accepts Bearer and DPoP says so in its 401.
+    for reply in (requests.get(server.base + "/api/verify"), requests.get(server.base + "/api/agents")):
+        assert reply.status_code == 401, reply.text
+        challenges = reply.headers["WWW-Authenticate"]
+        assert challenges.startswith("Bearer realm=") and 'DPoP algs="' in challenges, challenges
+    # A DPoP-specific refusal keeps its own single DPoP challenge.
+    reply = requests.get(server.base + "/api/verify", headers={"Authorization": "DPoP not-a-token"})
+    assert reply.status_code == 401

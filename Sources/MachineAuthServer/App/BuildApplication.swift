@@ -15,7 +15,7 @@ public func buildApplication(
     let settings = runtime.settings.server
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestContextMiddleware(trustedProxies: settings.trustedProxies, telemetry: runtime.services.telemetry))
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(dpopAlgorithms: runtime.services.dpop.algorithms))
     if settings.requireHTTPS {
         router.add(middleware: HTTPSPolicyMiddleware(fallbackHost: URL(string: settings.issuer)?.host ?? "localhost"))
     }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import MachineAuthCore
@@ -7,12 +8,23 @@ import MachineAuthCore
 /// unexpected as a logged 500 that reveals nothing.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// The DPoP proof algorithms when the server has a `dpop` stage: a 401 with a Bearer challenge
+    /// then also carries a `DPoP algs=…` challenge, so a client learns both schemes work (RFC 9449 §7.1).
+    let dpopAlgorithms: [String]
+
+    init(dpopAlgorithms: [String] = []) {
+        self.dpopAlgorithms = dpopAlgorithms
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return Self.response(for: error, request: request, context: context)
+            var response = Self.response(for: error, request: request, context: context)
+            if !dpopAlgorithms.isEmpty, let error = error as? OAuthError, error.status == 401, error.challenge == .bearer {
+                response.headers.append(HTTPField(name: .wwwAuthenticate, value: "DPoP algs=\"\(dpopAlgorithms.joined(separator: " "))\""))
+            }
+            return response
         }
     }
 
