@@ -94,10 +94,14 @@ enum RequestSchemas {
     // Form parameters of the OAuth-style endpoints (documented; unknown ones are ignored, RFC 6749 §3.1).
     private static let clientCredentials: [BodySchema.Field] = [
         .string("client_id", "with client_secret, or use HTTP Basic"), .string("client_secret"),
+        .string("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer (private_key_jwt)"),
+        .string("client_assertion", "a JWT the client signed with a registered key (private_key_jwt)"),
     ]
     static let tokenForm = BodySchema([
-        .string("grant_type", required: true, "client_credentials or refresh_token"), .string("scope", "space-separated"),
+        .string("grant_type", required: true, "client_credentials, refresh_token or urn:ietf:params:oauth:grant-type:jwt-bearer (the registered grants)"),
+        .string("scope", "space-separated"),
         .string("resource", "RFC 8707 resource indicator (repeatable)"), .string("audience"), .string("refresh_token"),
+        .string("assertion", "jwt-bearer: the trusted issuer's JWT (workload identity federation)"),
     ] + clientCredentials)
     static let tokenQueryForm = BodySchema([.string("token", required: true), .string("token_type_hint")] + clientCredentials)
     static let clientForm = BodySchema(clientCredentials)
