@@ -151,7 +151,9 @@ let package = Package(
         plugin("JWTBearerGrant", dependencies: [
             "ExternalJWT", "OutboundHTTP", "RemoteKeySets", .product(name: "JWTKit", package: "jwt-kit"),
         ]),
-        plugin("PrivateKeyJWTAuthenticator", dependencies: ["ExternalJWT", .product(name: "JWTKit", package: "jwt-kit")]),
+        plugin("PrivateKeyJWTAuthenticator", dependencies: [
+            "ExternalJWT", "OutboundHTTP", "RemoteKeySets", .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
         plugin("DPoPProofVerifier", dependencies: [
             "ExternalJWT", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -216,7 +218,7 @@ let package = Package(
         ),
         pluginTests("JSONStorage"),
         pluginTests("ClientSecretAuthenticator"),
-        pluginTests("PrivateKeyJWTAuthenticator", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        pluginTests("PrivateKeyJWTAuthenticator", dependencies: ["RemoteKeySets", "OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit")]),
         pluginTests("DPoPProofVerifier", dependencies: [
             .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -56,10 +56,9 @@ struct ClientAssertion {
     }
 
     /// Checks the signature with the one registered key the header selects, through JWTKit:
-    /// `kid` must name a key of `keys` (it may be left out when there is exactly one), and `alg`
-    /// must be one that key's type signs with (and its `alg`, if the key names one).
-    func verify(with keys: JSONValue) async throws(OAuthError) {
-        let registered = keys.objectValue?["keys"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    /// `kid` must name a key of `registered` (it may be left out when there is exactly one), and
+    /// `alg` must be one that key's type signs with (and its `alg`, if the key names one).
+    func verify(with registered: [[String: JSONValue]]) async throws(OAuthError) {
         let chosen: [String: JSONValue]?
         if let kid = header.kid {
             chosen = registered.first { $0["kid"] == .string(kid) }

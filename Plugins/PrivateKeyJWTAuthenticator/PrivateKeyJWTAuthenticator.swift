@@ -1,22 +1,29 @@
 public import Foundation
+public import Logging
 public import MachineAuthCore
+public import RemoteKeySets
 
 /// Authenticates an agent by a client assertion (RFC 7523 §2.2, `private_key_jwt`): a JWT the
 /// agent signed with one of its registered public keys, naming itself as `iss` and `sub` and
 /// this server as `aud`. Each assertion works once: its `jti` is recorded in the store's
-/// replay table (shared by every instance) until it expires.
+/// replay table (shared by every instance) until it expires. The keys are the agent's `jwks`,
+/// or the set published at its `jwks_uri` (``RemoteKeySets``: cached, refetched on a new `kid`).
 public struct PrivateKeyJWTAuthenticator: Authenticator {
     let agents: any AgentStore
     let replays: any ReplayStore
+    let remote: RemoteKeySets
     let rules: ClientAssertionRules
+    let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
-        config: PrivateKeyJWTAuthenticatorFactory.Config, agents: any AgentStore, replays: any ReplayStore, issuer: String,
-        now: @escaping @Sendable () -> Date
+        config: PrivateKeyJWTAuthenticatorFactory.Config, agents: any AgentStore, replays: any ReplayStore, remote: RemoteKeySets,
+        issuer: String, logger: Logger, now: @escaping @Sendable () -> Date
     ) {
         self.agents = agents
         self.replays = replays
+        self.remote = remote
+        self.logger = logger
         self.rules = ClientAssertionRules(
             audiences: [issuer, issuer + "/oauth/token"], maxLifetime: TimeInterval(config.maxLifetime.seconds),
             clockSkew: TimeInterval(config.clockSkew.seconds))
@@ -46,12 +53,12 @@ public struct PrivateKeyJWTAuthenticator: Authenticator {
             throw ClientAssertion.refused("client_id does not match the client assertion's sub")
         }
         guard let agent = try await agents.agentForAuthentication(clientID: clientID) else { throw ClientAssertion.unverified }
-        guard agent.tokenEndpointAuthMethod == Agent.privateKeyJWT, let keys = agent.jwks else {
+        guard agent.tokenEndpointAuthMethod == Agent.privateKeyJWT, agent.jwks != nil || agent.jwksURI != nil else {
             throw ClientAssertion.unverified.counted(against: clientID)
         }
         let time = now()
         do {
-            try await assertion.verify(with: keys)
+            try await assertion.verify(with: try await keys(of: agent, kid: assertion.header.kid))
             let usableUntil = try rules.check(assertion.claims, clientID: clientID, at: time)
             let principal = try AgentPrincipal.admitting(agent, method: Agent.privateKeyJWT, purpose: presentation.purpose, at: time)
             // The client id's length keeps one client's jti from naming another's (ids may hold ':').
@@ -62,6 +69,19 @@ public struct PrivateKeyJWTAuthenticator: Authenticator {
             return .client(principal)
         } catch let error as OAuthError {
             throw error.clientID == nil ? error.counted(against: clientID) : error
+        }
+    }
+
+    /// The agent's registered keys, or those published at its `jwks_uri`. A key set that cannot
+    /// be fetched is logged and refused like a wrong signature: the client learns nothing more.
+    func keys(of agent: Agent, kid: String?) async throws(OAuthError) -> [[String: JSONValue]] {
+        if let jwks = agent.jwks { return jwks.objectValue?["keys"]?.arrayValue?.compactMap(\.objectValue) ?? [] }
+        guard let text = agent.jwksURI, let url = await remote.checkedURL(text) else { throw ClientAssertion.unverified }
+        do {
+            return try await remote.keys(at: url, kid: kid)
+        } catch {
+            logger.warning("the jwks_uri of client \(agent.clientID) could not be read: \(error)")
+            throw ClientAssertion.unverified
         }
     }
 }

@@ -4,6 +4,9 @@ import JWTKit
 import MachineAuthCore
 import MachineAuthTesting
 import PrivateKeyJWTAuthenticator
+import OutboundHTTP
+import RemoteKeySets
+import Logging
 import Testing
 
 /// Assertions are signed with JWTKit from keys made here, never with the server's own signing code.
@@ -67,7 +70,10 @@ struct PrivateKeyJWTAuthenticatorTests {
     }
 
     func stage(_ environment: StageEnvironment) -> PrivateKeyJWTAuthenticator {
-        PrivateKeyJWTAuthenticator(config: .init(), agents: environment.storage, replays: environment.storage, issuer: Self.issuer, now: environment.clock.source)
+        PrivateKeyJWTAuthenticator(
+            config: .init(), agents: environment.storage, replays: environment.storage,
+            remote: RemoteKeySets(http: GuardedHTTPClient(timeout: ConfigDuration(seconds: 1), allowPrivateTargets: false), logger: Logger(label: "test")),
+            issuer: Self.issuer, logger: Logger(label: "test"), now: environment.clock.source)
     }
 
     func agent(_ environment: StageEnvironment, keys: [ClientKey], active: Bool = true) async throws -> Agent {

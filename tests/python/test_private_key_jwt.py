@@ -466,3 +466,106 @@ def test_changing_credentials_ends_what_the_old_ones_obtained(server):
 def test_audience_lists_naming_another_party_are_refused(server, rsa_client):
     client_id, key, kid = rsa_client
     refuse(server, make_assertion(server, client_id, key, kid, aud=[server.issuer, "https://other.example"]), client_id)
+
+
+# --- jwks_uri: keys the client publishes itself -------------------------------------------------
+
+class KeySetHost:
+    """A loopback HTTP server publishing a client's JWK Set, counting fetches."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.document = {"keys": []}
+        self.fetches = 0
+        self.available = True
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                host.fetches += 1
+                if not host.available or self.path != "/jwks.json":
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                body = json.dumps(host.document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(scope="module")
+def insecure_server():
+    """A server that may fetch http URLs on loopback (ALLOW_INSECURE_ISSUERS: development and tests only)."""
+    from conftest import Server
+    instance = Server({"ALLOW_INSECURE_ISSUERS": "true"})
+    yield instance
+    instance.stop()
+
+
+@pytest.mark.parametrize("alg", ["RS256", "ES256"])
+def test_authlib_with_keys_at_jwks_uri(insecure_server, alg):
+    server, host = insecure_server, KeySetHost()
+    key = new_key(KEY_KIND[alg])
+    kid = f"published-{alg.lower()}"
+    host.document = jwks((key, kid))
+    reply = post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks_uri=host.url, name=f"published-{alg}")
+    assert reply.status_code == 201, reply.text
+    client_id = reply.json()["client_id"]
+    assert reply.json()["agent"]["jwks_uri"] == host.url and reply.json()["agent"]["jwks"] is None
+    session = authlib_session(server, client_id, key, kid, alg)
+    for _ in range(3):
+        token = session.fetch_token(token_url(server), grant_type="client_credentials", scope="read")
+        assert verify(server, token["access_token"])["sub"] == client_id
+    assert host.fetches == 1, "the key set is cached"
+    # A key the set does not hold is refused like any wrong key.
+    other = new_key(KEY_KIND[alg])
+    refuse(server, make_assertion(server, client_id, other, "not-published", alg=alg), client_id)
+
+
+def test_unreachable_jwks_uri_is_refused_as_invalid_client(insecure_server):
+    server, host = insecure_server, KeySetHost()
+    host.available = False
+    key = new_key("EC")
+    reply = post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks_uri=host.url, name="unreachable")
+    client_id = reply.json()["client_id"]
+    refuse(server, make_assertion(server, client_id, key, "k", alg="ES256"), client_id)
+
+
+def test_jwks_uri_registration_rules(server, insecure_server):
+    # https only without the development switch; never both sources; only with private_key_jwt.
+    assert_refused_field(post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks_uri="http://keys.example/jwks.json"), "jwks_uri")
+    key_set = jwks((new_key("EC"), "k"))
+    assert_refused_field(
+        post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks=key_set, jwks_uri="https://keys.example/jwks.json"), "jwks_uri")
+    assert_refused_field(post_agent(server, jwks_uri="https://keys.example/jwks.json"), "jwks_uri")
+    for bad in ("https://user@keys.example/jwks.json", "https://keys.example/jwks.json#frag", "not a url", "https://"):
+        assert_refused_field(post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks_uri=bad), "jwks_uri")
+    # Moving from inline keys to a published set replaces them, and ends what the old keys obtained.
+    client_id, agent_id, _ = create_pkjwt_agent(server, key_set, name="moving")
+    patched = requests.patch(server.base + f"/api/agents/{agent_id}", json={"jwks_uri": "https://keys.example/jwks.json"},
+                             headers=admin_headers(server))
+    assert patched.status_code == 200, patched.text
+    agent = patched.json().get("agent", patched.json())
+    assert agent["jwks_uri"] == "https://keys.example/jwks.json" and agent["jwks"] is None
+
+
+def test_jwks_uri_at_an_internal_address_is_not_fetched(server):
+    # Without the development switch the SSRF guard refuses loopback targets, even over https.
+    host = KeySetHost()
+    key = new_key("EC")
+    url = host.url.replace("http://", "https://")
+    reply = post_agent(server, token_endpoint_auth_method="private_key_jwt", jwks_uri=url, name="internal")
+    assert reply.status_code == 201, reply.text
+    client_id = reply.json()["client_id"]
+    refuse(server, make_assertion(server, client_id, key, "k", alg="ES256"), client_id)
+    assert host.fetches == 0

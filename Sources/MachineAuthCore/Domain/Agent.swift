@@ -39,6 +39,9 @@ public struct Agent: Sendable, Hashable, Codable {
     /// The public keys (a JWK Set, checked by ``FieldRules/clientKeys(_:field:)``) its client
     /// assertions are signed with, for ``privateKeyJWT``.
     public var jwks: JSONValue?
+    /// Where those keys are published instead (RFC 7591 `jwks_uri`, an `https` URL): fetched
+    /// through the SSRF guard and cached by the `private_key_jwt` stage. At most one of the two.
+    public var jwksURI: String?
     /// RFC 9449 §5.2 `dpop_bound_access_tokens`: the token endpoint issues this client only
     /// DPoP-bound access tokens (a request without a proof is refused).
     public var dpopBoundAccessTokens: Bool
@@ -94,7 +97,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case createdAt = "created_at", updatedAt = "updated_at", expiresAt = "expires_at"
         case tokenCutoffs = "token_cutoffs", managedBy = "managed_by", grantTypes = "grant_types"
         case allowedAudiences = "allowed_audiences", deactivatedBy = "deactivated_by"
-        case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks
+        case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks, jwksURI = "jwks_uri"
         case dpopBoundAccessTokens = "dpop_bound_access_tokens"
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
     }
@@ -123,6 +126,7 @@ public struct Agent: Sendable, Hashable, Codable {
         deactivatedBy = try container.decodeIfPresent(Deactivation.self, forKey: .deactivatedBy)
         tokenEndpointAuthMethod = try container.decodeIfPresent(String.self, forKey: .tokenEndpointAuthMethod) ?? Agent.defaultAuthMethod
         jwks = try container.decodeIfPresent(JSONValue.self, forKey: .jwks)
+        jwksURI = try container.decodeIfPresent(String.self, forKey: .jwksURI)
         dpopBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .dpopBoundAccessTokens) ?? false
         tlsClientCertificateBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .tlsClientCertificateBoundAccessTokens) ?? false
     }

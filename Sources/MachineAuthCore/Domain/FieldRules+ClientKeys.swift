@@ -8,6 +8,25 @@ extension FieldRules {
     /// Every algorithm of ``clientKeyAlgorithms``, sorted (`token_endpoint_auth_signing_alg_values_supported`).
     public static let clientAssertionAlgorithms: [String] = clientKeyAlgorithms.values.flatMap { $0 }.sorted()
 
+    /// A URL the server fetches keys or documents from (a client's `jwks_uri`, a trusted issuer):
+    /// `https` (or `http` when `allowHTTP`), a host, a valid port, no user information or
+    /// fragment, no whitespace or control characters, at most 2048 bytes.
+    public static func isRemoteURL(_ text: String, allowHTTP: Bool) -> Bool {
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || (allowHTTP && scheme == "http"), let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
+            url.fragment == nil, !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
+        else { return false }
+        return (url.port ?? 443).clamped(to: 1...65535) == (url.port ?? 443)
+    }
+
+    /// A client's `jwks_uri` (RFC 7591), checked by ``isRemoteURL(_:allowHTTP:)``.
+    public static func keySetURL(_ text: String, field: String = "jwks_uri", allowHTTP: Bool) throws(ValidationError) -> String {
+        guard isRemoteURL(text, allowHTTP: allowHTTP) else {
+            throw ValidationError(field, "must be an https URL without user information or fragment (security.allow_insecure_issuers permits http)")
+        }
+        return text
+    }
+
     /// A client's public keys (RFC 7517 JWK Set, RFC 7591 `jwks`): `{"keys": [...]}` with 1 to 10
     /// keys, each with a unique `kid` (1–128 printable characters) and of a kind the server
     /// verifies — RSA of 2048 to 8192 bits, EC P-256, OKP Ed25519 — whose members decode to a

@@ -17,7 +17,7 @@ extension TrustedIssuer {
             check("audiences[\(index)]", Self.isPlainText(audience, maxLength: 512), "must be 1 to 512 characters without control characters")
         }
         check("jwks", jwks == nil || jwksURI == nil, "give jwks or jwks_uri, not both")
-        if let jwksURI { check("jwks_uri", Self.isURL(jwksURI, allowHTTP: allowHTTP), "must be an https URL without user information or fragment") }
+        if let jwksURI { check("jwks_uri", Self.isURL(jwksURI, allowHTTP: allowHTTP, query: true), "must be an https URL without user information or fragment") }
         if let jwks {
             do { _ = try FieldRules.clientKeys(jwks) } catch { found.append(error) }
         }
@@ -37,14 +37,9 @@ extension TrustedIssuer {
         return found
     }
 
-    /// `https://host[:port][/path]`: no user information, query or fragment (an issuer identifier,
-    /// RFC 8414 §2); `http` only when allowed. A `jwks_uri` may carry a query.
-    static func isURL(_ text: String, allowHTTP: Bool) -> Bool {
-        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-            scheme == "https" || (allowHTTP && scheme == "http"), let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
-            url.fragment == nil, !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
-        else { return false }
-        return (url.port ?? 443).clamped(to: 1...65535) == (url.port ?? 443)
+    /// An issuer identifier (RFC 8414 §2): a ``FieldRules/isRemoteURL(_:allowHTTP:)`` without a query.
+    static func isURL(_ text: String, allowHTTP: Bool, query: Bool = false) -> Bool {
+        FieldRules.isRemoteURL(text, allowHTTP: allowHTTP) && (query || URL(string: text)?.query == nil)
     }
 
     static func isIdentifier(_ text: String) -> Bool {

@@ -47,13 +47,15 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
     /// `private_key_jwt` with ``jwks``: the agent signs client assertions and has no secret.
     public var tokenEndpointAuthMethod: String?
     public var jwks: JSONValue?
+    /// Or where the agent publishes its keys (`jwks_uri`).
+    public var jwksURI: String?
     /// RFC 9449 §5.2: DPoP-bound access tokens only.
     public var dpopBoundAccessTokens: Bool?
     /// RFC 8705 §3.4: certificate-bound access tokens only.
     public var tlsClientCertificateBoundAccessTokens: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case name, organization, team, description, tags, scopes, metadata, active, jwks
+        case name, organization, team, description, tags, scopes, metadata, active, jwks, jwksURI = "jwks_uri"
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", dpopBoundAccessTokens = "dpop_bound_access_tokens"
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
         case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at", allowedAudiences = "allowed_audiences"

@@ -136,8 +136,13 @@ extension ProvisionParser {
         if keyed, !sources.isEmpty {
             problem(item.location, item.keyPath, "a private_key_jwt agent has no secret: drop client_secret_env, client_secret_file and client_secret_hash")
         }
+        if declared.jwksURI != nil {
+            if !keyed { problem(item.location, item.keyPath + ".jwks_uri", "is only used with token_endpoint_auth_method private_key_jwt") }
+            if declared.jwks != nil { problem(item.location, item.keyPath + ".jwks_uri", "give jwks or jwks_uri, not both") }
+            return
+        }
         switch (keyed, declared.jwks) {
-        case (true, nil): problem(item.location, item.keyPath + ".jwks", "is required with token_endpoint_auth_method private_key_jwt")
+        case (true, nil): problem(item.location, item.keyPath + ".jwks", "is required with token_endpoint_auth_method private_key_jwt (or jwks_uri)")
         case (false, .some): problem(item.location, item.keyPath + ".jwks", "is only used with token_endpoint_auth_method private_key_jwt")
         case (true, .some(let keys)):
             do {

@@ -53,6 +53,7 @@ public struct ProvisionExporter: Sendable {
                     ("expires_at", date(agent.expiresAt)), ("active", agent.isActive ? nil : ConfigNode(.scalar("false", quoted: false), at: here)),
                     ("token_endpoint_auth_method", agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : scalar(agent.tokenEndpointAuthMethod)),
                     ("jwks", agent.jwks.map(json)),
+                    ("jwks_uri", agent.jwksURI.map(scalar)),
                     ("dpop_bound_access_tokens", agent.dpopBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
                     ("tls_client_certificate_bound_access_tokens",
                      agent.tlsClientCertificateBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),

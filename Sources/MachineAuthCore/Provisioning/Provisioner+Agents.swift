@@ -56,6 +56,7 @@ extension ProvisionRun {
                 draft.secretHash = hash
                 draft.tokenEndpointAuthMethod = declared.tokenEndpointAuthMethod
                 draft.jwks = declared.jwks
+                draft.jwksURI = declared.jwksURI
                 draft.dpopBoundAccessTokens = declared.dpopBoundAccessTokens ?? false
                 draft.tlsClientCertificateBoundAccessTokens = declared.tlsClientCertificateBoundAccessTokens ?? false
                 let created = try await provisioner.agents.create(draft, by: provisioner.attribution)
@@ -97,6 +98,7 @@ extension ProvisionRun {
         }
         let keys = try declared.jwks.map { try FieldRules.clientKeys($0) }
         if existing.jwks != keys { changes.jwks = .some(keys); changed.append("jwks") }
+        if existing.jwksURI != declared.jwksURI { changes.jwksURI = .some(declared.jwksURI); changed.append("jwks_uri") }
         let bound = declared.dpopBoundAccessTokens ?? false
         if existing.dpopBoundAccessTokens != bound { changes.dpopBoundAccessTokens = bound; changed.append("dpop_bound_access_tokens") }
         let certificateBound = declared.tlsClientCertificateBoundAccessTokens ?? false

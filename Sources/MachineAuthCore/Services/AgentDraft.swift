@@ -21,6 +21,8 @@ public struct AgentDraft: Sendable {
     public var tokenEndpointAuthMethod: String?
     /// The public keys of a ``Agent/privateKeyJWT`` agent.
     public var jwks: JSONValue?
+    /// Where a ``Agent/privateKeyJWT`` agent publishes its keys (instead of ``jwks``).
+    public var jwksURI: String?
     /// RFC 9449 §5.2: issue this client DPoP-bound access tokens only.
     public var dpopBoundAccessTokens = false
     /// RFC 8705 §3.4: issue this client certificate-bound access tokens only.
@@ -46,6 +48,8 @@ public struct AgentChanges: Sendable {
     public var tokenEndpointAuthMethod: String?
     /// `.some(nil)` removes the keys.
     public var jwks: JSONValue??
+    /// `.some(nil)` removes the key set URL.
+    public var jwksURI: String??
     public var dpopBoundAccessTokens: Bool?
     public var tlsClientCertificateBoundAccessTokens: Bool?
 

@@ -35,11 +35,11 @@ public struct AgentService: Sendable {
     public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
         let time = now()
         if let expiresAt = draft.expiresAt { try FieldRules.expiry(expiresAt, now: time) }
-        let (method, keys) = try authentication(method: draft.tokenEndpointAuthMethod, jwks: draft.jwks)
+        let (method, keys, keysURL) = try authentication(method: draft.tokenEndpointAuthMethod, jwks: draft.jwks, jwksURI: draft.jwksURI)
         let usesSecret = method != Agent.privateKeyJWT
         let secret = usesSecret && draft.secretHash == nil ? Self.generateSecret() : nil
         let secrets = usesSecret ? [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)] : []
-        let agent = Agent(
+        var agent = Agent(
             id: RandomToken.uuid(), name: try FieldRules.name(draft.name), description: try FieldRules.description(draft.description),
             tags: try FieldRules.tags(draft.tags), metadata: try FieldRules.metadata(draft.metadata),
             clientID: draft.clientID ?? RandomToken.hex(prefix: "cid_", bytes: 12),
@@ -49,6 +49,7 @@ public struct AgentService: Sendable {
             grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
             allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: keys,
             dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens)
+        agent.jwksURI = keysURL
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -66,18 +67,24 @@ public struct AgentService: Sendable {
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         let method = try changes.tokenEndpointAuthMethod.map { try FieldRules.authMethod($0, valid: authMethods) }
         let keys = try changes.jwks.map { try $0.map { try FieldRules.clientKeys($0) } }
+        let allowHTTP = settings.security.allowInsecureIssuers
+        let keysURL = try changes.jwksURI.map { try $0.map { try FieldRules.keySetURL($0, allowHTTP: allowHTTP) } }
         let horizon = tokenHorizon(time)
         let cutoff = TokenCutoff(issuedBefore: time, effectiveAt: time)
         let newCredentials = Mutex(false)
         guard let agent = try await storage.updateAgent(id: id, { [self] agent in
-            if method != nil || keys != nil {
+            if method != nil || keys != nil || keysURL != nil {
                 let target = method ?? (agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod)
-                let targetKeys = keys ?? ((target ?? Agent.defaultAuthMethod) == Agent.privateKeyJWT ? agent.jwks : nil)
-                let (newMethod, newKeys) = try authentication(method: target, jwks: targetKeys)
+                let signs = (target ?? Agent.defaultAuthMethod) == Agent.privateKeyJWT
+                // Naming one source of keys replaces the other; naming neither keeps the agent's.
+                let named = keys != nil || keysURL != nil
+                let targetKeys = named ? keys ?? nil : (signs ? agent.jwks : nil)
+                let targetURL = named ? keysURL ?? nil : (signs ? agent.jwksURI : nil)
+                let (newMethod, newKeys, newURL) = try authentication(method: target, jwks: targetKeys, jwksURI: targetURL)
                 // New credentials end what the old ones obtained, as a rotation without grace does. A client
                 // that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
-                if (newMethod, newKeys) != (agent.tokenEndpointAuthMethod, agent.jwks) {
-                    (agent.tokenEndpointAuthMethod, agent.jwks) = (newMethod, newKeys)
+                if newMethod != agent.tokenEndpointAuthMethod || newKeys != agent.jwks || newURL != agent.jwksURI {
+                    (agent.tokenEndpointAuthMethod, agent.jwks, agent.jwksURI) = (newMethod, newKeys, newURL)
                     if newMethod == Agent.privateKeyJWT { agent.secrets = [] }
                     agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [cutoff]
                     newCredentials.withLock { $0 = true }
@@ -104,16 +111,25 @@ public struct AgentService: Sendable {
         return agent
     }
 
-    /// The method and keys an agent registers with: ``Agent/privateKeyJWT`` needs a key set, a
-    /// secret method takes none.
-    func authentication(method: String?, jwks: JSONValue?) throws(ValidationError) -> (String, JSONValue?) {
+    /// The method and keys an agent registers with: ``Agent/privateKeyJWT`` needs a key set or the
+    /// URL of one (exactly one of the two), a secret method takes neither.
+    func authentication(method: String?, jwks: JSONValue?, jwksURI: String?) throws(ValidationError) -> (String, JSONValue?, String?) {
         let method = try method.map { method throws(ValidationError) in try FieldRules.authMethod(method, valid: authMethods) } ?? Agent.defaultAuthMethod
         guard method == Agent.privateKeyJWT else {
             guard jwks == nil else { throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-            return (method, nil)
+            guard jwksURI == nil else { throw ValidationError("jwks_uri", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
+            return (method, nil, nil)
         }
-        guard let jwks else { throw ValidationError("jwks", "is required with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-        return (method, try FieldRules.clientKeys(jwks))
+        switch (jwks, jwksURI) {
+        case (nil, nil):
+            throw ValidationError("jwks", "is required with token_endpoint_auth_method \(Agent.privateKeyJWT) (or jwks_uri, where the keys are published)")
+        case (.some, .some):
+            throw ValidationError("jwks_uri", "give jwks or jwks_uri, not both")
+        case (let keys?, nil):
+            return (method, try FieldRules.clientKeys(keys), nil)
+        case (nil, let url?):
+            return (method, nil, try FieldRules.keySetURL(url, allowHTTP: settings.security.allowInsecureIssuers))
+        }
     }
 
     /// Issues a new secret. The old one keeps working for `gracePeriod` seconds (0: stops at

@@ -14,6 +14,7 @@ enum AgentView {
             "grant_types": .array(agent.grantTypes.map(JSONValue.string)),
             "allowed_audiences": .array(agent.allowedAudiences.map(JSONValue.string)),
             "token_endpoint_auth_method": .string(agent.tokenEndpointAuthMethod), "jwks": agent.jwks ?? .null,
+            "jwks_uri": agent.jwksURI.map(JSONValue.string) ?? .null,
             "dpop_bound_access_tokens": .bool(agent.dpopBoundAccessTokens),
             "tls_client_certificate_bound_access_tokens": .bool(agent.tlsClientCertificateBoundAccessTokens),
             "deactivated_by": agent.isActive ? .null : .string((agent.deactivatedBy ?? .administrator).rawValue),

@@ -40,7 +40,7 @@ extension OpenAPIResponses {
           "id", "name", "description", "tags", "metadata", "client_id", "scopes", "grant_types", "status", "is_active",
           "organization_id", "team_id", "created_at", "updated_at", "expires_at", "token_count", "refresh_count",
           "failed_auth_count", "last_token_at", "last_activity_at", "allowed_audiences", "deactivated_by",
-          "token_endpoint_auth_method", "jwks", "dpop_bound_access_tokens", "tls_client_certificate_bound_access_tokens"
+          "token_endpoint_auth_method", "jwks", "jwks_uri", "dpop_bound_access_tokens", "tls_client_certificate_bound_access_tokens"
         ],
         "properties": {
           "id": {"type": "string"},
@@ -54,6 +54,7 @@ extension OpenAPIResponses {
           "allowed_audiences": {"type": "array", "items": {"type": "string"}},
           "token_endpoint_auth_method": {"type": "string"},
           "jwks": {"type": ["object", "null"], "description": "The public keys of a private_key_jwt client."},
+          "jwks_uri": {"type": ["string", "null"], "description": "Where a private_key_jwt client publishes its keys (instead of jwks)."},
           "dpop_bound_access_tokens": {"type": "boolean", "description": "RFC 9449 §5.2: only DPoP-bound access tokens are issued to this client."},
           "tls_client_certificate_bound_access_tokens": {"type": "boolean", "description": "RFC 8705 §3.4: only certificate-bound access tokens are issued to this client."},
           "status": {"$ref": "#/components/schemas/AgentStatus"},

@@ -82,6 +82,7 @@ struct AgentRoutes: Sendable {
         draft.teamID = body.string("team_id")
         draft.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
         draft.jwks = body.value("jwks")
+        draft.jwksURI = body.string("jwks_uri")
         draft.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens") ?? false
         draft.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens") ?? false
         let created = try await agents(request, context).create(draft)
@@ -109,6 +110,7 @@ struct AgentRoutes: Sendable {
         if body.has("team_id") { changes.teamID = .some(body.string("team_id")) }
         changes.tokenEndpointAuthMethod = body.string("token_endpoint_auth_method")
         if body.has("jwks") { changes.jwks = .some(body.value("jwks")) }
+        if body.has("jwks_uri") { changes.jwksURI = .some(body.string("jwks_uri")) }
         changes.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens")
         changes.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens")
         return respond(try await agents.update(agent, changes), message: "agent updated")

@@ -33,8 +33,9 @@ enum RequestSchemas {
         .integer("expires_in", InputLimits.lifetimeSeconds, nullable: true, "seconds until the agent expires; null removes the expiry"),
         .timestamp("expires_at", nullable: true, "when the agent expires; null removes the expiry"),
         .string("team_id", nullable: true),
-        .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks)"),
+        .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks or jwks_uri)"),
         .jwkSet("jwks", nullable: true, "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid"),
+        .string("jwks_uri", nullable: true, "instead of jwks: the https URL where the client publishes its JWK Set (fetched and cached by the server)"),
         .boolean("dpop_bound_access_tokens", "RFC 9449 §5.2: issue this client only DPoP-bound access tokens (token requests without a DPoP proof are refused)"),
         .boolean(
             "tls_client_certificate_bound_access_tokens",
