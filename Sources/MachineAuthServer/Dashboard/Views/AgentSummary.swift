@@ -34,6 +34,8 @@ struct AgentSummary: Sendable {
     var signsAssertions: Bool
     /// The registered public keys of a private_key_jwt agent, as `kid (kty crv/alg)`.
     var keys: [String]
+    /// Where the agent publishes its keys instead (`jwks_uri`).
+    var jwksURI: String?
 
     init(_ agent: Agent, usage pending: UsageDelta?, now: Date, organizations: [String: String] = [:], teams: [String: String] = [:]) {
         var usage = agent.usage
@@ -65,6 +67,7 @@ struct AgentSummary: Sendable {
         managedBy = agent.managedBy
         authMethod = agent.tokenEndpointAuthMethod
         signsAssertions = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
+        jwksURI = agent.jwksURI
         keys = (agent.jwks?.objectValue?["keys"]?.arrayValue ?? []).compactMap(\.objectValue).map { key in
             let kind = [key["kty"], key["crv"] ?? key["alg"]].compactMap { $0?.stringValue }.joined(separator: " ")
             return "\(key["kid"]?.stringValue ?? "?") (\(kind))"
