@@ -228,7 +228,9 @@ let package = Package(
         pluginTests("OrgTeamEnricher"),
         pluginTests("CustomClaimsEnricher", dependencies: ["OrgTeamEnricher"]),
         .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "MachineAuthCore"], swiftSettings: swiftSettings),
-        pluginTests("JWTBearerGrant", dependencies: ["RemoteKeySets", "OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit")]),
+        pluginTests("JWTBearerGrant", dependencies: [
+            "RemoteKeySets", "OutboundHTTP", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -56,9 +56,10 @@ struct FederatedAssertion {
         guard header.jwk == nil, header.jku == nil, header.x5u == nil, header.x5c == nil else {
             throw OAuthError.invalidGrant("the assertion names its own key (jwk, jku, x5u, x5c): keys come only from the trusted issuer")
         }
-        // Tokens of other purposes signed by the same issuer are not grants.
-        if let typ = header.typ?.lowercased(), ["at+jwt", "application/at+jwt", "dpop+jwt"].contains(typ) {
-            throw OAuthError.invalidGrant("the assertion is a \(typ) token, not an identity token")
+        // Tokens of other purposes signed by the same issuer (access tokens, DPoP proofs, logout or
+        // event tokens) are not grants: only a plain JWT is.
+        if let typ = header.typ, !["jwt", "application/jwt"].contains(typ.lowercased()) {
+            throw OAuthError.invalidGrant("the assertion's typ must be JWT (or absent), not \(typ.prefix(64))")
         }
         self.text = text
         self.header = header
@@ -69,8 +70,9 @@ struct FederatedAssertion {
     var issuer: String? { claims["iss"]?.stringValue }
 
     /// Checks the signature with the one key of `keys` the header selects (by `kid`, or the only
-    /// key when the header has none) for exactly the header's `alg`, through JWTKit.
-    func verify(with keys: [[String: JSONValue]]) async throws(OAuthError) {
+    /// key when the header has none) for exactly the header's `alg`, through JWTKit. Every
+    /// failure is ``unverified``; `reason` says which for the log.
+    func verify(with keys: [[String: JSONValue]], reason: (String) -> Void) async throws(OAuthError) {
         let chosen: [String: JSONValue]?
         if let kid = header.kid {
             chosen = keys.first { $0["kid"]?.stringValue == kid }
@@ -78,11 +80,19 @@ struct FederatedAssertion {
             chosen = keys.count == 1 ? keys.first : nil
         }
         guard let key = chosen else {
-            throw OAuthError.invalidGrant(header.kid == nil
-                ? "the assertion names no kid and the issuer has several keys" : "the issuer has no key with the assertion's kid")
+            reason(header.kid == nil ? "the assertion names no kid and the issuer has several keys" : "the issuer has no key with the assertion's kid")
+            throw Self.unverified
         }
         guard Self.algorithms.contains(header.alg), ExternalJWT.algorithm(header.alg, fits: key),
             await ExternalJWT.signatureVerifies(text, key: key, algorithm: header.alg, as: Claims.self)
-        else { throw OAuthError.invalidGrant("the assertion's signature does not verify with the issuer's key") }
+        else {
+            reason("the signature does not verify with the key \(key["kid"]?.stringValue ?? "") for alg \(header.alg.prefix(16))")
+            throw Self.unverified
+        }
     }
+
+    /// The one answer until the signature holds (untrusted issuer, unknown key, bad signature,
+    /// keys unavailable): which issuers are trusted and what keys they have is not for a caller
+    /// to probe. The log says which.
+    static let unverified = OAuthError.invalidGrant("the assertion is not signed by a key of a trusted issuer")
 }

@@ -10,6 +10,8 @@ actor IssuerDirectory {
     let store: (any TrustedIssuerStore)?
     let logger: Logger
     private var stored: [String: TrustedIssuer]?
+    /// Counts invalidations, so a load that began before the latest one is not kept.
+    private var generation = 0
 
     init(declared: [TrustedIssuer], store: (any TrustedIssuerStore)?, logger: Logger) {
         self.declared = Dictionary(declared.map { ($0.issuer, $0) }) { first, _ in first }
@@ -26,11 +28,13 @@ actor IssuerDirectory {
     /// Forgets the stored issuers; the next lookup reads them again.
     func invalidate() {
         stored = nil
+        generation += 1
     }
 
     private func storedIssuers() async throws -> [String: TrustedIssuer] {
         if let stored { return stored }
         guard let store else { return [:] }
+        let started = generation
         var loaded: [String: TrustedIssuer] = [:]
         for issuer in try await store.listTrustedIssuers() {
             if declared[issuer.issuer] != nil {
@@ -39,7 +43,8 @@ actor IssuerDirectory {
             }
             loaded[issuer.issuer] = issuer
         }
-        stored = loaded
+        // A change announced while the list was read may not be in it: use it once, keep nothing.
+        if generation == started { stored = loaded }
         return loaded
     }
 

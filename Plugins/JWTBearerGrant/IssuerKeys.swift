@@ -28,7 +28,7 @@ struct IssuerKeys: Sendable {
             return try await remote.keys(at: url, kid: kid)
         } catch {
             logger.warning("the keys of trusted issuer \(issuer.id) (\(issuer.issuer)) could not be had: \(error)")
-            throw OAuthError.invalidGrant("the issuer's signing keys could not be obtained; try again later")
+            throw FederatedAssertion.unverified
         }
     }
 }

@@ -26,9 +26,13 @@ public struct JWTBearerGrant: GrantHandler {
         }
         let assertion = try FederatedAssertion(text)
         guard let iss = assertion.issuer, let issuer = try await directory.issuer(named: iss) else {
-            throw OAuthError.invalidGrant("the assertion's issuer (iss) is not a trusted issuer")
+            logger.info("jwt-bearer assertion refused: its issuer \(assertion.issuer?.prefix(200) ?? "(none)") is not trusted")
+            throw FederatedAssertion.unverified
         }
-        try await assertion.verify(with: try await keys.keys(of: issuer, kid: assertion.header.kid))
+        let log = logger
+        try await assertion.verify(with: try await keys.keys(of: issuer, kid: assertion.header.kid)) { reason in
+            log.info("jwt-bearer assertion of trusted issuer \(issuer.id) refused: \(reason)")
+        }
         let outcome = try rules.check(assertion.claims, of: issuer, at: request.time)
         guard let rule = issuer.rule(for: assertion.claims) else {
             throw OAuthError.invalidGrant("no rule of the trusted issuer maps this subject to an agent")

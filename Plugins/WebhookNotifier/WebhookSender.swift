@@ -36,8 +36,11 @@ struct WebhookSender: Sendable {
             }
         } catch let refused as GuardedHTTPClient.Refused {
             return .refused(refused.reason)
+        } catch is GuardedHTTPClient.TimedOut {
+            // The receiver answered too slowly (a trickled body): retried like any timeout.
+            return .failed(status: nil, latencyMilliseconds: timeout.milliseconds, error: "timed out")
         } catch {
-            return .refused(TargetGuard.refusal)
+            return .failed(status: nil, latencyMilliseconds: timeout.milliseconds, error: Self.describe(error))
         }
     }
 

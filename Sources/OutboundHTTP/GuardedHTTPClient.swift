@@ -30,10 +30,15 @@ public struct GuardedHTTPClient: Sendable {
         public let reason: String
     }
 
+    /// The whole exchange, response body included, took longer than ``timeout`` (a server that
+    /// trickles its body byte by byte is cut off, not waited for).
+    public struct TimedOut: Error, Sendable {}
+
     /// Runs `body` with a client that may only reach `url`'s checked address; throws ``Refused``
-    /// when the host is internal or does not resolve in time. The reason of a refusal goes to `log` only.
+    /// when the host is internal or does not resolve in time, ``TimedOut`` when `body` outlasts
+    /// ``timeout``. The reason of a refusal goes to `log` only.
     public func withClient<T: Sendable>(
-        for url: URL, log: @escaping @Sendable (String) -> Void, _ body: (HTTPClient) async throws -> T
+        for url: URL, log: @escaping @Sendable (String) -> Void, _ body: @escaping @Sendable (HTTPClient) async throws -> T
     ) async throws -> T {
         guard !allowPrivateTargets else { return try await run(body, dnsOverride: [:]) }
         guard let host = url.host, !host.isEmpty else { throw Refused(reason: "the URL names no host") }
@@ -52,18 +57,28 @@ public struct GuardedHTTPClient: Sendable {
         return try await run(body, dnsOverride: isLiteral ? [:] : [host: address])
     }
 
-    /// `body` with a new client (connecting to `dnsOverride`'s addresses), shut down after.
-    private func run<T: Sendable>(_ body: (HTTPClient) async throws -> T, dnsOverride: [String: String]) async throws -> T {
+    /// `body` with a new client (connecting to `dnsOverride`'s addresses) within ``timeout``,
+    /// the client shut down after. At the deadline the client is shut down, which fails whatever
+    /// it still reads, so `body` cannot outlive it.
+    private func run<T: Sendable>(_ body: @escaping @Sendable (HTTPClient) async throws -> T, dnsOverride: [String: String]) async throws -> T {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
         configuration.dnsOverride = dnsOverride
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            let result = try await body(client)
-            try? await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let limit = Duration.nanoseconds(timeout.nanoseconds)
+        defer { Task { try? await client.shutdown() } }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body(client) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                try? await client.shutdown()
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let outcome = try await group.next() {
+                if let result = outcome { return result }
+                throw TimedOut()
+            }
+            throw TimedOut()
         }
     }
 }

@@ -32,6 +32,8 @@ public actor RemoteKeySets {
         public var maxKeys = 100
         /// Whether `http` URLs are fetched (tests, development); `https` otherwise.
         public var allowHTTP = false
+        /// The most URLs remembered; past it the oldest answer is forgotten.
+        public var maxEntries = 1000
 
         public init() {}
     }
@@ -42,6 +44,8 @@ public actor RemoteKeySets {
         public init(_ description: String) { self.description = description }
     }
 
+    /// What is kept of an answer: only the members read later (``signingKeys(in:limit:)``,
+    /// `issuer`, `jwks_uri`), not the document, so a cached answer is small whatever was sent.
     private struct Entry {
         var document: [String: JSONValue]
         var fetchedAt: Date
@@ -54,6 +58,8 @@ public actor RemoteKeySets {
     let now: @Sendable () -> Date
     private var entries: [URL: Entry] = [:]
     private var lastAttempt: [URL: Date] = [:]
+    /// Why the last fetch of a URL without a cached answer failed: repeated until it may be tried again.
+    private var lastFailure: [URL: Failure] = [:]
     private var inFlight: [URL: Task<Entry, any Error>] = [:]
 
     public init(http: GuardedHTTPClient, policy: Policy = Policy(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -66,11 +72,9 @@ public actor RemoteKeySets {
     /// The usable signing keys of the JWK Set at `url` (public members only). When `kid` is not
     /// among the cached keys, the set is fetched again if the last fetch is old enough.
     public func keys(at url: URL, kid: String?) async throws(Failure) -> [[String: JSONValue]] {
-        var document = try await document(at: url)
-        var keys = Self.signingKeys(in: document, limit: policy.maxKeys)
+        var keys = Self.keys(of: try await document(at: url))
         if let kid, !keys.contains(where: { $0["kid"]?.stringValue == kid }), mayAttempt(url) {
-            document = try await fetched(url)
-            keys = Self.signingKeys(in: document, limit: policy.maxKeys)
+            keys = Self.keys(of: try await fetched(url))
         }
         return keys
     }
@@ -104,6 +108,8 @@ public actor RemoteKeySets {
         if let entry = entries[url] {
             if entry.freshUntil > time { return entry.document }
             if !mayAttempt(url), entry.freshUntil.addingTimeInterval(policy.staleLimit) > time { return entry.document }
+        } else if !mayAttempt(url), let failure = lastFailure[url] {
+            throw failure
         }
         do {
             return try await fetched(url)
@@ -136,13 +142,30 @@ public actor RemoteKeySets {
         if inFlight[url] == task { inFlight[url] = nil }
         switch result {
         case .success(let entry):
-            entries[url] = entry
+            remember(entry, for: url)
             return entry.document
-        case .failure(let error as Failure):
-            throw error
         case .failure(let error):
-            throw Failure("\(url) could not be fetched (\(error))")
+            let failure = error as? Failure ?? Failure("\(url) could not be fetched (\(error))")
+            // The interval counts from the end of a failed attempt: a slow failure is not retried at once.
+            lastAttempt[url] = now()
+            lastFailure[url] = failure
+            throw failure
         }
+    }
+
+    /// Keeps `entry`, forgetting answers past any use and, beyond ``Policy/maxEntries``, the oldest.
+    private func remember(_ entry: Entry, for url: URL) {
+        let time = now()
+        lastFailure[url] = nil
+        entries[url] = entry
+        guard entries.count > policy.maxEntries else { return }
+        entries = entries.filter { $0.value.freshUntil.addingTimeInterval(policy.staleLimit) > time }
+        while entries.count > policy.maxEntries, let oldest = entries.min(by: { $0.value.fetchedAt < $1.value.fetchedAt })?.key {
+            entries[oldest] = nil
+        }
+        let recent = time.addingTimeInterval(-policy.refetchInterval)
+        lastAttempt = lastAttempt.filter { entries[$0.key] != nil || $0.value > recent }
+        lastFailure = lastFailure.filter { lastAttempt[$0.key] != nil }
     }
 
     private static func fetch(
@@ -166,9 +189,13 @@ public actor RemoteKeySets {
         }
         guard status == 200 else { throw Failure("\(url) answered \(status)") }
         guard case .object(let document)? = try? JSONValue.parse(body) else { throw Failure("\(url) did not answer a JSON object") }
+        var kept: [String: JSONValue] = ["keys": .array(signingKeys(in: document, limit: policy.maxKeys).map(JSONValue.object))]
+        for name in ["issuer", "jwks_uri"] {
+            if let text = document[name]?.stringValue, text.utf8.count <= 2048 { kept[name] = .string(text) }
+        }
         let fetchedAt = now()
         let lifetime = Self.lifetime(cacheControl: cacheControl, policy: policy)
-        return Entry(document: document, fetchedAt: fetchedAt, freshUntil: fetchedAt.addingTimeInterval(lifetime))
+        return Entry(document: kept, fetchedAt: fetchedAt, freshUntil: fetchedAt.addingTimeInterval(lifetime))
     }
 
     /// How long an answer stays fresh: its `max-age` within the policy's bounds; `no-cache` or
@@ -177,24 +204,39 @@ public actor RemoteKeySets {
         guard let cacheControl else { return policy.defaultLifetime }
         var maxAge: TimeInterval?
         for directive in cacheControl.lowercased().split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts[0] == "no-cache" || parts[0] == "no-store" { return policy.lifetimes.lowerBound }
-            if parts[0] == "max-age", parts.count == 2, parts[1].utf8.count <= 9, let seconds = Int(parts[1]), seconds >= 0 {
+            let parts = directive.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first else { continue }
+            if name == "no-cache" || name == "no-store" { return policy.lifetimes.lowerBound }
+            if name == "max-age", parts.count == 2, parts[1].utf8.count <= 9, let seconds = Int(parts[1]), seconds >= 0 {
                 maxAge = TimeInterval(seconds)
             }
         }
         return (maxAge ?? policy.defaultLifetime).clamped(to: policy.lifetimes)
     }
 
-    /// The keys of a JWK Set that may verify signatures: RSA, EC and OKP keys whose `use`, if
-    /// any, is `sig` (or SPIFFE's `jwt-svid`), with only their public members.
+    /// The keys of a kept answer.
+    static func keys(of document: [String: JSONValue]) -> [[String: JSONValue]] {
+        document["keys"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    }
+
+    /// The keys of a JWK Set that may verify signatures: those whose `use`, if any, is `sig` (or
+    /// SPIFFE's `jwt-svid`) and that pass the checks registered keys pass (RSA 2048–8192 bits,
+    /// P-256, Ed25519, no private members; ``FieldRules/proofKey(_:)``), with only their public
+    /// members; a key whose `kid` repeats is dropped with its twin.
     static func signingKeys(in document: [String: JSONValue], limit: Int) -> [[String: JSONValue]] {
         guard let keys = document["keys"]?.arrayValue else { return [] }
-        let publicMembers: Set<String> = ["kty", "kid", "alg", "use", "n", "e", "crv", "x", "y"]
-        return keys.prefix(limit).compactMap { key -> [String: JSONValue]? in
-            guard let members = key.objectValue, let type = members["kty"]?.stringValue, FieldRules.clientKeyAlgorithms[type] != nil else { return nil }
-            if let use = members["use"], use != .string("sig"), use != .string("jwt-svid") { return nil }
-            return members.filter { publicMembers.contains($0.key) && $0.key != "use" }
+        let usable = keys.prefix(limit).compactMap { key -> [String: JSONValue]? in
+            guard var members = key.objectValue else { return nil }
+            if let use = members["use"] {
+                guard use == .string("sig") || use == .string("jwt-svid") else { return nil }
+                members["use"] = nil
+            }
+            // Remote sets may hold private members by mistake; keep only what a public key needs.
+            members = members.filter { ["kty", "kid", "alg", "n", "e", "crv", "x", "y"].contains($0.key) }
+            return try? FieldRules.proofKey(members)
         }
+        var seen: [String: Int] = [:]
+        for key in usable { if let kid = key["kid"]?.stringValue { seen[kid, default: 0] += 1 } }
+        return usable.filter { key in key["kid"]?.stringValue.map { seen[$0] == 1 } ?? true }
     }
 }

@@ -82,4 +82,11 @@ struct AssertionRulesTests {
         #expect(reason(claims(["sub": ""]))?.contains("sub") == true)
         #expect(reason(claims(["sub": .string(String(repeating: "s", count: 1025))]))?.contains("sub") == true)
     }
+
+    @Test("the outside identity is a claim only the token service sets: enrichers cannot forge or remove it")
+    func grantClaimsAreReserved() {
+        var claims = TokenClaims(registered: [:])
+        #expect(throws: ClaimError.self) { try claims.set("external_identity", "forged") }
+        #expect(throws: ClaimError.self) { try claims.remove("external_identity") }
+    }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MachineAuthCore
 @testable import RemoteKeySets
@@ -33,12 +34,20 @@ struct TrustedIssuerTests {
             IdentityRule(claims: ["workflow": "release"], agent: "a"),
         ]
         for rule in refused { #expect(fields(issuer(preset: .githubActions, rules: [rule])) == ["rules[0].subject"], "\(rule)") }
+        // A wildcard followed by a combining mark is still a wildcard for the owner check.
+        let combining = IdentityRule(subject: "repo:*\u{301}acme/x", agent: "a")
+        #expect(fields(issuer(preset: .githubActions, rules: [combining])) == ["rules[0].subject"])
+        // GitHub's own issuer is only accepted with the preset that pins owners.
+        let workflowOnly = IdentityRule(claims: ["workflow": "release"], agent: "a")
+        #expect(fields(issuer(rules: [workflowOnly], url: FederationPreset.githubActionsIssuer)) == ["preset"])
     }
 
     @Test("Kubernetes and SPIFFE subjects must have the platform's shape")
     func platformShapes() {
         #expect(fields(issuer(preset: .kubernetes, rules: [IdentityRule(subject: "system:serviceaccount:prod:*", agent: "a")])).isEmpty)
-        #expect(fields(issuer(preset: .kubernetes, rules: [IdentityRule(subject: "*", agent: "a")])) == ["rules[0].subject"])
+        for wide in ["*", "system:serviceaccount:*", "system:serviceaccount:prod*", "system:serviceaccount::x", "system:serviceaccount:Prod:x"] {
+            #expect(fields(issuer(preset: .kubernetes, rules: [IdentityRule(subject: wide, agent: "a")])) == ["rules[0].subject"], "\(wide)")
+        }
         let spiffe = IdentityRule(subject: "spiffe://example.org/ns/*", agent: "a")
         #expect(fields(issuer(preset: .spiffe, rules: [spiffe], trustDomain: "example.org")).isEmpty)
         #expect(fields(issuer(preset: .spiffe, rules: [spiffe], trustDomain: "other.org")) == ["rules[0].subject"])
@@ -94,20 +103,29 @@ struct TrustedIssuerTests {
         #expect(RemoteKeySets.lifetime(cacheControl: "max-age=9999999", policy: policy) == 86_400)
         #expect(RemoteKeySets.lifetime(cacheControl: "no-store", policy: policy) == 60)
         #expect(RemoteKeySets.lifetime(cacheControl: "max-age=-5", policy: policy) == 300)
+        for odd in ["=", ",=", "max-age", "max-age=", "=,=,", ", , max-age=120"] {
+            #expect(policy.lifetimes.contains(RemoteKeySets.lifetime(cacheControl: odd, policy: policy)), "\(odd)")
+        }
     }
 
-    @Test("only public signing keys of a set are kept (SPIFFE jwt-svid keys too)")
+    @Test("only valid public signing keys of a set are kept (SPIFFE jwt-svid keys too), repeated kids dropped")
     func signingKeys() {
+        func ec(_ kid: String, use: String? = nil, extra: [String: JSONValue] = [:]) -> JSONValue {
+            let point = P256.Signing.PrivateKey().publicKey.rawRepresentation
+            var key: [String: JSONValue] = [
+                "kty": "EC", "kid": .string(kid), "crv": "P-256",
+                "x": .string(Base64URL.encode(point.prefix(32))), "y": .string(Base64URL.encode(point.suffix(32))),
+            ]
+            if let use { key["use"] = .string(use) }
+            return .object(key.merging(extra) { _, new in new })
+        }
         let document: [String: JSONValue] = ["keys": [
-            ["kty": "EC", "kid": "a", "crv": "P-256", "x": "x", "y": "y", "use": "jwt-svid"],
-            ["kty": "EC", "kid": "b", "crv": "P-256", "x": "x", "y": "y", "use": "x509-svid"],
-            ["kty": "RSA", "kid": "c", "n": "n", "e": "AQAB", "d": "private"],
-            ["kty": "oct", "kid": "d", "k": "secret"],
-            "not a key",
+            ec("a", use: "jwt-svid"), ec("b", use: "x509-svid"), ec("c", extra: ["d": "private"]), ec("twin"), ec("twin"),
+            ["kty": "EC", "kid": "fake", "crv": "P-256", "x": "eA", "y": "eQ"], ["kty": "oct", "kid": "d", "k": "secret"], "not a key",
         ]]
         let keys = RemoteKeySets.signingKeys(in: document, limit: 100)
         #expect(keys.map { $0["kid"] } == ["a", "c"])
-        #expect(keys[1]["d"] == nil)
+        #expect(keys[1]["d"] == nil && keys[0]["use"] == nil)
         #expect(RemoteKeySets.signingKeys(in: document, limit: 1).count == 1)
     }
 }

@@ -23,6 +23,8 @@ from jwcrypto import jwk, jwt
 from conftest import ROOT, Server, free_port
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# Until the signature holds every refusal reads the same (untrusted issuer, unknown kid, bad signature).
+UNVERIFIED = "not signed by a key of a trusted issuer"
 
 
 class LoopbackIssuer:
@@ -46,6 +48,19 @@ class LoopbackIssuer:
 
             def do_GET(self):
                 issuer.hits[self.path] = issuer.hits.get(self.path, 0) + 1
+                if self.path == "/slow/keys":
+                    # A server that answers at once and then trickles its body a byte at a time.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    try:
+                        for _ in range(60):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.5)
+                    except OSError:
+                        pass
+                    return
                 body = issuer.document(self.path)
                 if body is None:
                     self.send_response(404)
@@ -92,7 +107,14 @@ def config_text(issuer):
     """The shipped default config with three trusted issuers and the agents they map to."""
     base = open(os.path.join(ROOT, "config", "machineauth.yaml")).read()
     issuers = f"""    key_refetch_interval: 1s
+    fetch_timeout: 2s
     issuers:
+      - id: slow
+        issuer: {issuer.url("slow")}
+        jwks_uri: {issuer.url("slow")}/keys
+        rules:
+          - subject: "anyone"
+            agent: cid_fed_k8s
       - id: cluster
         issuer: {issuer.url("k8s")}
         preset: kubernetes
@@ -279,7 +301,7 @@ def test_wrong_audience(server, issuer):
 def test_untrusted_issuer(server, issuer):
     claims = kubernetes_claims(server)
     claims["iss"] = issuer.url("somewhere-else")
-    refused(exchange(server, issuer.sign("k8s", claims)), "not a trusted issuer")
+    refused(exchange(server, issuer.sign("k8s", claims)), UNVERIFIED)
 
 
 def test_expired_assertion(server, issuer):
@@ -298,13 +320,13 @@ def test_signature_by_another_key(server, issuer):
     claims = kubernetes_claims(server)
     claims["iss"] = issuer.url("k8s")
     forged = issuer.sign("k8s", claims, key=jwk.JWK.generate(kty="RSA", size=2048), kid="k8s-1")
-    refused(exchange(server, forged), "signature")
+    refused(exchange(server, forged), UNVERIFIED)
 
 
 def test_unknown_kid(server, issuer):
     claims = kubernetes_claims(server)
     claims["iss"] = issuer.url("k8s")
-    refused(exchange(server, issuer.sign("k8s", claims, kid="k8s-unknown")), "kid")
+    refused(exchange(server, issuer.sign("k8s", claims, kid="k8s-unknown")), UNVERIFIED)
 
 
 def test_malformed_and_missing_assertions(server, issuer):
@@ -315,8 +337,10 @@ def test_malformed_and_missing_assertions(server, issuer):
     claims = kubernetes_claims(server)
     claims["iss"] = issuer.url("k8s")
     encode = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-    refused(exchange(server, f"{encode({'alg': 'none'})}.{encode(claims)}."), "signature")
-    refused(exchange(server, f"{encode({'alg': 'HS256', 'kid': 'k8s-1'})}.{encode(claims)}.c2lnbmF0dXJl"), "signature")
+    refused(exchange(server, f"{encode({'alg': 'none'})}.{encode(claims)}."), UNVERIFIED)
+    refused(exchange(server, f"{encode({'alg': 'HS256', 'kid': 'k8s-1'})}.{encode(claims)}.c2lnbmF0dXJl"), UNVERIFIED)
+    # Other token types of the same issuer are not grants.
+    refused(exchange(server, f"{encode({'alg': 'RS256', 'kid': 'k8s-1', 'typ': 'at+jwt'})}.{encode(claims)}.c2ln"), "typ")
     embedded = {"alg": "RS256", "kid": "k8s-1", "jwk": json.loads(issuer.keys["k8s"].export_public())}
     refused(exchange(server, f"{encode(embedded)}.{encode(claims)}.c2lnbmF0dXJl"), "names its own key")
 
@@ -346,8 +370,19 @@ def test_key_rotation_is_picked_up_at_the_first_token_with_the_new_kid(server, i
     claims = kubernetes_claims(server)
     claims["iss"] = issuer.url("k8s")
     for _ in range(3):
-        refused(exchange(server, issuer.sign("k8s", claims, kid="k8s-nope")), "kid")
+        refused(exchange(server, issuer.sign("k8s", claims, kid="k8s-nope")), UNVERIFIED)
     assert issuer.hits["/k8s/keys"] <= before + 2
+
+
+def test_a_trickling_key_server_is_cut_off_at_the_fetch_timeout(server, issuer):
+    claims = {"iss": issuer.url("slow"), "sub": "anyone", "aud": server.issuer, "exp": now() + 60, "iat": now(), "jti": str(uuid.uuid4())}
+    started = time.monotonic()
+    refused(exchange(server, issuer.sign("k8s", claims)), UNVERIFIED)
+    assert time.monotonic() - started < 10, "the fetch was not cut off at fetch_timeout (2s)"
+    # Right after a failure the URL is not tried again for every request.
+    started = time.monotonic()
+    refused(exchange(server, issuer.sign("k8s", dict(claims, jti=str(uuid.uuid4())))), UNVERIFIED)
+    assert time.monotonic() - started < 1.5
 
 
 def test_metadata_lists_the_grant(server):

@@ -50,6 +50,12 @@ public struct PipelineLoader: Sendable {
         let tokens = reader.section("tokens", TokenSettings.self, validate: TokenSettings.validate)
         let security = reader.section("security", SecuritySettings.self, validate: SecuritySettings.validate)
         let gateway = reader.section("gateway", GatewaySettings.self, validate: GatewaySettings.validate)
+        if server?.environment == .production, security?.allowInsecureIssuers == true {
+            let node = document["security"]?["allow_insecure_issuers"]
+            reader.diagnostics.append(ConfigDiagnostic(
+                location: node?.location ?? document.location, keyPath: "security.allow_insecure_issuers",
+                message: "is for development and tests only (http and private-address issuer and key URLs); refused with server.environment production"))
+        }
         let storage = reader.storage(registry)
         let authenticators = reader.stageList(.authenticator, registry.authenticators)
         let grants = reader.stageList(.grant, registry.grants)

@@ -37,7 +37,11 @@ public enum ClaimGlob {
     }
 
     /// The characters before the first `*` or `?`: what every match starts with.
+    /// Read by scalars, as ``matches(_:pattern:)`` reads: a `*` with a combining mark after it is
+    /// still a wildcard.
     public static func literalPrefix(of pattern: String) -> String {
-        String(pattern.prefix { $0 != "*" && $0 != "?" })
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: pattern.unicodeScalars.prefix { $0 != "*" && $0 != "?" })
+        return String(scalars)
     }
 }

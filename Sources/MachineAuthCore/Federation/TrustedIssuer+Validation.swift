@@ -12,6 +12,9 @@ extension TrustedIssuer {
         check("id", id.isEmpty || Self.isIdentifier(id), "must be 1 to 64 letters, digits, '.', '_' or '-'")
         if let name { check("name", (try? FieldRules.name(name)) != nil, "must be 1 to 255 characters without control characters") }
         check("issuer", Self.isURL(issuer, allowHTTP: allowHTTP), "must be an https URL without user information, query or fragment")
+        // GitHub's issuer signs every GitHub user's workflows: only the preset's owner pinning makes it safe.
+        check("preset", issuer != FederationPreset.githubActionsIssuer || preset == .githubActions,
+              "GitHub's issuer needs preset github_actions (its rules must name the repository owner)")
         check("audiences", audiences.count <= 10, "at most 10 audiences")
         for (index, audience) in audiences.enumerated() {
             check("audiences[\(index)]", Self.isPlainText(audience, maxLength: 512), "must be 1 to 512 characters without control characters")
@@ -81,8 +84,8 @@ extension IdentityRule {
         let subjectPrefix = subject.map(ClaimGlob.literalPrefix(of:)) ?? ""
         switch preset {
         case .kubernetes:
-            check("subject", subjectPrefix.hasPrefix("system:serviceaccount:"),
-                  "a Kubernetes rule's subject starts with system:serviceaccount:<namespace>:")
+            check("subject", Self.namesKubernetesNamespace(subjectPrefix),
+                  "a Kubernetes rule's subject names its namespace: system:serviceaccount:<namespace>:… (a wildcard before the namespace's end would admit other namespaces)")
         case .spiffe:
             let domain = "spiffe://\(trustDomain ?? "")/"
             check("subject", subjectPrefix.hasPrefix(domain), "a SPIFFE rule's subject starts with \(domain)")
@@ -93,6 +96,16 @@ extension IdentityRule {
             break
         }
         return found
+    }
+
+    /// Whether a literal prefix names a whole Kubernetes namespace: `system:serviceaccount:`, a
+    /// namespace (DNS label characters) and the `:` that ends it.
+    static func namesKubernetesNamespace(_ prefix: String) -> Bool {
+        let lead = "system:serviceaccount:"
+        guard prefix.hasPrefix(lead) else { return false }
+        let rest = prefix.dropFirst(lead.count)
+        guard let colon = rest.firstIndex(of: ":"), colon != rest.startIndex else { return false }
+        return rest[..<colon].unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     /// Whether the rule pins the GitHub owner: only that owner's workflows can match.

@@ -17,7 +17,7 @@ public struct TokenIssuer: Sendable {
 
     /// Signs a token for `agent`; `confirmation` binds it to a DPoP key (`cnf.jkt`, RFC 9449 §6.1)
     /// and/or a client certificate (`cnf."x5t#S256"`, RFC 8705 §3.1); `grantClaims` are the
-    /// grant's own (``Grant/claims``), set before the enrichers run.
+    /// grant's own (``Grant/claims``, names of ``TokenClaims/grantClaims``), set after the enrichers.
     public func issue(
         for agent: Agent, scopes: [String], audience: [String], grantType: String, confirmation: Confirmation = Confirmation(),
         grantClaims: [String: JSONValue] = [:]
@@ -40,11 +40,11 @@ public struct TokenIssuer: Sendable {
         if !scopes.isEmpty { registered["scope"] = .string(scopes.joined(separator: " ")) }
         if let cnf = confirmation.claim { registered["cnf"] = cnf }
         var claims = TokenClaims(registered: registered)
-        for (name, value) in grantClaims { try claims.set(name, value) }
         let request = TokenRequest(agent: agent, scopes: scopes, audience: audience, grantType: grantType)
         for enricher in enrichers {
             try await enricher.enrich(&claims, for: request)
         }
+        for (name, value) in grantClaims { try claims.setGrantClaim(name, value) }
         let token = try JWS.sign(header: ["typ": "at+jwt"], claims: claims.values, with: try keyRing.signingKey)
         return IssuedAccessToken(
             token: token, jti: jti, scopes: scopes, audience: audience, issuedAt: issuedAt, expiresAt: expiresAt, claims: claims.values)

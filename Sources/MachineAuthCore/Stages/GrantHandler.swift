@@ -64,8 +64,8 @@ public struct Grant: Sendable {
     /// State a grant hands on to its ``GrantHandler/contribute(to:for:)`` (a refresh-token family).
     public var continuation: String?
     /// Claims the grant adds to the access token and to the issuance event (and so the audit
-    /// record): the outside identity a federated token was exchanged for. Never a registered
-    /// claim (``TokenClaims/reserved``).
+    /// record): the outside identity a federated token was exchanged for. Only names of
+    /// ``TokenClaims/grantClaims``, which enrichers cannot touch.
     public var claims: [String: JSONValue]
 
     public init(
