@@ -20,7 +20,7 @@ import pytest
 import requests
 from jwcrypto import jwk, jwt
 
-from conftest import ROOT, Server, free_port
+from conftest import BINARY, ROOT, Server, free_port
 
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # Until the signature holds every refusal reads the same (untrusted issuer, unknown kid, bad signature).
@@ -425,3 +425,11 @@ def test_two_instances_share_the_replay_cache(issuer):
     finally:
         a.stop()
         b.stop()
+
+
+def test_insecure_issuers_are_refused_in_production():
+    env = dict(os.environ, ENV="production", ALLOW_INSECURE_ISSUERS="true", ADMIN_PASSWORD="a-long-production-password-1234")
+    check = subprocess.run([BINARY, "config", "check", os.path.join(ROOT, "config", "machineauth.yaml")], env=env,
+                           capture_output=True, text=True)
+    assert check.returncode != 0
+    assert "machineauth.yaml:" in check.stdout + check.stderr and "security.allow_insecure_issuers" in check.stdout + check.stderr
