@@ -35,8 +35,9 @@ public struct AgentService: Sendable {
     public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
         let time = now()
         if let expiresAt = draft.expiresAt { try FieldRules.expiry(expiresAt, now: time) }
-        let (method, keys) = try authentication(method: draft.tokenEndpointAuthMethod, jwks: draft.jwks)
-        let usesSecret = method != Agent.privateKeyJWT
+        let (method, keys, subject) = try authentication(
+            method: draft.tokenEndpointAuthMethod, jwks: draft.jwks, subject: try FieldRules.tlsClientAuthSubject(draft.tlsClientAuthFields))
+        let usesSecret = Agent.usesSecret(method)
         let secret = usesSecret && draft.secretHash == nil ? Self.generateSecret() : nil
         let secrets = usesSecret ? [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)] : []
         let agent = Agent(
@@ -48,7 +49,8 @@ public struct AgentService: Sendable {
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
             grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
             allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: keys,
-            dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens)
+            dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens,
+            tlsClientAuthSubject: subject)
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -65,20 +67,23 @@ public struct AgentService: Sendable {
         let audiences = try changes.allowedAudiences.map { try FieldRules.audiences($0) }
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         let method = try changes.tokenEndpointAuthMethod.map { try FieldRules.authMethod($0, valid: authMethods) }
-        let keys = try changes.jwks.map { try $0.map { try FieldRules.clientKeys($0) } }
+        let keys = changes.jwks
+        let subject = try changes.tlsClientAuthFields.map { try FieldRules.tlsClientAuthSubject($0) }
         let horizon = tokenHorizon(time)
         let cutoff = TokenCutoff(issuedBefore: time, effectiveAt: time)
         let newCredentials = Mutex(false)
         guard let agent = try await storage.updateAgent(id: id, { [self] agent in
-            if method != nil || keys != nil {
+            if method != nil || keys != nil || subject != nil {
                 let target = method ?? (agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod)
-                let targetKeys = keys ?? ((target ?? Agent.defaultAuthMethod) == Agent.privateKeyJWT ? agent.jwks : nil)
-                let (newMethod, newKeys) = try authentication(method: target, jwks: targetKeys)
+                let targetMethod = target ?? Agent.defaultAuthMethod
+                let targetKeys = keys ?? (Self.usesKeys(targetMethod) ? agent.jwks : nil)
+                let targetSubject = subject ?? (targetMethod == Agent.tlsClientAuth ? agent.tlsClientAuthSubject : nil)
+                let (newMethod, newKeys, newSubject) = try authentication(method: target, jwks: targetKeys, subject: targetSubject)
                 // New credentials end what the old ones obtained, as a rotation without grace does. A client
-                // that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
-                if (newMethod, newKeys) != (agent.tokenEndpointAuthMethod, agent.jwks) {
-                    (agent.tokenEndpointAuthMethod, agent.jwks) = (newMethod, newKeys)
-                    if newMethod == Agent.privateKeyJWT { agent.secrets = [] }
+                // that moves to signed assertions or certificates keeps no secret; one that moves back gets one by rotation.
+                if (newMethod, newKeys, newSubject) != (agent.tokenEndpointAuthMethod, agent.jwks, agent.tlsClientAuthSubject) {
+                    (agent.tokenEndpointAuthMethod, agent.jwks, agent.tlsClientAuthSubject) = (newMethod, newKeys, newSubject)
+                    if !Agent.usesSecret(newMethod) { agent.secrets = [] }
                     agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [cutoff]
                     newCredentials.withLock { $0 = true }
                 }
@@ -104,17 +109,32 @@ public struct AgentService: Sendable {
         return agent
     }
 
-    /// The method and keys an agent registers with: ``Agent/privateKeyJWT`` needs a key set, a
-    /// secret method takes none.
-    func authentication(method: String?, jwks: JSONValue?) throws(ValidationError) -> (String, JSONValue?) {
+    /// The method, keys and certificate subject an agent registers with: ``Agent/privateKeyJWT``
+    /// needs a key set, ``Agent/selfSignedTLSClientAuth`` one whose keys carry their certificates
+    /// (`x5c`), ``Agent/tlsClientAuth`` exactly one subject; a secret method takes neither.
+    func authentication(
+        method: String?, jwks: JSONValue?, subject: TLSClientAuthSubject?
+    ) throws(ValidationError) -> (String, JSONValue?, TLSClientAuthSubject?) {
         let method = try method.map { method throws(ValidationError) in try FieldRules.authMethod(method, valid: authMethods) } ?? Agent.defaultAuthMethod
-        guard method == Agent.privateKeyJWT else {
-            guard jwks == nil else { throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-            return (method, nil)
+        if let subject, method != Agent.tlsClientAuth {
+            throw ValidationError(subject.kind.metadataName, "is only used with token_endpoint_auth_method \(Agent.tlsClientAuth)")
         }
-        guard let jwks else { throw ValidationError("jwks", "is required with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-        return (method, try FieldRules.clientKeys(jwks))
+        if method == Agent.tlsClientAuth, subject == nil {
+            throw ValidationError(
+                "token_endpoint_auth_method", "\(Agent.tlsClientAuth) needs exactly one of \(TLSClientAuthSubject.Kind.metadataNames.joined(separator: ", "))")
+        }
+        guard Self.usesKeys(method) else {
+            guard jwks == nil else {
+                throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT) or \(Agent.selfSignedTLSClientAuth)")
+            }
+            return (method, nil, subject)
+        }
+        guard let jwks else { throw ValidationError("jwks", "is required with token_endpoint_auth_method \(method)") }
+        return (method, method == Agent.selfSignedTLSClientAuth ? try FieldRules.certificateKeys(jwks) : try FieldRules.clientKeys(jwks), nil)
     }
+
+    /// Whether agents of `method` register a JWK Set.
+    static func usesKeys(_ method: String) -> Bool { method == Agent.privateKeyJWT || method == Agent.selfSignedTLSClientAuth }
 
     /// Issues a new secret. The old one keeps working for `gracePeriod` seconds (0: stops at
     /// once), and so do tokens issued before the rotation; refresh tokens are revoked.
@@ -128,8 +148,10 @@ public struct AgentService: Sendable {
         let graceEnd = time.addingTimeInterval(TimeInterval(gracePeriod))
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
-            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
-                throw ValidationError("token_endpoint_auth_method", "the agent signs client assertions (private_key_jwt) and has no secret: replace its jwks instead")
+            guard agent.usesSecret else {
+                throw ValidationError(
+                    "token_endpoint_auth_method",
+                    "the agent authenticates with \(agent.tokenEndpointAuthMethod) and has no secret: replace its jwks or certificate subject instead")
             }
             var kept = agent.secrets.filter { $0.expiresAt != nil && $0.isUsable(at: time) }
             if gracePeriod > 0, let current = agent.secrets.first(where: { $0.expiresAt == nil }) {
@@ -150,8 +172,8 @@ public struct AgentService: Sendable {
         let time = now()
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
-            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
-                throw ValidationError("client_secret", "the agent signs client assertions (private_key_jwt) and takes no secret")
+            guard agent.usesSecret else {
+                throw ValidationError("client_secret", "the agent authenticates with \(agent.tokenEndpointAuthMethod) and takes no secret")
             }
             agent.secrets = [ClientSecretHash(hash: hash, createdAt: time)]
             agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]
