@@ -100,6 +100,7 @@ let package = Package(
                 "JSONStorage",
                 "ClientSecretAuthenticator",
                 "PrivateKeyJWTAuthenticator",
+                "TLSClientAuthenticator",
                 "DPoPProofVerifier",
                 "ClientCredentialsGrant",
                 "RefreshTokenGrant",
@@ -160,6 +161,7 @@ let package = Package(
         plugin("DPoPProofVerifier", dependencies: [
             "ExternalJWT", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        plugin("TLSClientAuthenticator"),
         plugin("ClientCredentialsGrant"),
         plugin("RefreshTokenGrant"),
         plugin("AuditSink"),
@@ -225,6 +227,7 @@ let package = Package(
         pluginTests("DPoPProofVerifier", dependencies: [
             .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        pluginTests("TLSClientAuthenticator"),
         pluginTests("RefreshTokenGrant"),
         pluginTests("AuditSink"),
         pluginTests("APIKeyAuthenticator"),
