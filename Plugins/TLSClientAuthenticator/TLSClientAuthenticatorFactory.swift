@@ -10,7 +10,7 @@ public enum TLSClientAuthenticatorFactory: AuthenticatorFactory {
 
     /// Options of the `tls_client_auth` stage.
     public struct Config: Decodable, Sendable {
-        /// The methods offered: both by default.
+        /// The methods offered (a list, or comma-separated text from the environment): both by default.
         public var methods: [String]
 
         enum CodingKeys: String, CodingKey { case methods }
@@ -21,7 +21,7 @@ public enum TLSClientAuthenticatorFactory: AuthenticatorFactory {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            methods = try container.decodeIfPresent([String].self, forKey: .methods) ?? Self.allMethods
+            methods = try container.decodeIfPresent(CommaSeparatedList.self, forKey: .methods)?.values ?? Self.allMethods
         }
 
         public static let allMethods = [Agent.tlsClientAuth, Agent.selfSignedTLSClientAuth]
