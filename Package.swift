@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .target(
@@ -65,6 +67,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                // Client certificates (RFC 8705): subject, SANs and keys read by a well-reviewed X.509 parser.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -95,6 +100,7 @@ let package = Package(
                 "JSONStorage",
                 "ClientSecretAuthenticator",
                 "PrivateKeyJWTAuthenticator",
+                "TLSClientAuthenticator",
                 "DPoPProofVerifier",
                 "ClientCredentialsGrant",
                 "RefreshTokenGrant",
@@ -157,6 +163,7 @@ let package = Package(
         plugin("DPoPProofVerifier", dependencies: [
             "ExternalJWT", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        plugin("TLSClientAuthenticator"),
         plugin("ClientCredentialsGrant"),
         plugin("RefreshTokenGrant"),
         plugin("AuditSink"),
@@ -222,6 +229,7 @@ let package = Package(
         pluginTests("DPoPProofVerifier", dependencies: [
             .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        pluginTests("TLSClientAuthenticator"),
         pluginTests("RefreshTokenGrant"),
         pluginTests("AuditSink"),
         pluginTests("APIKeyAuthenticator"),

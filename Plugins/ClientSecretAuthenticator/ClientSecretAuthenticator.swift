@@ -36,8 +36,8 @@ public struct ClientSecretAuthenticator: Authenticator {
         let matches = agent.secrets.filter { $0.isUsable(at: time) }.reduce(false) { found, stored in
             hasher.verify(credentials.secret, against: stored.hash) || found
         }
-        // A client that signs assertions has no secret; refused by name, not only by an empty list.
-        guard matches, agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else { throw failure.counted(against: agent.clientID) }
+        // A client that signs assertions or shows a certificate has no secret; refused by its method, not only by an empty list.
+        guard matches, agent.usesSecret else { throw failure.counted(against: agent.clientID) }
         return .client(try AgentPrincipal.admitting(agent, method: credentials.method, purpose: presentation.purpose, at: time, challenge: challenge))
     }
 }

@@ -21,6 +21,9 @@ public enum DefaultConfiguration {
       # trusted_proxies passes the client certificate it verified, as nginx's $ssl_client_escaped_cert
       # (e.g. X-SSL-Client-Cert). Empty: off, the header is never read.
       client_certificate_header: "${CLIENT_CERTIFICATE_HEADER:-}"
+      # How the proxy writes it: nginx ($ssl_client_escaped_cert, URL-escaped PEM) or envoy-xfcc
+      # (Envoy's x-forwarded-client-cert: the Cert of the last element).
+      client_certificate_format: "${CLIENT_CERTIFICATE_FORMAT:-nginx}"
       max_body_bytes: 1048576
 
     admin:
@@ -50,6 +53,7 @@ public enum DefaultConfiguration {
     authenticators:
       - type: client_secret            # client_secret_basic and client_secret_post
       - type: private_key_jwt          # RFC 7523 client assertions signed with the agent's registered keys (jwks)
+      - type: tls_client_auth          # RFC 8705 client certificates (tls_client_auth, self_signed_tls_client_auth); needs client_certificate_header
       - type: api_key                  # organization API keys (sk_…) for the API and token validation
 
     grants:                            # the grant_type values /oauth/token answers

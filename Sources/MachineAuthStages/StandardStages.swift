@@ -11,6 +11,7 @@ import OrgTeamEnricher
 import PrivateKeyJWTAuthenticator
 import PostgresStorage
 import RefreshTokenGrant
+import TLSClientAuthenticator
 import WebhookNotifier
 
 extension StageRegistry {
@@ -21,6 +22,7 @@ extension StageRegistry {
         registry.register(PostgresStorageFactory.self)
         registry.register(ClientSecretAuthenticatorFactory.self)
         registry.register(PrivateKeyJWTAuthenticatorFactory.self)
+        registry.register(TLSClientAuthenticatorFactory.self)
         registry.register(ClientCredentialsGrantFactory.self)
         registry.register(RefreshTokenGrantFactory.self)
         registry.register(JWTBearerGrantFactory.self)

@@ -161,6 +161,49 @@ struct ProvisioningTests {
         }
     }
 
+    @Test("certificate agents (tls_client_auth subject, self-signed x5c) round-trip through export and apply; a missing or malformed subject is a located error")
+    func certificateAgents() async throws {
+        let yaml = RuntimeFixture.yaml(authenticators: ["client_secret", "tls_client_auth", "api_key"])
+            .replacingOccurrences(of: "  allowed_origins:", with: "  client_certificate_header: X-SSL-Client-Cert\n  allowed_origins:")
+        try await Harness.with(yaml) { h in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let admin = try await h.adminToken()
+            let pki = try await h.json(.post, "/api/agents", token: admin, [
+                "name": "pki", "token_endpoint_auth_method": "tls_client_auth", "tls_client_auth_subject_dn": .string(CertificateFixtures.issuedSubjectDN),
+            ])
+            #expect(pki.status == .created, "\(pki.text)")
+            let selfSigned = try await h.json(.post, "/api/agents", token: admin, [
+                "name": "self-signed", "token_endpoint_auth_method": "self_signed_tls_client_auth", "jwks": CertificateFixtures.jwksWithA,
+            ])
+            #expect(selfSigned.status == .created, "\(selfSigned.text)")
+            let exported = try await ProvisionExporter(storage: h.runtime.storage).export()
+            #expect(exported.contains("token_endpoint_auth_method: tls_client_auth") && exported.contains("tls_client_auth_subject_dn:"), "\(exported)")
+            #expect(exported.contains("x5c:"), "\(exported)")
+            let file = try directory.write("exported.yaml", exported)
+            let reloaded = try PipelineLoader.loadProvision(try ConfigSource.file(file), environment: ConfigEnvironment([:]))
+            #expect(try await h.runtime.services.provisioner.apply(reloaded, dryRun: true).changes == 0)
+            let changed = exported.replacingOccurrences(of: "tls_client_auth_subject_dn:", with: "tls_client_auth_san_dns: agent-a.example.com\n    x_dn:")
+                .replacingOccurrences(of: "\n    x_dn:[^\n]*", with: "", options: .regularExpression)
+            let applied = try await h.runtime.services.provisioner.apply(
+                try PipelineLoader.loadProvision(ConfigSource(name: "changed.yaml", text: changed, dotEnvPath: nil), environment: ConfigEnvironment([:])),
+                dryRun: false)
+            #expect(actions(applied).contains { $0.contains("tls_client_auth") }, "\(applied.text)")
+            let stored = try await h.runtime.storage.agent(clientID: pki.string("client_id"))
+            #expect(stored?.tlsClientAuthSubject == TLSClientAuthSubject(kind: .sanDNS, value: "agent-a.example.com"))
+            for (text, keyPath) in [
+                (changed.replacingOccurrences(of: "    tls_client_auth_san_dns: agent-a.example.com\n", with: ""), "agents[0]"),
+                (changed.replacingOccurrences(of: "tls_client_auth_san_dns: agent-a.example.com", with: "tls_client_auth_san_dns: \"a b\""),
+                 "agents[0].tls_client_auth_san_dns"),
+            ] {
+                let refusal = #expect(throws: ConfigError.self) {
+                    _ = try PipelineLoader.loadProvision(ConfigSource(name: "bad.yaml", text: text, dotEnvPath: nil), environment: ConfigEnvironment([:]))
+                }
+                #expect(refusal?.diagnostics.contains { $0.keyPath.hasSuffix(keyPath) && $0.location.line > 0 } == true, "\(String(describing: refusal))")
+            }
+        }
+    }
+
     @Test("export → apply round-trips two agents that share a name")
     func sharedNames() async throws {
         try await Harness.with { h in

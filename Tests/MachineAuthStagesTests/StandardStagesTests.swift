@@ -8,7 +8,7 @@ struct StandardStagesTests {
     @Test("every compiled-in stage is registered under its type and kind")
     func registered() {
         let registry = StageRegistry.standard
-        #expect(Set(registry.authenticators.keys) == ["client_secret", "private_key_jwt", "api_key"])
+        #expect(Set(registry.authenticators.keys) == ["client_secret", "private_key_jwt", "tls_client_auth", "api_key"])
         #expect(Set(registry.grants.keys) == ["client_credentials", "refresh_token", "jwt_bearer"])
         #expect(Set(registry.enrichers.keys) == ["org_team", "custom_claims"])
         #expect(Set(registry.notifiers.keys) == ["audit", "webhooks"])
@@ -21,7 +21,7 @@ struct StandardStagesTests {
     func catalog() {
         let registry = StageRegistry.standard
         let entries = registry.catalog
-        #expect(entries.count == 13)
+        #expect(entries.count == 14)
         #expect(Set(entries.map(\.type)).count == entries.count)
         for entry in entries {
             #expect(!entry.summary.isEmpty, "\(entry.type)")

@@ -205,3 +205,142 @@ def test_a_spoofed_header_from_a_client_that_is_not_the_proxy_is_ignored(stack):
 def test_the_metadata_announces_certificate_bound_tokens(stack):
     metadata = requests.get(stack.server.base + "/.well-known/oauth-authorization-server").json()
     assert metadata["tls_client_certificate_bound_access_tokens"] is True
+
+
+# --- Client authentication by certificate (RFC 8705 §2) -------------------------------------------
+
+def jwk_with_certificate(pem, kid):
+    """The public JWK of a P-256 certificate, with the certificate itself in x5c (RFC 8705 §2.2.2)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    certificate = x509.load_pem_x509_certificate(open(pem, "rb").read())
+    numbers = certificate.public_key().public_numbers()
+    b64url = lambda n: base64.urlsafe_b64encode(n.to_bytes(32, "big")).decode().rstrip("=")
+    return {"kty": "EC", "crv": "P-256", "kid": kid, "x": b64url(numbers.x), "y": b64url(numbers.y),
+            "x5c": [base64.b64encode(certificate.public_bytes(Encoding.DER)).decode()]}
+
+
+def certificate_token(base, client_id, cert=None, headers=None):
+    """A token request that names the client and carries no secret: the certificate authenticates it."""
+    return requests.post(base + "/oauth/token", data={"grant_type": "client_credentials", "client_id": client_id},
+                         cert=cert, headers=headers, verify=False)
+
+
+def test_self_signed_tls_client_auth_accepts_the_registered_certificate_only(stack):
+    a, b = stack.certificates["a"], stack.certificates["b"]
+    client_id, secret, _ = stack.server.create_agent(
+        name="self-signed", scopes=["read"], token_endpoint_auth_method="self_signed_tls_client_auth",
+        jwks={"keys": [jwk_with_certificate(a[0], "a")]})
+    assert secret is None
+    issued = certificate_token(stack.base, client_id, cert=a)
+    assert issued.status_code == 200, issued.text
+    token = issued.json()["access_token"]
+    assert claims(token)["cnf"] == {"x5t#S256": thumbprint(a[0])}, "a certificate-authenticated client's token is bound"
+    assert stack.api(token, cert=a).status_code == 200
+    for cert in (b, None):
+        refused = certificate_token(stack.base, client_id, cert=cert)
+        assert refused.status_code == 401 and refused.json()["error"] == "invalid_client", refused.text
+    # The client's own header never reaches MachineAuth through nginx, nor counts from elsewhere.
+    assert certificate_token(stack.base, client_id, cert=b, headers={HEADER: escaped(a[0])}).status_code == 401
+    form = {"Content-Type": "application/x-www-form-urlencoded", HEADER: escaped(a[0])}
+    status, body = direct(stack.server, "POST", "/oauth/token", form, body=f"grant_type=client_credentials&client_id={client_id}")
+    assert status == 401 and body["error"] == "invalid_client", body
+    status, body = direct(stack.server, "POST", "/oauth/token", form, body=f"grant_type=client_credentials&client_id={client_id}", source="127.0.0.1")
+    assert status == 200, body  # the same request from the trusted proxy's address is believed
+
+
+def test_the_example_gateway_offers_only_self_signed_certificates_behind_optional_no_ca(stack):
+    metadata = requests.get(stack.server.base + "/.well-known/oauth-authorization-server").json()
+    assert "self_signed_tls_client_auth" in metadata["token_endpoint_auth_methods_supported"]
+    assert "tls_client_auth" not in metadata["token_endpoint_auth_methods_supported"]
+
+
+@pytest.fixture(scope="module")
+def pki():
+    """MachineAuth offering tls_client_auth behind nginx-mtls-ca.conf, which accepts only a test CA's certificates."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if nginx is None:
+        pytest.fail("nginx is not installed (apt-get install nginx)")
+    directory = tempfile.mkdtemp(prefix="machineauth-pki-")
+    certificate(directory, "server")
+    ca_pem, ca_key = certificate(directory, "ca")
+
+    def issue(name, subject, san):
+        key, csr, pem = (os.path.join(directory, f"{name}.{ext}") for ext in ("key", "csr", "pem"))
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", subject)
+        extensions = os.path.join(directory, f"{name}.ext")
+        open(extensions, "w").write(f"subjectAltName={san}\n")
+        openssl("x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", pem)
+        return pem, key
+
+    certificates = {
+        "right": issue("right", "/C=US/O=Example, Inc./CN=agent-a", "DNS:agent-a.example.com,URI:spiffe://example.org/agent-a"),
+        "other": issue("other", "/C=US/O=Example, Inc./CN=agent-b", "DNS:agent-b.example.com,URI:spiffe://example.org/agent-b"),
+    }
+    forged_pem, forged_key = os.path.join(directory, "forged.pem"), os.path.join(directory, "forged.key")
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", forged_key, "-out", forged_pem,
+            "-days", "2", "-subj", "/C=US/O=Example, Inc./CN=agent-a", "-addext", "subjectAltName=DNS:agent-a.example.com")
+    certificates["forged"] = (forged_pem, forged_key)
+    server = Server({"MACHINEAUTH_CONFIG": os.path.join(EXAMPLES, "gateway.yaml"), "CLIENT_CERTIFICATE_HEADER": HEADER,
+                     "TRUSTED_PROXIES": "127.0.0.1", "TLS_CLIENT_AUTH_METHODS": "tls_client_auth,self_signed_tls_client_auth"})
+    port = free_port()
+    text = open(os.path.join(EXAMPLES, "proxies", "nginx-mtls-ca.conf")).read()
+    text = text.replace("127.0.0.1:8080", f"127.0.0.1:{server.port}").replace("127.0.0.1:8444", f"127.0.0.1:{port}")
+    open(os.path.join(directory, "nginx.conf"), "w").write(text)
+    log = os.path.join(directory, "nginx.log")
+    process = subprocess.Popen([nginx, "-c", os.path.join(directory, "nginx.conf"), "-p", directory, "-e", log,
+                                "-g", f"daemon off; pid {directory}/nginx.pid;"], cwd=directory, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{port}"
+    deadline = time.time() + 20
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(open(log).read())
+        try:
+            requests.get(base + "/", verify=False, timeout=1, cert=certificates["right"])
+            break
+        except requests.ConnectionError:
+            if time.time() > deadline:
+                raise RuntimeError("nginx did not start: " + open(log).read())
+            time.sleep(0.1)
+    yield Stack(directory, server, base, certificates)
+    process.terminate()
+    process.wait(timeout=10)
+    server.stop()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def dn(pem):
+    return subprocess.run(["openssl", "x509", "-in", pem, "-noout", "-subject", "-nameopt", "RFC2253"],
+                          check=True, capture_output=True, text=True).stdout.strip().removeprefix("subject=")
+
+
+@pytest.mark.parametrize("field,value", [
+    ("tls_client_auth_subject_dn", None),  # openssl's RFC 4514 form of the right certificate's subject
+    ("tls_client_auth_subject_dn", "cn=AGENT-A, o=Example\\, Inc., c=us"),
+    ("tls_client_auth_san_dns", "agent-a.example.com"),
+    ("tls_client_auth_san_uri", "spiffe://example.org/agent-a"),
+])
+def test_tls_client_auth_accepts_the_registered_subject_and_refuses_another_certificate(pki, field, value):
+    right, other = pki.certificates["right"], pki.certificates["other"]
+    client_id, secret, _ = pki.server.create_agent(
+        name="pki", scopes=["read"], token_endpoint_auth_method="tls_client_auth", **{field: value or dn(right[0])})
+    assert secret is None
+    issued = certificate_token(pki.base, client_id, cert=right)
+    assert issued.status_code == 200, issued.text
+    assert claims(issued.json()["access_token"])["cnf"] == {"x5t#S256": thumbprint(right[0])}
+    refused = certificate_token(pki.base, client_id, cert=other)
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_client", refused.text
+
+
+def test_a_certificate_the_ca_did_not_issue_never_reaches_machineauth(pki):
+    client_id, _, _ = pki.server.create_agent(name="pki-forged", scopes=["read"], token_endpoint_auth_method="tls_client_auth",
+                                              tls_client_auth_san_dns="agent-a.example.com")
+    try:
+        reply = certificate_token(pki.base, client_id, cert=pki.certificates["forged"])
+        assert reply.status_code == 400 and "invalid_client" not in reply.text, reply.text  # nginx: "The SSL certificate error"
+    except requests.exceptions.SSLError:
+        pass  # or the handshake fails outright
+    # Sent straight to MachineAuth from an address that is not a proxy, the header proves nothing.
+    form = {"Content-Type": "application/x-www-form-urlencoded", HEADER: escaped(pki.certificates["right"][0])}
+    status, body = direct(pki.server, "POST", "/oauth/token", form, body=f"grant_type=client_credentials&client_id={client_id}")
+    assert status == 401 and body["error"] == "invalid_client", body

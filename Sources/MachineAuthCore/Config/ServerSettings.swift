@@ -17,12 +17,15 @@ public struct ServerSettings: Decodable, Sendable, Hashable {
     /// certificate it verified, as nginx's `$ssl_client_escaped_cert` (URL-escaped PEM), lower-cased.
     /// Empty: no mutual TLS (RFC 8705) — the header is never read.
     public var clientCertificateHeader: String
+    /// How the proxy writes the certificate into ``clientCertificateHeader``: nginx's escaped PEM
+    /// (the default) or Envoy's `x-forwarded-client-cert`.
+    public var clientCertificateFormat: ClientCertificateFormat
 
     enum CodingKeys: String, CodingKey {
         case host, port, environment, issuer
         case allowedOrigins = "allowed_origins", requireHTTPS = "require_https"
         case trustedProxies = "trusted_proxies", maxBodyBytes = "max_body_bytes"
-        case clientCertificateHeader = "client_certificate_header"
+        case clientCertificateHeader = "client_certificate_header", clientCertificateFormat = "client_certificate_format"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +41,7 @@ public struct ServerSettings: Decodable, Sendable, Hashable {
             ?? ["127.0.0.1", "::1"]
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 1_048_576
         clientCertificateHeader = (try container.decodeIfPresent(String.self, forKey: .clientCertificateHeader) ?? "").lowercased()
+        clientCertificateFormat = try container.decodeIfPresent(ClientCertificateFormat.self, forKey: .clientCertificateFormat) ?? .nginx
     }
 
     static func validate(_ settings: ServerSettings) -> [StageConfigProblem] {

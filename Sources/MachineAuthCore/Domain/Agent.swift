@@ -1,7 +1,7 @@
 public import Foundation
 
-/// A machine client: it authenticates with its `client_id` and a secret or a signed assertion
-/// (``tokenEndpointAuthMethod``) and receives access tokens.
+/// A machine client: it authenticates with its `client_id` and a secret, a signed assertion or
+/// a client certificate (``tokenEndpointAuthMethod``) and receives access tokens.
 ///
 /// This is the stored record; it holds secret *hashes* and is never sent to clients as is
 /// (the HTTP layer renders a view without them).
@@ -48,6 +48,8 @@ public struct Agent: Sendable, Hashable, Codable {
     /// RFC 8705 §3.4 `tls_client_certificate_bound_access_tokens`: the token endpoint issues this
     /// client only certificate-bound access tokens (a request without a client certificate is refused).
     public var tlsClientCertificateBoundAccessTokens: Bool
+    /// The certificate subject a ``tlsClientAuth`` agent's CA-issued certificate must carry (RFC 8705 §2.1.2).
+    public var tlsClientAuthSubject: TLSClientAuthSubject?
 
     /// Grants an agent may use unless restricted.
     public static let defaultGrantTypes = ["client_credentials", "refresh_token"]
@@ -55,6 +57,18 @@ public struct Agent: Sendable, Hashable, Codable {
     public static let defaultAuthMethod = "client_secret_basic"
     /// RFC 7523 §2.2 client assertions signed with a key of ``jwks``; such an agent has no secret.
     public static let privateKeyJWT = "private_key_jwt"
+    /// RFC 8705 §2.1: a certificate from the proxy's CA with the registered ``tlsClientAuthSubject``; no secret.
+    public static let tlsClientAuth = "tls_client_auth"
+    /// RFC 8705 §2.2: a certificate registered in ``jwks`` (`x5c`); no secret.
+    public static let selfSignedTLSClientAuth = "self_signed_tls_client_auth"
+
+    /// Whether the agent authenticates with a client secret (else it holds none).
+    public var usesSecret: Bool { Self.usesSecret(tokenEndpointAuthMethod) }
+
+    /// Whether agents of `method` authenticate with a client secret.
+    public static func usesSecret(_ method: String) -> Bool {
+        ![privateKeyJWT, tlsClientAuth, selfSignedTLSClientAuth].contains(method)
+    }
 
     public init(
         id: String, name: String, description: String = "", tags: [String] = [], metadata: [String: String] = [:],
@@ -63,7 +77,7 @@ public struct Agent: Sendable, Hashable, Codable {
         expiresAt: Date? = nil, usage: AgentUsage = AgentUsage(), tokenCutoffs: [TokenCutoff] = [], managedBy: String? = nil,
         grantTypes: [String] = Agent.defaultGrantTypes, allowedAudiences: [String] = [], deactivatedBy: Deactivation? = nil,
         tokenEndpointAuthMethod: String = Agent.defaultAuthMethod, jwks: JSONValue? = nil, dpopBoundAccessTokens: Bool = false,
-        tlsClientCertificateBoundAccessTokens: Bool = false
+        tlsClientCertificateBoundAccessTokens: Bool = false, tlsClientAuthSubject: TLSClientAuthSubject? = nil
     ) {
         self.id = id
         self.name = name
@@ -89,6 +103,7 @@ public struct Agent: Sendable, Hashable, Codable {
         self.jwks = jwks
         self.dpopBoundAccessTokens = dpopBoundAccessTokens
         self.tlsClientCertificateBoundAccessTokens = tlsClientCertificateBoundAccessTokens
+        self.tlsClientAuthSubject = tlsClientAuthSubject
     }
 
     enum CodingKeys: String, CodingKey {
@@ -100,6 +115,7 @@ public struct Agent: Sendable, Hashable, Codable {
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", jwks, jwksURI = "jwks_uri"
         case dpopBoundAccessTokens = "dpop_bound_access_tokens"
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
+        case tlsClientAuthSubject = "tls_client_auth_subject"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +145,7 @@ public struct Agent: Sendable, Hashable, Codable {
         jwksURI = try container.decodeIfPresent(String.self, forKey: .jwksURI)
         dpopBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .dpopBoundAccessTokens) ?? false
         tlsClientCertificateBoundAccessTokens = try container.decodeIfPresent(Bool.self, forKey: .tlsClientCertificateBoundAccessTokens) ?? false
+        tlsClientAuthSubject = try container.decodeIfPresent(TLSClientAuthSubject.self, forKey: .tlsClientAuthSubject)
     }
 
     /// `active`, `inactive` (deactivated) or `expired`.

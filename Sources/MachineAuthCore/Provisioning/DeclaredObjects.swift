@@ -53,9 +53,27 @@ public struct DeclaredAgent: Decodable, Sendable, Hashable {
     public var dpopBoundAccessTokens: Bool?
     /// RFC 8705 §3.4: certificate-bound access tokens only.
     public var tlsClientCertificateBoundAccessTokens: Bool?
+    /// RFC 8705 §2.1.2, with `tls_client_auth`: exactly one certificate subject.
+    public var tlsClientAuthSubjectDN: String?
+    public var tlsClientAuthSANDNS: String?
+    public var tlsClientAuthSANURI: String?
+    public var tlsClientAuthSANIP: String?
+    public var tlsClientAuthSANEmail: String?
+
+    /// The `tls_client_auth_*` fields given, by metadata name.
+    public var tlsClientAuthFields: [String: String] {
+        let values: [(TLSClientAuthSubject.Kind, String?)] = [
+            (.subjectDN, tlsClientAuthSubjectDN), (.sanDNS, tlsClientAuthSANDNS), (.sanURI, tlsClientAuthSANURI),
+            (.sanIP, tlsClientAuthSANIP), (.sanEmail, tlsClientAuthSANEmail),
+        ]
+        return Dictionary(uniqueKeysWithValues: values.compactMap { kind, value in value.map { (kind.metadataName, $0) } })
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, organization, team, description, tags, scopes, metadata, active, jwks, jwksURI = "jwks_uri"
+        case tlsClientAuthSubjectDN = "tls_client_auth_subject_dn", tlsClientAuthSANDNS = "tls_client_auth_san_dns"
+        case tlsClientAuthSANURI = "tls_client_auth_san_uri", tlsClientAuthSANIP = "tls_client_auth_san_ip"
+        case tlsClientAuthSANEmail = "tls_client_auth_san_email"
         case tokenEndpointAuthMethod = "token_endpoint_auth_method", dpopBoundAccessTokens = "dpop_bound_access_tokens"
         case tlsClientCertificateBoundAccessTokens = "tls_client_certificate_bound_access_tokens"
         case clientID = "client_id", grantTypes = "grant_types", expiresAt = "expires_at", allowedAudiences = "allowed_audiences"

@@ -130,11 +130,14 @@ extension ProvisionParser {
         RFC3339.parse(text)
     }
 
-    /// A `private_key_jwt` agent names valid public keys and no secret; keys need that method.
+    /// A `private_key_jwt` or `self_signed_tls_client_auth` agent names valid public keys (the
+    /// latter with their certificates), a `tls_client_auth` agent exactly one certificate
+    /// subject; none of them a secret. Keys and subjects need those methods.
     private mutating func checkKeys(_ declared: DeclaredAgent, sources: [String], item: Located<DeclaredAgent>) {
-        let keyed = declared.tokenEndpointAuthMethod == Agent.privateKeyJWT
-        if keyed, !sources.isEmpty {
-            problem(item.location, item.keyPath, "a private_key_jwt agent has no secret: drop client_secret_env, client_secret_file and client_secret_hash")
+        let method = declared.tokenEndpointAuthMethod ?? Agent.defaultAuthMethod
+        let keyed = method == Agent.privateKeyJWT || method == Agent.selfSignedTLSClientAuth
+        if !Agent.usesSecret(method), !sources.isEmpty {
+            problem(item.location, item.keyPath, "a \(method) agent has no secret: drop client_secret_env, client_secret_file and client_secret_hash")
         }
         if declared.jwksURI != nil {
             if !keyed { problem(item.location, item.keyPath + ".jwks_uri", "is only used with token_endpoint_auth_method private_key_jwt") }
@@ -142,15 +145,29 @@ extension ProvisionParser {
             return
         }
         switch (keyed, declared.jwks) {
-        case (true, nil): problem(item.location, item.keyPath + ".jwks", "is required with token_endpoint_auth_method private_key_jwt (or jwks_uri)")
-        case (false, .some): problem(item.location, item.keyPath + ".jwks", "is only used with token_endpoint_auth_method private_key_jwt")
+        case (true, nil):
+            let alternative = method == Agent.privateKeyJWT ? " (or jwks_uri)" : ""
+            problem(item.location, item.keyPath + ".jwks", "is required with token_endpoint_auth_method \(method)\(alternative)")
+        case (false, .some):
+            problem(item.location, item.keyPath + ".jwks", "is only used with token_endpoint_auth_method private_key_jwt or self_signed_tls_client_auth")
         case (true, .some(let keys)):
             do {
-                _ = try FieldRules.clientKeys(keys)
+                _ = method == Agent.selfSignedTLSClientAuth ? try FieldRules.certificateKeys(keys) : try FieldRules.clientKeys(keys)
             } catch {
                 problem(item.location, item.keyPath + ".jwks", error.message)
             }
         case (false, nil): break
+        }
+        let fields = declared.tlsClientAuthFields
+        do {
+            let subject = try FieldRules.tlsClientAuthSubject(fields)
+            if method == Agent.tlsClientAuth, subject == nil {
+                problem(item.location, item.keyPath, "a tls_client_auth agent needs exactly one of \(TLSClientAuthSubject.Kind.metadataNames.joined(separator: ", "))")
+            } else if let subject, method != Agent.tlsClientAuth {
+                problem(item.location, item.keyPath + "." + subject.kind.metadataName, "is only used with token_endpoint_auth_method tls_client_auth")
+            }
+        } catch {
+            problem(item.location, item.keyPath + "." + error.field, error.message)
         }
     }
 }

@@ -57,7 +57,7 @@ public struct ProvisionExporter: Sendable {
                     ("dpop_bound_access_tokens", agent.dpopBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
                     ("tls_client_certificate_bound_access_tokens",
                      agent.tlsClientCertificateBoundAccessTokens ? ConfigNode(.scalar("true", quoted: false), at: here) : nil),
-                ])
+                ] + (agent.tlsClientAuthSubject.map { [($0.kind.metadataName, scalar($0.value) as ConfigNode?)] } ?? []))
             })),
             ("api_keys", list(keys.map { key in
                 map([("organization", scalar(slugs[key.organizationID] ?? key.organizationID)), ("name", scalar(key.name)), ("expires_at", date(key.expiresAt))])

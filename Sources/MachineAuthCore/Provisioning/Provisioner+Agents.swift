@@ -59,6 +59,7 @@ extension ProvisionRun {
                 draft.jwksURI = declared.jwksURI
                 draft.dpopBoundAccessTokens = declared.dpopBoundAccessTokens ?? false
                 draft.tlsClientCertificateBoundAccessTokens = declared.tlsClientCertificateBoundAccessTokens ?? false
+                draft.tlsClientAuthFields = declared.tlsClientAuthFields
                 let created = try await provisioner.agents.create(draft, by: provisioner.attribution)
                 declaredAgentIDs.insert(created.agent.id)
                 if let generated = created.clientSecret {
@@ -96,9 +97,15 @@ extension ProvisionRun {
             changes.tokenEndpointAuthMethod = method
             changed.append("token_endpoint_auth_method")
         }
-        let keys = try declared.jwks.map { try FieldRules.clientKeys($0) }
+        let keys = try declared.jwks.map { keys in
+            method == Agent.selfSignedTLSClientAuth ? try FieldRules.certificateKeys(keys) : try FieldRules.clientKeys(keys)
+        }
         if existing.jwks != keys { changes.jwks = .some(keys); changed.append("jwks") }
         if existing.jwksURI != declared.jwksURI { changes.jwksURI = .some(declared.jwksURI); changed.append("jwks_uri") }
+        if try existing.tlsClientAuthSubject != FieldRules.tlsClientAuthSubject(declared.tlsClientAuthFields) {
+            changes.tlsClientAuthFields = declared.tlsClientAuthFields
+            changed.append("tls_client_auth")
+        }
         let bound = declared.dpopBoundAccessTokens ?? false
         if existing.dpopBoundAccessTokens != bound { changes.dpopBoundAccessTokens = bound; changed.append("dpop_bound_access_tokens") }
         let certificateBound = declared.tlsClientCertificateBoundAccessTokens ?? false

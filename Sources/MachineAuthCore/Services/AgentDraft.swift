@@ -27,6 +27,8 @@ public struct AgentDraft: Sendable {
     public var dpopBoundAccessTokens = false
     /// RFC 8705 §3.4: issue this client certificate-bound access tokens only.
     public var tlsClientCertificateBoundAccessTokens = false
+    /// The `tls_client_auth_*` fields given, by metadata name (at most one may be: RFC 8705 §2.1.2).
+    public var tlsClientAuthFields: [String: String] = [:]
 
     public init(name: String) {
         self.name = name
@@ -52,6 +54,9 @@ public struct AgentChanges: Sendable {
     public var jwksURI: String??
     public var dpopBoundAccessTokens: Bool?
     public var tlsClientCertificateBoundAccessTokens: Bool?
+    /// The `tls_client_auth_*` fields given with a value, by metadata name; `[:]` when only
+    /// `null`s were given (the subject is removed), `nil` when none was named.
+    public var tlsClientAuthFields: [String: String]?
 
     public init() {}
 }

@@ -35,8 +35,11 @@ public struct AgentService: Sendable {
     public func create(_ draft: AgentDraft, by attribution: Attribution) async throws -> CreatedAgent {
         let time = now()
         if let expiresAt = draft.expiresAt { try FieldRules.expiry(expiresAt, now: time) }
-        let (method, keys, keysURL) = try authentication(method: draft.tokenEndpointAuthMethod, jwks: draft.jwks, jwksURI: draft.jwksURI)
-        let usesSecret = method != Agent.privateKeyJWT
+        let credentials = try authentication(
+            method: draft.tokenEndpointAuthMethod, jwks: draft.jwks, jwksURI: draft.jwksURI,
+            subject: try FieldRules.tlsClientAuthSubject(draft.tlsClientAuthFields))
+        let method = credentials.method
+        let usesSecret = Agent.usesSecret(method)
         let secret = usesSecret && draft.secretHash == nil ? Self.generateSecret() : nil
         let secrets = usesSecret ? [ClientSecretHash(hash: draft.secretHash ?? hasher.hash(secret!), createdAt: time)] : []
         var agent = Agent(
@@ -47,9 +50,10 @@ public struct AgentService: Sendable {
             scopes: try FieldRules.scopes(draft.scopes), organizationID: draft.organizationID, teamID: draft.teamID,
             createdAt: time, expiresAt: draft.expiresAt, managedBy: draft.managedBy,
             grantTypes: try draft.grantTypes.map { try FieldRules.grantTypes($0, valid: grantTypes) } ?? grantTypes,
-            allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: keys,
-            dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens)
-        agent.jwksURI = keysURL
+            allowedAudiences: try FieldRules.audiences(draft.allowedAudiences), tokenEndpointAuthMethod: method, jwks: credentials.jwks,
+            dpopBoundAccessTokens: draft.dpopBoundAccessTokens, tlsClientCertificateBoundAccessTokens: draft.tlsClientCertificateBoundAccessTokens,
+            tlsClientAuthSubject: credentials.subject)
+        agent.jwksURI = credentials.jwksURI
         try await storage.insertAgent(agent)
         await publish("agent.created", agent, attribution, data: ["name": .string(agent.name), "client_id": .string(agent.clientID)])
         return CreatedAgent(agent: agent, clientSecret: secret)
@@ -66,26 +70,28 @@ public struct AgentService: Sendable {
         let audiences = try changes.allowedAudiences.map { try FieldRules.audiences($0) }
         if case .some(.some(let expiry)) = changes.expiresAt { try FieldRules.expiry(expiry, now: time) }
         let method = try changes.tokenEndpointAuthMethod.map { try FieldRules.authMethod($0, valid: authMethods) }
-        let keys = try changes.jwks.map { try $0.map { try FieldRules.clientKeys($0) } }
+        let keys = changes.jwks
         let allowHTTP = settings.security.allowInsecureIssuers
         let keysURL = try changes.jwksURI.map { try $0.map { try FieldRules.keySetURL($0, allowHTTP: allowHTTP) } }
+        let subject = try changes.tlsClientAuthFields.map { try FieldRules.tlsClientAuthSubject($0) }
         let horizon = tokenHorizon(time)
         let cutoff = TokenCutoff(issuedBefore: time, effectiveAt: time)
         let newCredentials = Mutex(false)
         guard let agent = try await storage.updateAgent(id: id, { [self] agent in
-            if method != nil || keys != nil || keysURL != nil {
+            if method != nil || keys != nil || keysURL != nil || subject != nil {
                 let target = method ?? (agent.tokenEndpointAuthMethod == Agent.defaultAuthMethod ? nil : agent.tokenEndpointAuthMethod)
-                let signs = (target ?? Agent.defaultAuthMethod) == Agent.privateKeyJWT
-                // Naming one source of keys replaces the other; naming neither keeps the agent's.
+                let targetMethod = target ?? Agent.defaultAuthMethod
+                // Naming one source of keys (jwks, jwks_uri) replaces the other; naming neither keeps the agent's.
                 let named = keys != nil || keysURL != nil
-                let targetKeys = named ? keys ?? nil : (signs ? agent.jwks : nil)
-                let targetURL = named ? keysURL ?? nil : (signs ? agent.jwksURI : nil)
-                let (newMethod, newKeys, newURL) = try authentication(method: target, jwks: targetKeys, jwksURI: targetURL)
+                let targetKeys = named ? keys ?? nil : (Self.usesKeys(targetMethod) ? agent.jwks : nil)
+                let targetURL = named ? keysURL ?? nil : (targetMethod == Agent.privateKeyJWT ? agent.jwksURI : nil)
+                let targetSubject = subject ?? (targetMethod == Agent.tlsClientAuth ? agent.tlsClientAuthSubject : nil)
+                let new = try authentication(method: target, jwks: targetKeys, jwksURI: targetURL, subject: targetSubject)
                 // New credentials end what the old ones obtained, as a rotation without grace does. A client
-                // that moves to signed assertions keeps no secret; one that moves back gets one by rotation.
-                if newMethod != agent.tokenEndpointAuthMethod || newKeys != agent.jwks || newURL != agent.jwksURI {
-                    (agent.tokenEndpointAuthMethod, agent.jwks, agent.jwksURI) = (newMethod, newKeys, newURL)
-                    if newMethod == Agent.privateKeyJWT { agent.secrets = [] }
+                // that moves to signed assertions or certificates keeps no secret; one that moves back gets one by rotation.
+                if new != RegisteredCredentials(agent) {
+                    new.apply(to: &agent)
+                    if !Agent.usesSecret(new.method) { agent.secrets = [] }
                     agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [cutoff]
                     newCredentials.withLock { $0 = true }
                 }
@@ -111,27 +117,6 @@ public struct AgentService: Sendable {
         return agent
     }
 
-    /// The method and keys an agent registers with: ``Agent/privateKeyJWT`` needs a key set or the
-    /// URL of one (exactly one of the two), a secret method takes neither.
-    func authentication(method: String?, jwks: JSONValue?, jwksURI: String?) throws(ValidationError) -> (String, JSONValue?, String?) {
-        let method = try method.map { method throws(ValidationError) in try FieldRules.authMethod(method, valid: authMethods) } ?? Agent.defaultAuthMethod
-        guard method == Agent.privateKeyJWT else {
-            guard jwks == nil else { throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-            guard jwksURI == nil else { throw ValidationError("jwks_uri", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)") }
-            return (method, nil, nil)
-        }
-        switch (jwks, jwksURI) {
-        case (nil, nil):
-            throw ValidationError("jwks", "is required with token_endpoint_auth_method \(Agent.privateKeyJWT) (or jwks_uri, where the keys are published)")
-        case (.some, .some):
-            throw ValidationError("jwks_uri", "give jwks or jwks_uri, not both")
-        case (let keys?, nil):
-            return (method, try FieldRules.clientKeys(keys), nil)
-        case (nil, let url?):
-            return (method, nil, try FieldRules.keySetURL(url, allowHTTP: settings.security.allowInsecureIssuers))
-        }
-    }
-
     /// Issues a new secret. The old one keeps working for `gracePeriod` seconds (0: stops at
     /// once), and so do tokens issued before the rotation; refresh tokens are revoked.
     public func rotate(id: String, gracePeriod: Int, by attribution: Attribution) async throws -> (Agent, String)? {
@@ -144,8 +129,10 @@ public struct AgentService: Sendable {
         let graceEnd = time.addingTimeInterval(TimeInterval(gracePeriod))
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
-            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
-                throw ValidationError("token_endpoint_auth_method", "the agent signs client assertions (private_key_jwt) and has no secret: replace its jwks instead")
+            guard agent.usesSecret else {
+                throw ValidationError(
+                    "token_endpoint_auth_method",
+                    "the agent authenticates with \(agent.tokenEndpointAuthMethod) and has no secret: replace its jwks or certificate subject instead")
             }
             var kept = agent.secrets.filter { $0.expiresAt != nil && $0.isUsable(at: time) }
             if gracePeriod > 0, let current = agent.secrets.first(where: { $0.expiresAt == nil }) {
@@ -166,8 +153,8 @@ public struct AgentService: Sendable {
         let time = now()
         let horizon = tokenHorizon(time)
         guard let agent = try await storage.updateAgent(id: id, { agent in
-            guard agent.tokenEndpointAuthMethod != Agent.privateKeyJWT else {
-                throw ValidationError("client_secret", "the agent signs client assertions (private_key_jwt) and takes no secret")
+            guard agent.usesSecret else {
+                throw ValidationError("client_secret", "the agent authenticates with \(agent.tokenEndpointAuthMethod) and takes no secret")
             }
             agent.secrets = [ClientSecretHash(hash: hash, createdAt: time)]
             agent.tokenCutoffs = agent.tokenCutoffs.filter { $0.issuedBefore > horizon } + [TokenCutoff(issuedBefore: time, effectiveAt: time)]

@@ -1,6 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+// With X509 in the module graph, `struct stat` may be attributed to any module whose headers
+// include <sys/stat.h>; MemberImportVisibility wants that module imported (Linux).
+#if canImport(CoreFoundation)
+public import CoreFoundation
+#endif
+#if canImport(CDispatch)
+import CDispatch
+#endif
 public import Foundation
 
 /// Opening the store's files: never through a symbolic link (`O_NOFOLLOW`) and only regular

@@ -28,6 +28,8 @@ enum AgentView {
             "last_activity_at": usage.lastActivityAt.map(timestamp) ?? .null,
         ]
         if let managedBy = agent.managedBy { view["managed_by"] = .string(managedBy) }
+        // RFC 8705 §2.1.2: only the one subject field the agent registered.
+        if let subject = agent.tlsClientAuthSubject { view[subject.kind.metadataName] = .string(subject.value) }
         return .object(view)
     }
 

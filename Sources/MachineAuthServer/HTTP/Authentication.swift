@@ -62,7 +62,8 @@ struct Authentication: Sendable {
     }
 
     /// The client certificate a trusted TLS-terminating proxy passed in
-    /// `server.client_certificate_header` (RFC 8705). `nil` when the server reads no certificates,
+    /// `server.client_certificate_header` (RFC 8705), written as `server.client_certificate_format`
+    /// says (nginx's escaped PEM, or Envoy's XFCC). `nil` when the server reads no certificates,
     /// the peer is not one of `TRUSTED_PROXIES` (a client's own copy of the header is ignored), or
     /// the header is absent or empty (nginx's `$ssl_client_escaped_cert` without a certificate).
     /// - Parameter refusal: the error for a header that is not one certificate (it names the header).
@@ -75,7 +76,7 @@ struct Authentication: Sendable {
         guard values.count <= 1 else { throw refusal("the \(header) header is sent more than once") }
         guard let value = values.first?.trimmingASCIIWhitespace, !value.isEmpty else { return nil }
         do {
-            return try ClientCertificate.parse(escapedPEM: value)
+            return try ClientCertificate.parse(header: value, format: runtime.settings.server.clientCertificateFormat)
         } catch {
             throw refusal("the \(header) header \(error.message)")
         }
@@ -118,7 +119,9 @@ struct Authentication: Sendable {
     func authenticateClient(
         _ request: Request, context: AppRequestContext, parameters: RequestParameters, purpose: CredentialPurpose = .clientAuthentication
     ) async throws -> AgentPrincipal? {
-        let presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: purpose)
+        var presentation = CredentialPresentation.from(request, context: context, parameters: parameters, purpose: purpose)
+        // tls_client_auth (RFC 8705 §2) authenticates at introspection, revocation and reactivation too.
+        presentation.clientCertificate = try clientCertificate(request, context: context, refusal: OAuthError.invalidRequest)
         return try await runtime.services.clients.client(presentation, origin: context.origin(request))
     }
 }

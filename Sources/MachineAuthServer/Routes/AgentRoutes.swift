@@ -8,6 +8,20 @@ struct AgentRoutes: Sendable {
     let runtime: MachineAuthRuntime
     static let secretNotice = "Save this client_secret - it will not be shown again!"
     static let keysNotice = "The agent has no secret: it signs client assertions with a key of its jwks (private_key_jwt)."
+    static let certificateNotice = "The agent has no secret: it authenticates with its client certificate over mutual TLS (RFC 8705)."
+
+    /// What the creation of an agent without a secret tells the caller.
+    static func notice(forSecretless agent: Agent) -> String {
+        agent.tokenEndpointAuthMethod == Agent.privateKeyJWT ? keysNotice : certificateNotice
+    }
+
+    /// The `tls_client_auth_*` fields of a body that carry a value (`[:]` when only `null`s were
+    /// given), or `nil` when it names none.
+    static func tlsClientAuthFields(_ body: JSONBody) -> [String: String]? {
+        let named = TLSClientAuthSubject.Kind.metadataNames.filter(body.has)
+        guard !named.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: named.compactMap { name in body.string(name).map { (name, $0) } })
+    }
 
     func register(on router: RouteRegistrar) {
         router.get("/api/agents") { request, context in try await list(request, context: context, organizationID: nil) }
@@ -85,12 +99,13 @@ struct AgentRoutes: Sendable {
         draft.jwksURI = body.string("jwks_uri")
         draft.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens") ?? false
         draft.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens") ?? false
+        draft.tlsClientAuthFields = Self.tlsClientAuthFields(body) ?? [:]
         let created = try await agents(request, context).create(draft)
         return JSONResponse.value(
             [
                 "agent": view(created.agent), "client_id": .string(created.agent.clientID),
                 "client_secret": created.clientSecret.map(JSONValue.string) ?? .null,
-                "message": .string(created.clientSecret == nil ? Self.keysNotice : Self.secretNotice),
+                "message": .string(created.clientSecret == nil ? Self.notice(forSecretless: created.agent) : Self.secretNotice),
             ], status: .created, headers: .noStore)
     }
 
@@ -113,6 +128,7 @@ struct AgentRoutes: Sendable {
         if body.has("jwks_uri") { changes.jwksURI = .some(body.string("jwks_uri")) }
         changes.dpopBoundAccessTokens = body.bool("dpop_bound_access_tokens")
         changes.tlsClientCertificateBoundAccessTokens = body.bool("tls_client_certificate_bound_access_tokens")
+        changes.tlsClientAuthFields = Self.tlsClientAuthFields(body)
         return respond(try await agents.update(agent, changes), message: "agent updated")
     }
 

@@ -33,9 +33,18 @@ enum RequestSchemas {
         .integer("expires_in", InputLimits.lifetimeSeconds, nullable: true, "seconds until the agent expires; null removes the expiry"),
         .timestamp("expires_at", nullable: true, "when the agent expires; null removes the expiry"),
         .string("team_id", nullable: true),
-        .string("token_endpoint_auth_method", "client_secret_basic (default: a client secret) or private_key_jwt (signed assertions, needs jwks or jwks_uri)"),
-        .jwkSet("jwks", nullable: true, "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid"),
+        .string(
+            "token_endpoint_auth_method",
+            "client_secret_basic (default: a client secret), private_key_jwt (signed assertions, needs jwks or jwks_uri), tls_client_auth (a CA-issued client certificate, needs one tls_client_auth_* subject) or self_signed_tls_client_auth (a certificate registered in jwks x5c)"),
+        .jwkSet(
+            "jwks", nullable: true,
+            "the public keys (JWK Set) private_key_jwt assertions are signed with: RSA, P-256 or Ed25519, each with a kid; for self_signed_tls_client_auth each key carries its certificate in x5c"),
         .string("jwks_uri", nullable: true, "instead of jwks: the https URL where the client publishes its JWK Set (fetched and cached by the server)"),
+        .string("tls_client_auth_subject_dn", nullable: true, "RFC 8705 §2.1.2, with tls_client_auth: the certificate's subject DN (RFC 4514, e.g. CN=agent-a,O=Example)"),
+        .string("tls_client_auth_san_dns", nullable: true, "with tls_client_auth: a dNSName SAN the certificate must carry"),
+        .string("tls_client_auth_san_uri", nullable: true, "with tls_client_auth: a URI SAN the certificate must carry (e.g. spiffe://example.org/agent)"),
+        .string("tls_client_auth_san_ip", nullable: true, "with tls_client_auth: an iPAddress SAN the certificate must carry"),
+        .string("tls_client_auth_san_email", nullable: true, "with tls_client_auth: an rfc822Name SAN the certificate must carry"),
         .boolean("dpop_bound_access_tokens", "RFC 9449 §5.2: issue this client only DPoP-bound access tokens (token requests without a DPoP proof are refused)"),
         .boolean(
             "tls_client_certificate_bound_access_tokens",
