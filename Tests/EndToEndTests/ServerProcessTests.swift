@@ -14,7 +14,7 @@ struct ServerProcessTests {
         defer { server.terminate() }
         #expect(server.log.contains("config=<embedded default>"))
         #expect(server.log.contains("storage=json:machineauth.json"))
-        #expect(server.log.contains("authenticators=client_secret,private_key_jwt,api_key grants=client_credentials,refresh_token,jwt_bearer enrichers=org_team notifiers=audit,webhooks"))
+        #expect(server.log.contains("authenticators=client_secret,private_key_jwt,tls_client_auth,api_key grants=client_credentials,refresh_token,jwt_bearer enrichers=org_team notifiers=audit,webhooks"))
         let http = HTTP(base: server.baseURL)
         #expect(try await http.send("GET", "/health")["status"] == "ok")
         let admin = try await http.adminToken()
