@@ -113,7 +113,7 @@ export class MachineAuthClient {
 
   /** A fresh DPoP proof for `method` `url` (with `ath` when `accessToken` is given), signed with the client's `dpopKey`. */
   async dpopProof(method: string, url: string, options: { accessToken?: string; nonce?: string } = {}): Promise<string> {
-    return (await this.requireDPoPKey()).proof(method, url, options);
+    return (await requireKey(this.transport.state.dpop)).proof(method, url, options);
   }
 
   /**
@@ -126,18 +126,13 @@ export class MachineAuthClient {
    * ```
    */
   async dpopHeaders(method: string, url: string, options: TokenRequest & { token?: Token | string; nonce?: string } = {}): Promise<Record<string, string>> {
-    const key = await this.requireDPoPKey();
+    const key = await requireKey(this.transport.state.dpop);
     const { token, nonce, ...request } = options;
     const presented = token ?? (await this.getToken(request));
     if (typeof presented !== "string" && !isBound(presented)) return { Authorization: `Bearer ${presented.accessToken}` };
     return key.headers(method, url, typeof presented === "string" ? presented : presented.accessToken, nonce);
   }
 
-  private async requireDPoPKey(): Promise<DPoPKey> {
-    const key = await this.transport.state.dpop;
-    if (!key) throw new ConfigurationError("this client has no DPoP key: pass dpopKey to the client");
-    return key;
-  }
 
   /**
    * A valid access token from the cache, asking the server only when there is none or it is due for
@@ -272,6 +267,11 @@ export class MachineAuthClient {
     this.defaultVerifier ??= this.verifier();
     return (await this.defaultVerifier).verify(token, options);
   }
+}
+
+async function requireKey(key: Promise<DPoPKey> | null): Promise<DPoPKey> {
+  if (!key) throw new ConfigurationError("this client has no DPoP key: pass dpopKey to the client");
+  return key;
 }
 
 function workloadOf(options: ClientOptions): WorkloadIdentity | null {
