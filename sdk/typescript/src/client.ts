@@ -2,8 +2,13 @@
 import { Admin } from "./api/admin.js";
 import { SelfService } from "./api/selfService.js";
 import { type Form, scopeText } from "./call.js";
-import { ClientCredentials, ClientState, type SecretSource } from "./credentials.js";
+import { type AgentCredentials, ClientCredentials, ClientState, type SecretSource } from "./credentials.js";
+import { DPoPKey, isBound } from "./dpop.js";
+import { type AssertionProvider, WorkloadIdentity } from "./federation.js";
+import type { PrivateKeyInput, SigningAlgorithm } from "./jose.js";
+import { PrivateKeyCredentials } from "./privateKey.js";
 import { type Environment, settingsFromEnv } from "./env.js";
+import { ConfigurationError } from "./errors.js";
 import { authorizedFetch } from "./fetchAuth.js";
 import type { JSONObject } from "./json.js";
 import { type Introspection, type Token, parseIntrospection, parseToken } from "./models/tokens.js";
@@ -17,10 +22,34 @@ import type { VerifiedToken } from "./verify/result.js";
 import { TokenVerifier, type VerifierOptions, type VerifyOptions } from "./verify/verifier.js";
 
 export interface ClientOptions extends TransportOptions {
-  /** The agent's client id; goes with `clientSecret`. */
+  /** The agent's client id; goes with `clientSecret`, or with `privateKey` and `keyId`. */
   clientId?: string;
   /** The agent's secret, or a function returning the current one (see `SecretSource`). */
   clientSecret?: SecretSource;
+  /**
+   * Instead of a secret (`private_key_jwt`): the agent's private key — PKCS#8 PEM, a private JWK or an
+   * extractable `CryptoKey`; every request signs a fresh assertion (see `PrivateKeyCredentials`).
+   */
+  privateKey?: PrivateKeyInput;
+  /** The `kid` of the agent's registered public key; goes with `privateKey`. */
+  keyId?: string;
+  /** The assertions' algorithm (default the key type's: ES256, EdDSA, RS256; or PS256). */
+  keyAlgorithm?: SigningAlgorithm;
+  /**
+   * Workload identity federation, instead of client credentials: the path of a platform token file
+   * (a Kubernetes projected service-account token), read anew for every token request.
+   */
+  assertionFile?: string;
+  /** Workload identity federation: a function returning the current platform token (`githubActionsToken(…)`). */
+  assertionProvider?: AssertionProvider;
+  /**
+   * DPoP (RFC 9449): a `DPoPKey`, or its private key (PKCS#8 PEM, private JWK, extractable `CryptoKey`).
+   * Token requests carry a fresh proof, so tokens come bound to the key (`tokenType: "DPoP"`), and
+   * calls to MachineAuth's API present them as `Authorization: DPoP` with a proof.
+   */
+  dpopKey?: DPoPKey | PrivateKeyInput;
+  /** The proofs' algorithm when `dpopKey` is a bare key (default the key type's). */
+  dpopAlgorithm?: SigningAlgorithm;
   /** An admin session token for the admin API (`admin.login()` sets one too). */
   adminToken?: string;
   /** An organization `sk_` API key for the admin API. */
@@ -51,16 +80,19 @@ export class MachineAuthClient {
   private defaultVerifier: Promise<TokenVerifier> | undefined;
 
   constructor(baseUrl: string, options: ClientOptions = {}) {
-    if ((options.clientId === undefined) !== (options.clientSecret === undefined)) throw new TypeError("clientId and clientSecret go together");
-    const credentials = options.clientId && options.clientSecret ? new ClientCredentials(options.clientId, options.clientSecret) : null;
-    this.transport = new Transport(baseUrl, new ClientState(credentials, options.adminToken ?? options.apiKey ?? null), options);
+    const workload = workloadOf(options);
+    const credentials = workload ? null : credentialsOf(options);
+    const dpop = options.dpopKey === undefined ? null : DPoPKey.from(options.dpopKey, options.dpopAlgorithm);
+    dpop?.catch(() => undefined); // reported by the first request that needs the key
+    const state = new ClientState(credentials, options.adminToken ?? options.apiKey ?? null, workload, dpop, options.issuer);
+    this.transport = new Transport(baseUrl, state, options);
     this.agent = new SelfService(this.transport);
     this.admin = new Admin(this.transport);
     this.issuerValue = options.issuer;
   }
 
   /** A client from `MACHINEAUTH_URL`, `MACHINEAUTH_CLIENT_ID` and `MACHINEAUTH_CLIENT_SECRET` (`process.env` or `Deno.env`). */
-  static fromEnv(env?: Environment, options: Omit<ClientOptions, "clientId" | "clientSecret"> = {}): MachineAuthClient {
+  static fromEnv(env?: Environment, options: Omit<ClientOptions, "clientId" | "clientSecret" | "privateKey" | "keyId" | "assertionFile" | "assertionProvider"> = {}): MachineAuthClient {
     const { url, ...credentials } = settingsFromEnv(env);
     return new MachineAuthClient(url, { ...options, ...credentials });
   }
@@ -70,9 +102,37 @@ export class MachineAuthClient {
   }
 
   /** The agent's credentials (with the new secret after `agent.rotateSecret()`). */
-  get credentials(): ClientCredentials | null {
+  get credentials(): AgentCredentials | null {
     return this.transport.state.credentials;
   }
+
+  /** The DPoP key every token request proves possession of (`null`: bearer tokens). */
+  async dpopKey(): Promise<DPoPKey | null> {
+    return this.transport.state.dpop;
+  }
+
+  /** A fresh DPoP proof for `method` `url` (with `ath` when `accessToken` is given), signed with the client's `dpopKey`. */
+  async dpopProof(method: string, url: string, options: { accessToken?: string; nonce?: string } = {}): Promise<string> {
+    return (await requireKey(this.transport.state.dpop)).proof(method, url, options);
+  }
+
+  /**
+   * The headers for one request of yours to a resource server: the agent's token (`token`, else
+   * `getToken(request)`) as `Authorization: DPoP` and a fresh proof for `method` `url` with its
+   * `ath`. A `Token` the server did not bind (`tokenType: "Bearer"`) gets `Authorization: Bearer` alone.
+   *
+   * ```ts
+   * await fetch(url, { headers: await client.dpopHeaders("GET", url, { resource: "https://api.example.com" }) });
+   * ```
+   */
+  async dpopHeaders(method: string, url: string, options: TokenRequest & { token?: Token | string; nonce?: string } = {}): Promise<Record<string, string>> {
+    const key = await requireKey(this.transport.state.dpop);
+    const { token, nonce, ...request } = options;
+    const presented = token ?? (await this.getToken(request));
+    if (typeof presented !== "string" && !isBound(presented)) return { Authorization: `Bearer ${presented.accessToken}` };
+    return key.headers(method, url, typeof presented === "string" ? presented : presented.accessToken, nonce);
+  }
+
 
   /**
    * A valid access token from the cache, asking the server only when there is none or it is due for
@@ -124,6 +184,11 @@ export class MachineAuthClient {
   /** A `fetch` sending this agent's token for `request` with every request, re-authenticating once on a 401. */
   authorizedFetch(request: TokenRequest = {}): Fetch {
     return authorizedFetch(this, request, this.transport.fetch);
+  }
+
+  /** Whether this client proves possession of a DPoP key (`authorizedFetch` uses it for bound tokens). */
+  get usesDPoP(): boolean {
+    return this.transport.state.dpop !== null;
   }
 
   /** `GET /`: the service name, version and issuer. */
@@ -202,6 +267,31 @@ export class MachineAuthClient {
     this.defaultVerifier ??= this.verifier();
     return (await this.defaultVerifier).verify(token, options);
   }
+}
+
+async function requireKey(key: Promise<DPoPKey> | null): Promise<DPoPKey> {
+  if (!key) throw new ConfigurationError("this client has no DPoP key: pass dpopKey to the client");
+  return key;
+}
+
+function workloadOf(options: ClientOptions): WorkloadIdentity | null {
+  if (options.assertionFile === undefined && options.assertionProvider === undefined) return null;
+  if (options.assertionFile !== undefined && options.assertionProvider !== undefined) throw new TypeError("give assertionFile or assertionProvider, not both");
+  if (options.clientId !== undefined || options.clientSecret !== undefined || options.privateKey !== undefined) {
+    throw new TypeError("a workload exchanging a platform token (assertionFile, assertionProvider) has no clientId, clientSecret or privateKey: the server's rules name its agent");
+  }
+  return options.assertionFile !== undefined ? WorkloadIdentity.fromFile(options.assertionFile) : new WorkloadIdentity(options.assertionProvider!);
+}
+
+function credentialsOf(options: ClientOptions): AgentCredentials | null {
+  if (options.privateKey !== undefined) {
+    if (options.clientSecret !== undefined) throw new TypeError("give clientSecret or privateKey, not both");
+    if (!options.clientId || !options.keyId) throw new TypeError("privateKey goes with clientId and keyId");
+    const keyOptions = options.keyAlgorithm === undefined ? { keyId: options.keyId } : { keyId: options.keyId, algorithm: options.keyAlgorithm };
+    return new PrivateKeyCredentials(options.clientId, options.privateKey, keyOptions);
+  }
+  if ((options.clientId === undefined) !== (options.clientSecret === undefined)) throw new TypeError("clientId and clientSecret go together");
+  return options.clientId && options.clientSecret ? new ClientCredentials(options.clientId, options.clientSecret) : null;
 }
 
 function tokenForm(token: string, options: { tokenTypeHint?: string }): Form {

@@ -1,5 +1,11 @@
 /** Client credentials (client id and secret) and how they go on the wire. */
+import type { DPoPKey } from "./dpop.js";
 import { ConfigurationError } from "./errors.js";
+import type { WorkloadIdentity } from "./federation.js";
+import type { PrivateKeyCredentials } from "./privateKey.js";
+
+/** What an agent authenticates with: a secret or a signing key (`private_key_jwt`). */
+export type AgentCredentials = ClientCredentials | PrivateKeyCredentials;
 
 /**
  * A secret, or a function returning the current one (read from a file, a vault, the environment).
@@ -49,7 +55,16 @@ export function base64(bytes: Uint8Array): string {
 export class ClientState {
   private readonly listeners: (() => void)[] = [];
 
-  constructor(public credentials: ClientCredentials | null, public adminToken: string | null) {}
+  constructor(
+    public credentials: AgentCredentials | null,
+    public adminToken: string | null,
+    /** The platform token the agent's tokens are exchanged for (workload identity federation). */
+    readonly workload: WorkloadIdentity | null = null,
+    /** The DPoP key token requests prove possession of (`null`: bearer tokens). */
+    readonly dpop: Promise<DPoPKey> | null = null,
+    /** The issuer URL when given: the base of proof `htu`s (else the client's `baseUrl`). */
+    readonly issuer: string | undefined = undefined,
+  ) {}
 
   /** Calls `listener` whenever the agent's credentials change. */
   onCredentialsChange(listener: () => void): void {
@@ -58,13 +73,18 @@ export class ClientState {
 
   /** Uses `secret` from now on (after the agent rotated its own secret) and tells the listeners. */
   replaceSecret(secret: string): void {
-    this.credentials = this.requireCredentials().withSecret(secret);
+    const current = this.requireCredentials();
+    if (!(current instanceof ClientCredentials)) throw new ConfigurationError("this agent signs client assertions (private_key_jwt): it has no secret to replace");
+    this.credentials = current.withSecret(secret);
     for (const listener of this.listeners) listener();
   }
 
   /** The agent's credentials, or a `ConfigurationError` naming what is missing. */
-  requireCredentials(): ClientCredentials {
-    if (this.credentials === null) throw new ConfigurationError("this call needs the agent's clientId and clientSecret");
+  requireCredentials(): AgentCredentials {
+    if (this.credentials === null && this.workload !== null) {
+      throw new ConfigurationError("this call needs client credentials; a workload exchanging a platform token has none (use an admin session or an API key)");
+    }
+    if (this.credentials === null) throw new ConfigurationError("this call needs the agent's clientId with its clientSecret or privateKey, or a platform token (assertionFile, assertionProvider)");
     return this.credentials;
   }
 

@@ -10,7 +10,11 @@
  * ```
  */
 export { MachineAuthClient, type ClientOptions } from "./client.js";
-export { ClientCredentials, type SecretSource } from "./credentials.js";
+export { type AgentCredentials, ClientCredentials, type SecretSource } from "./credentials.js";
+export { DPoPKey, type ProofOptions, htu } from "./dpop.js";
+export { type AssertionProvider, type GitHubActionsOptions, JWT_BEARER_GRANT, WorkloadIdentity, githubActionsToken } from "./federation.js";
+export { type PrivateKeyInput, type SigningAlgorithm, thumbprint } from "./jose.js";
+export { ASSERTION_TYPE, PrivateKeyCredentials, type PrivateKeyOptions } from "./privateKey.js";
 export {
   APIError, AuthenticationError, BadRequestError, ConfigurationError, ConflictError, MachineAuthError, NotFoundError,
   PermissionDeniedError, RateLimitError, ServerError, TokenVerificationError,

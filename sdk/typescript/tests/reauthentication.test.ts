@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { AuthenticationError, MachineAuthClient } from "../dist/index.js";
+import { AuthenticationError, ClientCredentials, MachineAuthClient } from "../dist/index.js";
 import { CountingFetch } from "./support/counting.js";
 import { MAIN, rejection, serve } from "./support/fixtures.js";
 
@@ -65,7 +65,9 @@ describe("re-authentication", () => {
     const rotated = await client.agent.rotateSecret();
     assert.notEqual(rotated.clientSecret, created.clientSecret);
     assert.equal(rotated.gracePeriodSeconds, 0);
-    assert.equal(await client.credentials?.currentSecret(), rotated.clientSecret);
+    const credentials = client.credentials;
+    assert.ok(credentials instanceof ClientCredentials);
+    assert.equal(await credentials.currentSecret(), rotated.clientSecret);
     counting.clear();
     assert.equal((await client.agent.me()).id, created.agent.id);
     assert.deepEqual(counting.log, [[TOKEN, 200], [ME, 200]]);

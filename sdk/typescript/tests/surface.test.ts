@@ -17,7 +17,7 @@ function methods(target: object): string[] {
 test("every namespace offers the API's calls", () => {
   const client = new MachineAuthClient("http://127.0.0.1:9");
   assert.deepEqual(methods(client), [
-    "authorizedFetch", "getToken", "health", "info", "introspect", "invalidateToken", "issuer", "jwks", "metadata", "metrics", "openapi",
+    "authorizedFetch", "dpopHeaders", "dpopKey", "dpopProof", "getToken", "health", "info", "introspect", "invalidateToken", "issuer", "jwks", "metadata", "metrics", "openapi",
     "openidConfiguration", "protectedResource", "ready", "refresh", "requestToken", "revoke", "verifier", "verifyRemote", "verifyToken",
   ].sort());
   assert.deepEqual(methods(client.agent), ["deactivate", "delete", "me", "reactivate", "rotateSecret", "usage", "userinfo"]);

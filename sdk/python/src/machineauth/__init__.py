@@ -12,6 +12,7 @@ from .auth import AgentTokenAuth, AsyncAgentTokenAuth
 from .client import MachineAuthClient
 from .credentials import ClientCredentials, PrivateKeyCredentials
 from .dpop import DPoPKey
+from .federation import JWT_BEARER_GRANT, WorkloadIdentity, github_actions_token
 from .errors import (APIError, AuthenticationError, BadRequestError, ConfigurationError, ConflictError,
                      MachineAuthError, NotFoundError, PermissionDeniedError, RateLimitError, ServerError,
                      TokenVerificationError)
@@ -25,7 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "APIError", "AgentTokenAuth", "AsyncAgentTokenAuth", "AsyncMachineAuthClient", "AsyncTokenCache",
     "AsyncTokenVerifier", "AuthenticationError", "BadRequestError", "ClientCredentials", "ConfigurationError", "DPoPKey",
-    "PrivateKeyCredentials",
+    "PrivateKeyCredentials", "WorkloadIdentity", "JWT_BEARER_GRANT", "github_actions_token",
     "ConflictError", "MachineAuthClient", "MachineAuthError", "NotFoundError", "PermissionDeniedError",
     "RateLimitError", "RetryPolicy", "ServerError", "TokenCache", "TokenVerificationError", "TokenVerifier",
     "UNSET", "VerifiedToken", "verify_token", *_models,

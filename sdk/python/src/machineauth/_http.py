@@ -13,7 +13,7 @@ from ._call import Auth, Call
 from ._retry import retry_after
 from ._state import ClientState
 from .credentials import PrivateKeyCredentials
-from .errors import MachineAuthError, api_error
+from .errors import ConfigurationError, MachineAuthError, api_error
 
 T = TypeVar("T")
 
@@ -39,15 +39,25 @@ def authorization(auth: Auth, state: ClientState) -> str | None:
     """
     if auth is Auth.NONE or auth is Auth.AGENT:
         return None
+    if auth is Auth.CLIENT and state.workload is not None:
+        return None  # the platform token goes in the form (client_form)
     if as_client(auth, state):
         credentials = state.require_credentials()
         return None if isinstance(credentials, PrivateKeyCredentials) else credentials.basic_authorization()
     return "Bearer " + state.require_admin_token()
 
 
-def client_form(auth: Auth, state: ClientState, base_url: str) -> dict[str, str]:
-    """Form parameters that authenticate a private_key_jwt client: a new assertion per request."""
-    if as_client(auth, state) and isinstance(state.credentials, PrivateKeyCredentials):
+def client_form(call: Call[Any], state: ClientState, base_url: str) -> dict[str, str]:
+    """Form parameters that authenticate a private_key_jwt client (a new assertion per request), or
+    that turn a workload's ``client_credentials`` request into the ``jwt-bearer`` grant with its
+    current platform token. A workload has no client credentials for any other call.
+    """
+    if call.auth is Auth.CLIENT and state.workload is not None:
+        if call.path != TOKEN_PATH or (call.form or {}).get("grant_type") != "client_credentials":
+            raise ConfigurationError(f"{call.method} {call.path} needs client credentials; a workload exchanging a "
+                                     "platform token has none (use an admin session or an API key)")
+        return state.workload.grant_parameters()
+    if as_client(call.auth, state) and isinstance(state.credentials, PrivateKeyCredentials):
         return state.credentials.form_parameters(base_url + "/oauth/token")
     return {}
 
@@ -83,7 +93,7 @@ def build_request(http: httpx.Client | httpx.AsyncClient, base_url: str, call: C
         else:
             headers["Authorization"] = "Bearer " + presented
     form = call.form
-    extra = client_form(call.auth, state, base_url) if state is not None and form is not None else {}
+    extra = client_form(call, state, base_url) if state is not None and form is not None else {}
     if extra:
         form = {**(form or {}), **extra}
     return http.build_request(call.method, base_url + call.path, params=call.params, json=call.json,

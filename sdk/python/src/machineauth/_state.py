@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from .credentials import AgentCredentials, ClientCredentials
 from .dpop import DPoPKey
+from .federation import WorkloadIdentity
 from .errors import ConfigurationError
 
 
@@ -15,9 +16,11 @@ class ClientState:
     tokens cached under the old secret.
     """
 
-    def __init__(self, credentials: AgentCredentials | None, admin_token: str | None,
+    def __init__(self, credentials: AgentCredentials | WorkloadIdentity | None, admin_token: str | None,
                  dpop: DPoPKey | None = None, issuer: str | None = None) -> None:
-        self.credentials = credentials
+        self.workload = credentials if isinstance(credentials, WorkloadIdentity) else None
+        """The platform token the agent's tokens are exchanged for (workload identity federation)."""
+        self.credentials: AgentCredentials | None = None if isinstance(credentials, WorkloadIdentity) else credentials
         self.admin_token = admin_token
         self.dpop = dpop
         """The DPoP key token requests prove possession of (``None``: bearer tokens only)."""
@@ -33,7 +36,8 @@ class ClientState:
         """Use ``secret`` from now on (after the agent rotated its own secret)."""
         current = self.require_credentials()
         if not isinstance(current, ClientCredentials):
-            raise ConfigurationError("this agent signs client assertions (private_key_jwt): it has no secret to replace")
+            raise ConfigurationError("this agent has no secret to replace: it signs client assertions (private_key_jwt) "
+                                     "or exchanges a platform token (workload identity)")
         self.credentials = current.with_secret(secret)
         for listener in self._listeners:
             listener()
@@ -41,7 +45,11 @@ class ClientState:
     def require_credentials(self) -> AgentCredentials:
         """The agent's credentials, or a ``ConfigurationError`` naming what is missing."""
         if self.credentials is None:
-            raise ConfigurationError("this call needs the agent's client_id with its client_secret or private_key")
+            if self.workload is not None:
+                raise ConfigurationError("this call needs client credentials; a workload exchanging a platform "
+                                         "token has none (use an admin session or an API key)")
+            raise ConfigurationError("this call needs the agent's client_id with its client_secret or private_key, "
+                                     "or a platform token (assertion_file, assertion_provider)")
         return self.credentials
 
     def require_admin_token(self) -> str:

@@ -1,6 +1,8 @@
 """``AsyncMachineAuthClient``: the asyncio client of the whole API."""
 from __future__ import annotations
 
+import os
+
 import asyncio
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -18,6 +20,7 @@ from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AsyncAgentTokenAuth, Scope
 from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
+from .federation import AssertionProvider
 from .dpop import DPoPKey, DPoPKeySource, presentation_headers, require_key
 from .env import settings_from_env
 from .models.tokens import Token
@@ -38,8 +41,10 @@ class AsyncMachineAuthClient(TokenOps, ServiceOps):
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.AsyncClient | None = None, retry: RetryPolicy = RetryPolicy(),
                  renew_before: float = 60.0, dpop_key: DPoPKeySource | None = None,
-                 dpop_algorithm: str | None = None) -> None:
-        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
+                 dpop_algorithm: str | None = None, assertion_file: str | os.PathLike[str] | None = None,
+                 assertion_provider: AssertionProvider | None = None) -> None:
+        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm,
+                                        assertion_file, assertion_provider)
         dpop = DPoPKey.of(dpop_key, dpop_algorithm) if dpop_key is not None else None
         self._transport: AsyncTransport = AsyncTransport(
             base_url, ClientState(credentials, admin_token or api_key, dpop, issuer), http=http_client, retry=retry,

@@ -1,6 +1,7 @@
 """``MachineAuthClient``: the blocking client of the whole API."""
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -18,6 +19,7 @@ from .api.service import ServiceOps
 from .api.tokens import TokenOps
 from .auth import AgentTokenAuth, Scope
 from .credentials import AgentCredentials, KeySource, SecretSource, agent_credentials
+from .federation import AssertionProvider
 from .dpop import DPoPKey, DPoPKeySource, presentation_headers, require_key
 from .env import settings_from_env
 from .models.tokens import Token
@@ -54,6 +56,11 @@ class MachineAuthClient(TokenOps, ServiceOps):
             so the server binds the tokens to the key (``token_type: DPoP``), and the client presents
             them to MachineAuth's API as ``Authorization: DPoP`` with a proof. The algorithm defaults
             to the key's (ES256, EdDSA, RS256). Proof URLs start with ``issuer`` when given, else ``base_url``.
+        assertion_file / assertion_provider: instead of client credentials, workload identity
+            federation: the path of a platform token file (a Kubernetes projected service-account
+            token; read anew for every token request, as the kubelet rotates it) or a function
+            returning the current token (``github_actions_token(audience=…)``). Token requests use
+            the ``jwt-bearer`` grant; the server's trusted-issuer rules name the agent.
     """
 
     def __init__(self, base_url: str, *, client_id: str | None = None, client_secret: SecretSource | None = None,
@@ -61,8 +68,10 @@ class MachineAuthClient(TokenOps, ServiceOps):
                  admin_token: str | None = None, api_key: str | None = None, issuer: str | None = None,
                  http_client: httpx.Client | None = None, retry: RetryPolicy = RetryPolicy(),
                  renew_before: float = 60.0, dpop_key: DPoPKeySource | None = None,
-                 dpop_algorithm: str | None = None) -> None:
-        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm)
+                 dpop_algorithm: str | None = None, assertion_file: str | os.PathLike[str] | None = None,
+                 assertion_provider: AssertionProvider | None = None) -> None:
+        credentials = agent_credentials(client_id, client_secret, private_key, key_id, key_algorithm,
+                                        assertion_file, assertion_provider)
         dpop = DPoPKey.of(dpop_key, dpop_algorithm) if dpop_key is not None else None
         self._transport: Transport = Transport(base_url, ClientState(credentials, admin_token or api_key, dpop, issuer),
                                                http=http_client, retry=retry, renew_before=renew_before)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from typing import Union
 from urllib.parse import quote_plus
 
 import jwt
+
+from .federation import AssertionProvider, WorkloadIdentity
 
 SecretSource = str | Callable[[], str]
 """A secret, or a function returning the current one (read from a file, a vault, the environment)."""
@@ -86,14 +89,26 @@ class PrivateKeyCredentials:
 
 
 AgentCredentials = Union[ClientCredentials, PrivateKeyCredentials]
-"""What an agent authenticates with."""
+"""What an agent authenticates with (a workload without credentials has a ``WorkloadIdentity`` instead)."""
 
 
 def agent_credentials(client_id: str | None, client_secret: SecretSource | None, private_key: KeySource | None,
-                      key_id: str | None, key_algorithm: str) -> AgentCredentials | None:
+                      key_id: str | None, key_algorithm: str, assertion_file: str | os.PathLike[str] | None = None,
+                      assertion_provider: AssertionProvider | None = None) -> AgentCredentials | WorkloadIdentity | None:
     """The credentials a client's constructor arguments name: ``client_id`` with either
-    ``client_secret`` or ``private_key`` and ``key_id`` (or nothing, for an admin-only client).
+    ``client_secret`` or ``private_key`` and ``key_id``; or alone ``assertion_file`` or
+    ``assertion_provider`` (workload identity federation); or nothing, for an admin-only client.
     """
+    if assertion_file is not None or assertion_provider is not None:
+        if assertion_file is not None and assertion_provider is not None:
+            raise ValueError("give assertion_file or assertion_provider, not both")
+        if client_id is not None or client_secret is not None or private_key is not None:
+            raise ValueError("a workload exchanging a platform token (assertion_file, assertion_provider) "
+                             "has no client_id, client_secret or private_key: the server's rules name its agent")
+        if assertion_file is not None:
+            return WorkloadIdentity.from_file(assertion_file)
+        assert assertion_provider is not None
+        return WorkloadIdentity(assertion_provider)
     if client_secret is not None and private_key is not None:
         raise ValueError("give client_secret or private_key, not both")
     if private_key is not None:

@@ -13,12 +13,15 @@ struct SecretSource: Sendable {
 final class CredentialStore: Sendable {
     let clientID: String?
     let adminToken: String?
+    /// The platform token the agent's tokens are exchanged for (workload identity federation).
+    let workload: WorkloadIdentity?
     private let secret: Mutex<SecretSource?>
 
-    init(clientID: String?, secret: SecretSource?, adminToken: String?) {
+    init(clientID: String?, secret: SecretSource?, adminToken: String?, workload: WorkloadIdentity? = nil) {
         self.clientID = clientID
         self.secret = Mutex(secret)
         self.adminToken = adminToken
+        self.workload = workload
     }
 
     var hasClientCredentials: Bool { clientID != nil }
@@ -39,7 +42,13 @@ final class CredentialStore: Sendable {
     /// `Authorization: Basic …` for `client_secret_basic`: both parts form-urlencoded before
     /// base64, as RFC 6749 §2.3.1 requires.
     func basicAuthorization() async throws -> String {
-        guard let clientID else { throw MachineAuthError.configuration("this call needs the agent's client id and secret") }
+        guard let clientID else {
+            if workload != nil {
+                throw MachineAuthError.configuration(
+                    "this call needs client credentials; a workload exchanging a platform token has none (use an admin token)")
+            }
+            throw MachineAuthError.configuration("this call needs the agent's client id and secret")
+        }
         let pair = FormEncoding.encode(clientID) + ":" + FormEncoding.encode(try await currentSecret())
         return "Basic " + Data(pair.utf8).base64EncodedString()
     }

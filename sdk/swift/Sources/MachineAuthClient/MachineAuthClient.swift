@@ -64,17 +64,35 @@ public struct MachineAuthClient: Sendable {
         self.init(baseURL: baseURL, clientID: nil, secret: nil, adminToken: adminToken, configuration: configuration)
     }
 
-    private init(baseURL: String, clientID: String?, secret: SecretSource?, adminToken: String?, configuration: Configuration) {
+    /// A workload's client without client credentials (workload identity federation): every token
+    /// request exchanges the platform token `workloadIdentity` gives at that moment by the
+    /// `jwt-bearer` grant; the server's trusted-issuer rules name the agent.
+    ///
+    /// ```swift
+    /// let client = MachineAuthClient(baseURL: url, workloadIdentity: .file("/var/run/secrets/machineauth/token"))
+    /// ```
+    public init(baseURL: String, workloadIdentity: WorkloadIdentity, configuration: Configuration = .init()) {
+        self.init(baseURL: baseURL, clientID: nil, secret: nil, adminToken: nil, workload: workloadIdentity, configuration: configuration)
+    }
+
+    /// A workload's client whose platform token is read from `assertionFile` at every token request.
+    public init(baseURL: String, assertionFile: String, configuration: Configuration = .init()) {
+        self.init(baseURL: baseURL, workloadIdentity: .file(assertionFile), configuration: configuration)
+    }
+
+    private init(
+        baseURL: String, clientID: String?, secret: SecretSource?, adminToken: String?, workload: WorkloadIdentity? = nil,
+        configuration: Configuration
+    ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         let transport = Transport(
             baseURL: base, httpClient: configuration.httpClient, retry: configuration.retry, timeout: configuration.timeout,
-            credentials: CredentialStore(clientID: clientID, secret: secret, adminToken: adminToken))
+            credentials: CredentialStore(clientID: clientID, secret: secret, adminToken: adminToken, workload: workload))
         self.transport = transport
         self.tokens = TokenCache(renewBefore: configuration.renewBefore) { key in
-            let call = Call(method: .POST, path: "/oauth/token", authentication: .client, form: key.grantForm)
-            return AccessToken(try await transport.send(call))
+            AccessToken(try await transport.send(try await transport.grantCall(key)))
         }
     }
 
@@ -92,10 +110,10 @@ public struct MachineAuthClient: Sendable {
         try await tokens.token(for: TokenKey(scope: scope, resource: resource, audience: audience))
     }
 
-    /// A new token by the `client_credentials` grant, bypassing (and not filling) the cache.
+    /// A new token by the `client_credentials` grant (a workload: `jwt-bearer`), bypassing (and not filling) the cache.
     public func requestToken(scope: [String] = [], resource: [String] = [], audience: String? = nil) async throws -> AccessToken {
         let key = TokenKey(scope: scope, resource: resource, audience: audience)
-        return AccessToken(try await transport.send(Call(method: .POST, path: "/oauth/token", authentication: .client, form: key.grantForm)))
+        return AccessToken(try await transport.send(try await transport.grantCall(key)))
     }
 
     /// Drops the cached token of these parameters — only if it is still `accessToken`, when
@@ -150,6 +168,15 @@ public struct MachineAuthClient: Sendable {
 }
 
 extension Transport {
+    /// The token request for `key`: `client_credentials` with the agent's credentials, or for a
+    /// workload the `jwt-bearer` grant with its platform token of this moment.
+    func grantCall(_ key: TokenKey) async throws -> Call {
+        if let workload = credentials.workload {
+            return Call(method: .POST, path: "/oauth/token", authentication: .none, form: try await workload.grantForm(key))
+        }
+        return Call(method: .POST, path: "/oauth/token", authentication: .client, form: key.grantForm)
+    }
+
     /// Sends a call that does not use the agent's token and decodes its answer.
     func send(_ call: Call) async throws -> JSONValue {
         try decode(try await exchange(call, authorization: try await authorization(for: call.authentication)), of: call)

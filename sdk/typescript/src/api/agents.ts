@@ -23,6 +23,12 @@ export interface AgentFields {
   expiresIn?: number | null;
   expiresAt?: Date | string | null;
   teamId?: string | null;
+  /** `client_secret_basic` (default) or `private_key_jwt` (then `jwks` holds its public keys; no secret is made). */
+  tokenEndpointAuthMethod?: "client_secret_basic" | "private_key_jwt";
+  /** The public keys of a `private_key_jwt` agent: `{ keys: [jwk, …] }`, each with a `kid`. */
+  jwks?: JSONObject;
+  /** Only ever DPoP-bound tokens for this agent (RFC 9449 §5.2): a token request without a proof is refused. */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /** Filters of agent lists. */
@@ -41,6 +47,7 @@ export function agentBody(values: AgentFields & { name?: string; organizationId?
     name: values.name, organization_id: values.organizationId, description: values.description, scopes: values.scopes,
     tags: values.tags, metadata: values.metadata, grant_types: values.grantTypes, allowed_audiences: values.allowedAudiences,
     expires_in: values.expiresIn, expires_at: values.expiresAt, team_id: values.teamId,
+    token_endpoint_auth_method: values.tokenEndpointAuthMethod, jwks: values.jwks, dpop_bound_access_tokens: values.dpopBoundAccessTokens,
   });
 }
 

@@ -28,6 +28,10 @@ export interface Agent {
   lastTokenAt: Date | null;
   lastActivityAt: Date | null;
   deactivatedBy: string | null;
+  /** `client_secret_basic` or `private_key_jwt`. */
+  tokenEndpointAuthMethod: string;
+  /** Whether the agent only ever gets DPoP-bound tokens. */
+  dpopBoundAccessTokens: boolean;
   /** The agent as the server sent it. */
   raw: JSONObject;
 }
@@ -40,7 +44,9 @@ export const parseAgent = (data: JSONObject): Agent => ({
   updatedAt: date(data, "updated_at"), expiresAt: optionalDate(data, "expires_at"), tokenCount: num(data, "token_count"),
   refreshCount: num(data, "refresh_count"), failedAuthCount: num(data, "failed_auth_count"),
   lastTokenAt: optionalDate(data, "last_token_at"), lastActivityAt: optionalDate(data, "last_activity_at"),
-  deactivatedBy: optionalText(data, "deactivated_by"), raw: data,
+  deactivatedBy: optionalText(data, "deactivated_by"),
+  tokenEndpointAuthMethod: text(data, "token_endpoint_auth_method", "client_secret_basic"),
+  dpopBoundAccessTokens: data.dpop_bound_access_tokens === true, raw: data,
 });
 
 /** The agent of an `{"agent": {...}, ...}` answer. */
@@ -50,6 +56,7 @@ export const parseAgentEnvelope = (data: JSONObject): Agent => parseAgent(obj(da
 export interface AgentCreated {
   agent: Agent;
   clientId: string;
+  /** The secret, shown this once (empty for a `private_key_jwt` agent, which has none). */
   clientSecret: string;
   message: string;
 }

@@ -38,6 +38,7 @@ declare module "node:child_process" {
 declare module "node:fs" {
   export function mkdtempSync(prefix: string): string;
   export function writeFileSync(path: string, data: string): void;
+  export function rmSync(path: string, options?: { force?: boolean }): void;
   export function readFileSync(path: string, encoding: "utf8"): string;
   export function openSync(path: string, flags: string): number;
   export function closeSync(fd: number): void;
@@ -69,13 +70,14 @@ declare module "node:net" {
 
 declare module "node:http" {
   interface IncomingMessage {
+    url?: string;
     headers: Record<string, string | string[] | undefined>;
     on(event: "data", listener: (chunk: Uint8Array) => void): this;
     on(event: "end", listener: () => void): this;
   }
   interface ServerResponse {
-    writeHead(status: number): this;
-    end(): void;
+    writeHead(status: number, headers?: Record<string, string>): this;
+    end(data?: string): void;
   }
   interface Server {
     listen(port: number, host: string, callback: () => void): this;
@@ -83,6 +85,18 @@ declare module "node:http" {
     close(callback?: () => void): this;
   }
   export function createServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Server;
+}
+
+declare module "node:crypto" {
+  interface KeyObject {
+    export(options: { format: "jwk" }): JsonWebKey;
+    export(options: { type: "pkcs8"; format: "pem" }): string;
+  }
+  export function generateKeyPairSync(type: "ec" | "ed25519" | "rsa", options?: { namedCurve?: string; modulusLength?: number }): { publicKey: KeyObject; privateKey: KeyObject };
+  export function sign(algorithm: string | null, data: Uint8Array, key: KeyObject | { key: KeyObject; dsaEncoding?: "ieee-p1363" | "der" }): Uint8Array;
+  export function verify(algorithm: string | null, data: Uint8Array, key: { key: JsonWebKey; format: "jwk"; dsaEncoding?: "ieee-p1363" | "der" }, signature: Uint8Array): boolean;
+  export function createHash(name: "sha256"): { update(data: string): { digest(): Uint8Array } };
+  export function randomUUID(): string;
 }
 
 declare const process: {
