@@ -5,7 +5,8 @@ public import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, ReplayStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, ReplayStore, AuditStore, SettingsStore, TenantStore, WebhookStore, TrustedIssuerStore,
+    SnapshotStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: ChangeFeed {
