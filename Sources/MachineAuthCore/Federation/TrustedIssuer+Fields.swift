@@ -36,8 +36,11 @@ extension TrustedIssuer {
                 singleUse = flag
             case "max_token_lifetime":
                 guard !isNull else { maxTokenLifetime = nil; continue }
-                guard case .int(let seconds) = value else { throw ValidationError(key, "must be a whole number of seconds") }
-                maxTokenLifetime = seconds
+                do {
+                    maxTokenLifetime = try WholeNumber.read(value, in: Self.maxTokenLifetimeRange)
+                } catch {
+                    throw ValidationError(key, "must be between \(Self.maxTokenLifetimeRange.lowerBound) and \(Self.maxTokenLifetimeRange.upperBound) seconds")
+                }
             case "rules":
                 guard let items = value.arrayValue else { throw ValidationError(key, "must be a list of rules") }
                 var parsed: [IdentityRule] = []
