@@ -23,7 +23,9 @@ public protocol StorageLifecycle: ChangeFeed {
     func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
 }
 
-/// Changes made by *other* instances sharing the store, so caches can follow them.
+/// Changes made by *other* instances sharing the store, so caches can follow them — and the
+/// ``TrustedIssuerStore`` changes of this one (a JSON store, which has no other instances,
+/// streams only those).
 public protocol ChangeFeed: Sendable {
     /// Every call returns a new stream; any number of subscribers may listen.
     func changes() -> AsyncStream<StorageChange>
