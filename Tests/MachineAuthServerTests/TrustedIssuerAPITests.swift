@@ -104,7 +104,7 @@ struct TrustedIssuerAPITests {
             let owner = try await h.adminToken()
             let id = try await h.json(.post, "/api/trusted-issuers", token: owner, Self.github)["trusted_issuer"]?.objectValue?["id"]?.stringValue ?? ""
             for (patch, field) in [
-                (["preset": "spiffe"] as JSONValue, "trust_domain"), (["jwks_uri": "https://k.example/jwks", "jwks": ["keys": []]], "jwks"),
+                (["issuer": "https://spiffe.example", "preset": "spiffe"] as JSONValue, "trust_domain"), (["preset": .null], "preset"), (["jwks_uri": "https://k.example/jwks", "jwks": ["keys": []]], "jwks"),
                 (["issuer": "http://plain.example"], "issuer"), (["rules": .null], "rules"), (["max_token_lifetime": "600"], "max_token_lifetime"),
             ] {
                 let reply = try await h.json(.patch, "/api/trusted-issuers/\(id)", token: owner, patch)
