@@ -15,6 +15,7 @@ extension JSONStorage {
             snapshot.users = Array(state.users)
             snapshot.webhooks = Array(state.webhooks)
             snapshot.deliveries = Array(state.deliveries)
+            snapshot.trustedIssuers = Self.creationOrder(Array(state.trustedIssuers))
             snapshot.refreshTokens = Array(state.refreshTokens)
             snapshot.revokedAccessTokens = Array(state.revokedTokens)
             return snapshot
@@ -43,10 +44,12 @@ extension JSONStorage {
             for key in snapshot.apiKeys { state.setAPIKey(key) }
             for user in snapshot.users { state.users[user.id] = user }
             for webhook in snapshot.webhooks { state.webhooks[webhook.id] = webhook }
+            for issuer in snapshot.trustedIssuers { state.trustedIssuers[issuer.id] = issuer }
             for delivery in snapshot.deliveries { state.deliveries[delivery.id] = delivery }
             for token in snapshot.refreshTokens { state.insertRefreshToken(token) }
             for token in snapshot.revokedAccessTokens { state.revokedTokens[token.jti] = token }
         }
+        if !snapshot.trustedIssuers.isEmpty { feed.send(.trustedIssuersChanged) }
         guard !snapshot.auditRecords.isEmpty else { return }
         do {
             // In time order (retention relies on it), in batches so the trail is cut into segments as it grows.
@@ -79,6 +82,10 @@ extension JSONStorage {
         for user in snapshot.users where state.users[user.id] != nil || emails.contains(user.email.lowercased()) { throw refuse("user \(user.email)") }
         if let webhook = snapshot.webhooks.first(where: { state.webhooks[$0.id] != nil }) { throw refuse("webhook \(webhook.id)") }
         if let delivery = snapshot.deliveries.first(where: { state.deliveries[$0.id] != nil }) { throw refuse("delivery \(delivery.id)") }
+        let issuerURLs = Set(state.trustedIssuers.map(\.issuer))
+        for issuer in snapshot.trustedIssuers where state.trustedIssuers[issuer.id] != nil || issuerURLs.contains(issuer.issuer) {
+            throw refuse("trusted issuer \(issuer.issuer)")
+        }
         if snapshot.refreshTokens.contains(where: { state.refreshTokens[$0.hash] != nil }) { throw refuse("one of the refresh tokens") }
         if let token = snapshot.revokedAccessTokens.first(where: { state.revokedTokens[$0.jti] != nil }) { throw refuse("revocation \(token.jti)") }
     }

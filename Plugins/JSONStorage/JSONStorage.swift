@@ -32,6 +32,8 @@ public final class JSONStorage: Storage {
     let compaction = Mutex<Task<Void, Never>?>(nil)
     /// How long past expiry tokens are kept; the server's expiry purge says (its clock skew).
     let expiryMargin = Mutex<TimeInterval>(3600)
+    /// What ``changes()`` streams: this store's own trusted-issuer changes (there are no other instances).
+    let feed = ChangeBroadcaster()
     private let lock = Mutex<ProcessLock?>(nil)
 
     public convenience init(path: String, logger: Logger, deliveryRetention: TimeInterval = 30 * 86400, compactionBytes: Int = 8 << 20) {
@@ -109,6 +111,7 @@ public final class JSONStorage: Storage {
             return
         }
         defer {
+            feed.finish()
             journal.withLock { $0 = nil }
             lock.withLock { held in
                 held?.release()
@@ -137,8 +140,10 @@ public final class JSONStorage: Storage {
         }
     }
 
+    /// A JSON store has no other instances; it announces its own trusted-issuer changes, as
+    /// ``TrustedIssuerStore`` asks of every driver. A file store's streams end when it closes.
     public func changes() -> AsyncStream<StorageChange> {
-        AsyncStream { $0.finish() }
+        feed.subscribe()
     }
 
     func read<T>(_ body: (borrowing JSONStoreState) throws -> T) rethrows -> T {

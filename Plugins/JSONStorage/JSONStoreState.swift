@@ -23,6 +23,8 @@ struct JSONStoreState: Sendable {
     var webhooks = JournalTable<Webhook>()
     /// Marks the deliveries still to send (pending or retrying), for claiming without a scan of the history.
     var deliveries = JournalTable<WebhookDelivery>(marking: { $0.status == .pending || $0.status == .retrying })
+    /// Trusted issuers made through the API (workload identity federation).
+    var trustedIssuers = JournalTable<TrustedIssuer>()
     /// The last journal record this state includes.
     var sequence = 0
     /// Shares the strings and lists rows repeat (see ``ValueInterner``).
@@ -91,6 +93,7 @@ struct JSONStoreState: Sendable {
         changes.users = .init(users.takeChanges())
         changes.webhooks = .init(webhooks.takeChanges())
         changes.deliveries = .init(deliveries.takeChanges())
+        changes.trustedIssuers = .init(trustedIssuers.takeChanges())
         for (key, value) in settings.takeChanges() { changes.settings[key] = value }
         if signingKeysChanged { changes.signingKeys = signingKeys }
         changes.usage = usageAdded
@@ -113,6 +116,7 @@ struct JSONStoreState: Sendable {
         users.discardChanges()
         webhooks.discardChanges()
         deliveries.discardChanges()
+        trustedIssuers.discardChanges()
         signingKeysChanged = false
         usageAdded = [:]
     }
@@ -138,6 +142,7 @@ struct JSONStoreState: Sendable {
         Self.apply(changes.users, to: &users, key: \.id)
         Self.apply(changes.webhooks, to: &webhooks, key: \.id)
         Self.apply(changes.deliveries, to: &deliveries, key: \.id)
+        Self.apply(changes.trustedIssuers, to: &trustedIssuers, key: \.id)
         for (key, value) in changes.settings { settings[key] = value }
         if let ring = changes.signingKeys { signingKeys = ring }
         addUsage(changes.usage)

@@ -46,6 +46,7 @@ struct JournalRecord: Sendable, Decodable {
         try table(.users, changes.users)
         try table(.webhooks, changes.webhooks)
         try table(.deliveries, changes.deliveries)
+        try table(.trustedIssuers, changes.trustedIssuers)
         func member(_ key: Key, _ value: some Encodable) throws {
             output.append(contentsOf: ",\"\(key.rawValue)\":".utf8)
             try encoder.append(value, to: &output)
@@ -61,6 +62,7 @@ struct JournalRecord: Sendable, Decodable {
         case seq, sequence, agents, teams, users, webhooks, settings, usage, deltas
         case refreshTokens = "refresh_tokens", revokedTokens = "revoked_access_tokens", organizations
         case apiKeys = "api_keys", deliveries = "webhook_deliveries", signingKeys = "signing_keys", usedIdentifiers = "used_identifiers"
+        case trustedIssuers = "trusted_issuers"
     }
 
     init(from decoder: any Decoder) throws {
@@ -80,6 +82,7 @@ struct JournalRecord: Sendable, Decodable {
         changes.users = try table(.users)
         changes.webhooks = try table(.webhooks)
         changes.deliveries = try table(.deliveries)
+        changes.trustedIssuers = try table(.trustedIssuers)
         changes.settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         changes.signingKeys = try container.decodeIfPresent([SigningKeyRecord].self, forKey: .signingKeys)
         let usage = try container.decodeIfPresent([String: Usage].self, forKey: .usage)

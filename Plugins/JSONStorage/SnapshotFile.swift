@@ -53,6 +53,7 @@ struct SnapshotFile: Sendable {
             try table("users", state.users)
             try table("webhooks", state.webhooks)
             try table("webhook_deliveries", state.deliveries, dropping: { policy?.drops($0) == true }, into: { dropped.deliveries.append($0.id) })
+            try table("trusted_issuers", state.trustedIssuers)
             buffer.append(UInt8(ascii: "}"))
             try buffer.withUnsafeBytes(emit)
         }

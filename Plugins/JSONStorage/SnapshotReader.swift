@@ -63,6 +63,10 @@ enum SnapshotReader {
             if let problem = StoredRanges.problem(in: delivery) { throw Unreadable(description: problem) }
             state.deliveries.restore(delivery.id, delivery)
         }
+        try rows("trusted_issuers", TrustedIssuer.self) { issuer in
+            if let problem = StoredRanges.problem(in: issuer) { throw Unreadable(description: problem) }
+            state.trustedIssuers.restore(issuer.id, issuer)
+        }
         state.discardChanges()
         return state
     }

@@ -33,6 +33,7 @@ struct StoreChanges: Sendable {
     var users = Table<AdminUser>()
     var webhooks = Table<Webhook>()
     var deliveries = Table<WebhookDelivery>()
+    var trustedIssuers = Table<TrustedIssuer>()
     /// Settings written (settings are never removed).
     var settings: [String: String] = [:]
     /// The whole signing key ring, when it changed.
@@ -42,7 +43,7 @@ struct StoreChanges: Sendable {
 
     var isEmpty: Bool {
         agents.isEmpty && refreshTokens.isEmpty && revokedTokens.isEmpty && usedIdentifiers.isEmpty && organizations.isEmpty && teams.isEmpty
-            && apiKeys.isEmpty && users.isEmpty && webhooks.isEmpty && deliveries.isEmpty && settings.isEmpty
+            && apiKeys.isEmpty && users.isEmpty && webhooks.isEmpty && deliveries.isEmpty && trustedIssuers.isEmpty && settings.isEmpty
             && signingKeys == nil && usage.isEmpty
     }
 }

@@ -6,6 +6,7 @@ extension StoredRanges {
         changes.agents.put.lazy.compactMap(problem(in:)).first
             ?? changes.webhooks.put.lazy.compactMap(problem(in:)).first
             ?? changes.deliveries.put.lazy.compactMap(problem(in:)).first
+            ?? changes.trustedIssuers.put.lazy.compactMap(problem(in:)).first
             ?? changes.usage.lazy.compactMap { problem(in: $0.value, agent: $0.key) }.first
     }
 }

@@ -127,6 +127,16 @@ enum PostgresMigrations {
             "CREATE TABLE used_identifiers (key TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
             "CREATE INDEX used_identifiers_expiry ON used_identifiers (expires_at)",
         ]),
+        (4, "trusted issuers (workload identity federation)", [
+            """
+            CREATE TABLE trusted_issuers (
+                id TEXT PRIMARY KEY,
+                issuer TEXT NOT NULL UNIQUE,
+                created_at TIMESTAMPTZ,
+                record JSONB NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded; returns the versions applied.

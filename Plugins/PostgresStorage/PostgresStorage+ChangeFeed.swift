@@ -4,7 +4,7 @@ import MachineAuthCore
 import PostgresNIO
 
 /// Change notifications between instances: `agent:ID`, `org:ID`, `apikeys`, `keys`, `webhooks`,
-/// `revoked:{json}`. After a dropped connection everything cached is reloaded.
+/// `issuers`, `revoked:{json}`. After a dropped connection everything cached is reloaded.
 extension PostgresStorage {
     func listen() async {
         var reconnecting = false
@@ -41,6 +41,7 @@ extension PostgresStorage {
         case "apikeys": cache.dropAPIKeys()
         case "keys": feed.send(.signingKeysChanged)
         case "webhooks": feed.send(.webhooksChanged)
+        case "issuers": feed.send(.trustedIssuersChanged)
         case "resync":
             cache.clear()
             feed.send(.resynchronize)

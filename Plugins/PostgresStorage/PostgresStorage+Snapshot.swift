@@ -37,6 +37,8 @@ extension PostgresStorage {
         snapshot.users = try await records(AdminUser.self, "SELECT record::text FROM admin_users ORDER BY id", on: connection)
         snapshot.webhooks = try await records(Webhook.self, "SELECT record::text FROM webhooks ORDER BY id", on: connection)
         snapshot.deliveries = try await records(WebhookDelivery.self, "SELECT record::text FROM webhook_deliveries ORDER BY id", on: connection)
+        snapshot.trustedIssuers = try await records(
+            TrustedIssuer.self, "SELECT record::text FROM trusted_issuers ORDER BY created_at NULLS FIRST, id", on: connection)
         snapshot.refreshTokens = try await refreshTokens(from: try await connection.query(
             "SELECT \(unescaped: Self.refreshColumns) FROM refresh_tokens ORDER BY hash", logger: logger))
         let revoked = try await connection.query("SELECT jti, expires_at, agent_id FROM revoked_access_tokens ORDER BY jti", logger: logger)
@@ -113,6 +115,11 @@ extension PostgresStorage {
                 VALUES (\(delivery.id), \(delivery.webhookID), \(delivery.status.rawValue), \(delivery.nextAttemptAt), \(delivery.leaseOwner),
                         \(delivery.leaseUntil), \(delivery.createdAt), \(try RecordCoding.encode(delivery))::jsonb)
                 """, logger: logger)
+        }
+        for issuer in snapshot.trustedIssuers {
+            try await connection.query(
+                "INSERT INTO trusted_issuers (id, issuer, created_at, record) VALUES (\(issuer.id), \(issuer.issuer), \(issuer.createdAt), \(try RecordCoding.encode(issuer))::jsonb)",
+                logger: logger)
         }
         for record in snapshot.refreshTokens {
             try await connection.query(

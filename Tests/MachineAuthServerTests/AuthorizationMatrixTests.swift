@@ -152,6 +152,9 @@ struct MatrixWorld {
                     "url": "http://127.0.0.1:9/hook", "organization_id": .string(organizationID),
                 ])
                 id = webhook["webhook"]?.objectValue?["id"]?.stringValue ?? ""
+            } else if uri.hasPrefix("/api/trusted-issuers/") {
+                let issuer = try await h.json(.post, "/api/trusted-issuers", token: owner, Self.trustedIssuer())
+                id = issuer["trusted_issuer"]?.objectValue?["id"]?.stringValue ?? ""
             } else {
                 id = organizationID
             }
@@ -160,10 +163,16 @@ struct MatrixWorld {
         return (uri, Self.body(route, organizationID: organizationID))
     }
 
+    /// A valid trusted issuer with an issuer URL of its own.
+    static func trustedIssuer() -> JSONValue {
+        ["issuer": .string("https://matrix-\(RandomToken.hex(bytes: 4)).example"), "rules": [["subject": "s", "agent": "cid_matrix"]]]
+    }
+
     /// The smallest valid JSON body: every required field.
     static func body(_ route: Route, organizationID: String) -> String? {
         if route.key == "POST /api/auth/switch-org" { return JSONValue.object(["organization_id": .string(organizationID)]).jsonText }
         if route.key == "POST /api/webhooks" { return JSONValue.object(["url": "http://127.0.0.1:9/hook"]).jsonText }
+        if route.key == "POST /api/trusted-issuers" { return trustedIssuer().jsonText }
         guard let schema = route.body, !schema.fields.isEmpty else { return nil }
         var body: [String: JSONValue] = [:]
         for field in schema.fields where field.required {

@@ -58,7 +58,16 @@ public struct DPoPTestKey: Sendable {
     /// Signs `claims` under the usual header with `header` merged over it.
     public func sign(claims: [String: JSONValue], header: [String: JSONValue] = [:]) -> String {
         let base: [String: JSONValue] = ["typ": "dpop+jwt", "alg": .string(alg), "jwk": .object(publicJWK)]
-        let protected = base.merging(header) { $1 }
+        return signJWS(claims: claims, protected: base.merging(header) { $1 })
+    }
+
+    /// Signs `claims` as a plain JWT naming the key by `kid` (no embedded key): a token of an
+    /// outside issuer whose JWK Set holds ``publicJWK``.
+    public func signJWT(claims: [String: JSONValue], kid: String) -> String {
+        signJWS(claims: claims, protected: ["typ": "JWT", "alg": .string(alg), "kid": .string(kid)])
+    }
+
+    private func signJWS(claims: [String: JSONValue], protected: [String: JSONValue]) -> String {
         let input = Base64URL.encode(Data(JSONValue.object(protected).jsonText.utf8)) + "." + Base64URL.encode(Data(JSONValue.object(claims).jsonText.utf8))
         let signature: Data
         if let p256 {

@@ -23,6 +23,9 @@ struct SnapshotConformance {
         try await store.insertWebhook(hook)
         try await store.enqueueDeliveries([WebhookDelivery(id: "msg_snap", webhookID: hook.id, eventType: "agent.created", eventID: "e",
                                                            payload: "{}", maxAttempts: 4, createdAt: Date())])
+        try await store.insertTrustedIssuer(TrustedIssuer(
+            id: "tis_snap", issuer: "https://token.actions.githubusercontent.com", preset: .githubActions, maxTokenLifetime: 300,
+            rules: [IdentityRule(subject: "repo:acme/snap:*", agent: agent.clientID)], createdAt: Date()))
         try await store.insertRefreshToken(Fixture.refresh(agent: agent))
         try await store.insertRefreshToken(Fixture.refresh(agent: agent, expires: Date().addingTimeInterval(-60)))
         try await store.revokeAccessToken(RevokedAccessToken(jti: "revoked", expiresAt: Date().addingTimeInterval(600), agentID: agent.id))
@@ -40,7 +43,7 @@ struct SnapshotConformance {
             try await populate(source.storage)
             let snapshot = try await source.storage.snapshot()
             #expect(snapshot.counts.description ==
-                "organizations=1 teams=1 agents=1 api_keys=1 users=1 webhooks=1 webhook_deliveries=1 refresh_tokens=2 revoked_access_tokens=1 signing_keys=1 settings=1 audit_records=1")
+                "organizations=1 teams=1 agents=1 api_keys=1 users=1 webhooks=1 webhook_deliveries=1 trusted_issuers=1 refresh_tokens=2 revoked_access_tokens=1 signing_keys=1 settings=1 audit_records=1")
             try await withStore(drivers[1]) { target in
                 _ = try await target.storage.insertSettingIfAbsent("secret_hash_key", value: "generated-by-first-start")
                 do {
@@ -58,6 +61,8 @@ struct SnapshotConformance {
                 #expect(copy.agents.first?.secrets.map(\.hash) == snapshot.agents.first?.secrets.map(\.hash))
                 #expect(copy.deliveries.map(\.status) == [.pending] && copy.revokedAccessTokens.map(\.jti) == ["revoked"])
                 #expect(copy.auditRecords.map(\.id) == snapshot.auditRecords.map(\.id))
+                #expect(copy.trustedIssuers.map(\.id) == ["tis_snap"] && copy.trustedIssuers.first?.rules == snapshot.trustedIssuers.first?.rules
+                        && copy.trustedIssuers.first?.maxTokenLifetime == 300)
                 let reopened = try await target.storage.agent(clientID: snapshot.agents[0].clientID)
                 #expect(reopened?.organizationID == snapshot.organizations[0].id)
 
@@ -103,9 +108,16 @@ struct SnapshotConformance {
             repeated.agents.append({ var twin = Fixture.agent("twin"); twin.clientID = sound.agents[0].clientID; return twin }())
             var dangling = sound
             dangling.teams[0].organizationID = "ghost"
+            var lifetime = sound
+            lifetime.trustedIssuers[0].maxTokenLifetime = Int.max
+            var sameIssuer = sound
+            sameIssuer.trustedIssuers.append({ var twin = sound.trustedIssuers[0]; twin.id = "tis_twin"; return twin }())
             var badKey = sound
             badKey.signingKeys[0].privateKey = "not a key"
-            for (snapshot, expected) in [(outOfRange, "attempts"), (repeated, "client_id"), (dangling, "ghost"), (badKey, "cannot be loaded")] {
+            for (snapshot, expected) in [
+                (outOfRange, "attempts"), (repeated, "client_id"), (dangling, "ghost"), (badKey, "cannot be loaded"),
+                (lifetime, "max_token_lifetime"), (sameIssuer, "trusted issuer URL"),
+            ] {
                 try await withStore(driver) { target in
                     do {
                         _ = try await StoreTransfer(target: target.storage).restore(snapshot, merge: false, publishRetiredUntil: Date())

@@ -6,7 +6,7 @@
     fuzz_setup.py health BASE_URL                          # exit 0 when GET /health answers {"status": "ok"}
 
 `seed` signs in as the instance owner, creates through the API an organization with a team, two
-agents, an API key, a webhook to an https URL and two administrator accounts (a viewer and an
+agents, an API key, a webhook to an https URL, a trusted issuer and two administrator accounts (a viewer and an
 admin), then signs in as the viewer and gets an access token for one agent. It writes:
 
 - OUT_DIR/env.sh: shell assignments (OWNER_TOKEN, VIEWER_TOKEN, API_KEY, AGENT_TOKEN, the ids)
@@ -80,6 +80,9 @@ def seed(base, password, out):
     webhook = api.call("POST", "/api/webhooks", owner, {
         "name": "fuzz-hook", "url": "https://example.invalid/hook", "events": ["agent.*"], "organization_id": org,
         "max_retries": 0})["webhook"]["id"]
+    issuer = api.call("POST", "/api/trusted-issuers", owner, {
+        "name": "fuzz-cluster", "issuer": "https://oidc.fuzz.example", "preset": "kubernetes",
+        "rules": [{"subject": "system:serviceaccount:fuzz:*", "agent": target["client_id"]}]})["trusted_issuer"]["id"]
 
     viewer_password = "fuzz-viewer-password-1"
     viewer = api.call("POST", "/api/users", owner, {
@@ -103,6 +106,7 @@ def seed(base, password, out):
         "ORG_ID": org, "TEAM_ID": team, "AGENT_ID": target["agent"]["id"], "AGENT_CLIENT_ID": target["client_id"],
         "SELF_AGENT_ID": self_agent["agent"]["id"], "SELF_CLIENT_ID": self_agent["client_id"],
         "SELF_CLIENT_SECRET": self_agent["client_secret"], "API_KEY_ID": key["api_key"]["id"], "WEBHOOK_ID": webhook,
+        "TRUSTED_ISSUER_ID": issuer,
         "VIEWER_USER_ID": viewer, "ADMIN_USER_ID": admin_user,
     }
     secrets = {"OWNER_TOKEN": owner, "VIEWER_TOKEN": viewer_token, "API_KEY": key["key"], "AGENT_TOKEN": agent_token}
@@ -134,6 +138,8 @@ values = {values(ids["AGENT_ID"])}
 values = {values(ids["API_KEY_ID"])}
 [dictionaries.webhooks]
 values = {values(ids["WEBHOOK_ID"])}
+[dictionaries.trusted_issuers]
+values = {values(ids["TRUSTED_ISSUER_ID"])}
 [dictionaries.users]
 values = {values(ids["ADMIN_USER_ID"], ids["VIEWER_USER_ID"])}
 [dictionaries.clients]
@@ -158,6 +164,10 @@ parameters = {{ "path.id" = {bind("organizations", 0.7)}, "path.team_id" = {bind
 [[operations]]
 include-path-regex = '^/api/webhooks/\\{{id\\}}'
 parameters = {{ "path.id" = {bind("webhooks")} }}
+
+[[operations]]
+include-path-regex = '^/api/trusted-issuers/\\{{id\\}}'
+parameters = {{ "path.id" = {bind("trusted_issuers")} }}
 
 [[operations]]
 include-path-regex = '^/api/users/\\{{id\\}}'

@@ -25,6 +25,9 @@ public enum EventCatalog {
         ("admin.login", "an administrator signed in (or failed to)"),
         ("admin.logout", "an administrator signed out"),
         ("keys.rotated", "the signing key was rotated"),
+        ("trusted_issuer.created", "a trusted issuer (workload identity federation) was added through the API"),
+        ("trusted_issuer.updated", "a trusted issuer was changed"),
+        ("trusted_issuer.deleted", "a trusted issuer was removed; its tokens are no longer accepted"),
         ("webhook.test", "a test delivery requested through the API"),
     ]
 

@@ -33,6 +33,15 @@ public enum StoredRanges {
         return nil
     }
 
+    /// `max_token_lifetime` feeds the grant's time arithmetic (`exp - iat`): a stored value
+    /// outside ``TrustedIssuer/maxTokenLifetimeRange`` is refused, never trusted.
+    public static func problem(in issuer: TrustedIssuer) -> String? {
+        guard issuer.maxTokenLifetime.map(TrustedIssuer.maxTokenLifetimeRange.contains) ?? true else {
+            return "trusted issuer \(issuer.id) has max_token_lifetime outside \(TrustedIssuer.maxTokenLifetimeRange)"
+        }
+        return nil
+    }
+
     public static func problem(in delivery: WebhookDelivery) -> String? {
         guard attempts.contains(delivery.attempts), attempts.contains(delivery.maxAttempts) else {
             return "webhook delivery \(delivery.id) has attempts or max_attempts out of range"

@@ -48,6 +48,8 @@ public struct CoreServices: Sendable {
     public let tenants: TenantService
     /// Webhook subscriptions (`nil` without the `webhooks` notifier stage: nothing would be delivered).
     public let webhooks: WebhookService?
+    /// Trusted issuers of workload identity federation made through the API.
+    public let trustedIssuers: TrustedIssuerService
     /// Signing-key rotation, announced.
     public let signingKeys: SigningKeyService
     public let gateway: GatewayEngine
@@ -90,6 +92,8 @@ public struct CoreServices: Sendable {
         let tenants = TenantService(storage: storage, hasher: hasher, events: events, now: now)
         self.tenants = tenants
         webhooks = stages.notifiers.lazy.compactMap(\.webhooks).first.map { WebhookService(storage: storage, dispatcher: $0, now: now) }
+        // http issuer URLs exactly when the jwt_bearer grant accepts them in its YAML (security.allow_insecure_issuers).
+        trustedIssuers = TrustedIssuerService(store: storage, events: events, allowHTTP: settings.security.allowInsecureIssuers, now: now)
         signingKeys = SigningKeyService(keyRing: keyRing, events: events, now: now)
         gateway = GatewayEngine(settings: settings.gateway, validator: validator, clients: clients, tenants: storage, dpop: dpop)
         provisioner = Provisioner(storage: storage, agents: agents, tenants: tenants, hasher: hasher, secretBox: secretBox, now: now)

@@ -10,6 +10,8 @@ extension StoreSnapshot {
         problems += agents.compactMap(StoredRanges.problem(in:))
         problems += webhooks.compactMap(StoredRanges.problem(in:))
         problems += deliveries.compactMap(StoredRanges.problem(in:))
+        problems += trustedIssuers.compactMap(StoredRanges.problem(in:))
+        problems += Self.repeated("trusted issuer id", trustedIssuers.map(\.id)) + Self.repeated("trusted issuer URL", trustedIssuers.map(\.issuer))
         problems += Self.repeated("organization id", organizations.map(\.id)) + Self.repeated("organization slug", organizations.map(\.slug))
         problems += Self.repeated("team id", teams.map(\.id))
         problems += Self.repeated("agent id", agents.map(\.id)) + Self.repeated("client_id", agents.map(\.clientID))

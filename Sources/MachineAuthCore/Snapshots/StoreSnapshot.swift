@@ -23,6 +23,8 @@ public struct StoreSnapshot: Sendable, Codable, Equatable {
     public var users: [AdminUser] = []
     public var webhooks: [Webhook] = []
     public var deliveries: [WebhookDelivery] = []
+    /// Trusted issuers made through the API (workload identity federation).
+    public var trustedIssuers: [TrustedIssuer] = []
     /// Unexpired refresh tokens, used and revoked ones included (a replayed token must still revoke its family).
     public var refreshTokens: [RefreshTokenRecord] = []
     /// Revocations of access tokens that have not expired yet.
@@ -36,7 +38,7 @@ public struct StoreSnapshot: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case format, version, settings, agents, organizations, teams, users, webhooks, deliveries
         case createdAt = "created_at", signingKeys = "signing_keys", apiKeys = "api_keys", refreshTokens = "refresh_tokens"
-        case revokedAccessTokens = "revoked_access_tokens", auditRecords = "audit_records"
+        case revokedAccessTokens = "revoked_access_tokens", auditRecords = "audit_records", trustedIssuers = "trusted_issuers"
     }
 
     /// How many objects of each kind, by the names the commands print.
@@ -44,7 +46,7 @@ public struct StoreSnapshot: Sendable, Codable, Equatable {
         SnapshotCounts(values: [
             "settings": settings.count, "signing_keys": signingKeys.count, "organizations": organizations.count, "teams": teams.count,
             "agents": agents.count, "api_keys": apiKeys.count, "users": users.count, "webhooks": webhooks.count,
-            "webhook_deliveries": deliveries.count, "refresh_tokens": refreshTokens.count,
+            "webhook_deliveries": deliveries.count, "trusted_issuers": trustedIssuers.count, "refresh_tokens": refreshTokens.count,
             "revoked_access_tokens": revokedAccessTokens.count, "audit_records": auditRecords.count,
         ])
     }
@@ -53,7 +55,7 @@ public struct StoreSnapshot: Sendable, Codable, Equatable {
     /// signing keys a first start generates do not count).
     public var holdsObjects: Bool {
         !(organizations.isEmpty && teams.isEmpty && agents.isEmpty && apiKeys.isEmpty && users.isEmpty && webhooks.isEmpty
-            && deliveries.isEmpty && refreshTokens.isEmpty && revokedAccessTokens.isEmpty && auditRecords.isEmpty)
+            && deliveries.isEmpty && trustedIssuers.isEmpty && refreshTokens.isEmpty && revokedAccessTokens.isEmpty && auditRecords.isEmpty)
     }
 
     /// Drops what has expired by `time`: refresh tokens and access-token revocations past their expiry.
@@ -68,7 +70,7 @@ public struct StoreSnapshot: Sendable, Codable, Equatable {
 /// Object counts of a snapshot, printed as `agents=3 organizations=1 …` in a fixed order.
 public struct SnapshotCounts: Sendable, Equatable, CustomStringConvertible {
     public static let order = [
-        "organizations", "teams", "agents", "api_keys", "users", "webhooks", "webhook_deliveries", "refresh_tokens",
+        "organizations", "teams", "agents", "api_keys", "users", "webhooks", "webhook_deliveries", "trusted_issuers", "refresh_tokens",
         "revoked_access_tokens", "signing_keys", "settings", "audit_records",
     ]
     public var values: [String: Int]

@@ -91,6 +91,7 @@ public struct StoreTransfer: Sendable {
         additions.users = missing(snapshot.users, existing.users, \.id)
         additions.webhooks = missing(snapshot.webhooks, existing.webhooks, \.id)
         additions.deliveries = missing(snapshot.deliveries, existing.deliveries, \.id)
+        additions.trustedIssuers = missing(snapshot.trustedIssuers, existing.trustedIssuers, \.id)
         additions.refreshTokens = missing(snapshot.refreshTokens, existing.refreshTokens, \.hash)
         additions.revokedAccessTokens = missing(snapshot.revokedAccessTokens, existing.revokedAccessTokens, \.jti)
         additions.auditRecords = missing(snapshot.auditRecords, existing.auditRecords, \.id)

@@ -17,8 +17,8 @@ public struct StageContext: Sendable {
     public var audit: any AuditStore { storage }
     /// Webhook subscriptions and the delivery outbox.
     public var webhooks: any WebhookStore { storage }
-    /// Trusted issuers made through the API (workload identity federation), when the driver keeps them.
-    public var trustedIssuers: (any TrustedIssuerStore)? { storage as? any TrustedIssuerStore }
+    /// Trusted issuers made through the API (workload identity federation); every driver keeps them.
+    public var trustedIssuers: any TrustedIssuerStore { storage }
     /// Changes other instances made, for caches that must follow them.
     public var changeFeed: any ChangeFeed { storage }
     /// Hashes secrets the way the rest of the server does (keyed HMAC-SHA-256).

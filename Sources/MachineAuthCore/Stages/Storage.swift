@@ -5,7 +5,8 @@ public import Foundation
 /// Drivers keep reads that sit on hot paths (agent lookups, signing keys, the denylist) in
 /// memory; every write is durable before it returns. Composed of small stores so each
 /// feature's surface stays readable.
-public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, ReplayStore, AuditStore, SettingsStore, TenantStore, WebhookStore, SnapshotStore {}
+public protocol Storage: StorageLifecycle, AgentStore, SigningKeyStore, TokenStore, ReplayStore, AuditStore, SettingsStore, TenantStore, WebhookStore, TrustedIssuerStore,
+    SnapshotStore {}
 
 /// Opening, closing and watching a store.
 public protocol StorageLifecycle: ChangeFeed {
@@ -22,7 +23,9 @@ public protocol StorageLifecycle: ChangeFeed {
     func withExclusiveLock<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
 }
 
-/// Changes made by *other* instances sharing the store, so caches can follow them.
+/// Changes made by *other* instances sharing the store, so caches can follow them — and the
+/// ``TrustedIssuerStore`` changes of this one (a JSON store, which has no other instances,
+/// streams only those).
 public protocol ChangeFeed: Sendable {
     /// Every call returns a new stream; any number of subscribers may listen.
     func changes() -> AsyncStream<StorageChange>

@@ -34,6 +34,7 @@ public func buildApplication(
     OperationsRoutes(runtime: runtime).register(on: routes)
     GatewayRoutes(runtime: runtime).register(on: routes)
     WebhookRoutes(runtime: runtime).register(on: routes)
+    TrustedIssuerRoutes(runtime: runtime).register(on: routes)
     DashboardRoutes.register(runtime: runtime, on: routes)
     routes.requireComplete()
     var logger = runtime.logger

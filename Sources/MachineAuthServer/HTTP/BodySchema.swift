@@ -66,6 +66,18 @@ struct BodySchema: Sendable {
         static func jwkSet(_ name: String, nullable: Bool = false, _ summary: String = "") -> Field {
             Field(name: name, kind: .jwkSet, nullable: nullable, summary: summary)
         }
+
+        /// A list of objects, each checked against `schema` (problems name `name[index].field`).
+        static func objects(_ name: String, _ schema: BodySchema, required: Bool = false, _ summary: String = "") -> Field {
+            Field(name: name, kind: .objects(schema), required: required, summary: summary)
+        }
+
+        /// The same field, which may also be `null` (a change that removes the value).
+        var orNull: Field {
+            var copy = self
+            copy.nullable = true
+            return copy
+        }
     }
 
     /// A field's JSON type.
@@ -82,6 +94,8 @@ struct BodySchema: Sendable {
         case timestamp
         /// A JSON Web Key Set (`{"keys": [...]}`); its keys are checked by the service.
         case jwkSet
+        /// A list of objects of one schema (unknown members refused in each).
+        indirect case objects(BodySchema)
     }
 
     /// The field named `name`, if the schema has one.
@@ -137,6 +151,17 @@ extension BodySchema.Kind {
             return
         case (.jwkSet, .object(let members)) where members["keys"]?.arrayValue != nil:
             return
+        case (.objects(let schema), .array(let items)):
+            for (index, item) in items.enumerated() {
+                guard let object = item.objectValue else { throw APIError.invalidField("\(field)[\(index)]", "must be an object") }
+                do {
+                    try schema.check(object)
+                } catch {
+                    let inner = error.field ?? ""
+                    let message = error.message.hasPrefix(inner + ": ") ? String(error.message.dropFirst(inner.count + 2)) : error.message
+                    throw APIError.invalidField("\(field)[\(index)].\(inner)", message)
+                }
+            }
         default:
             throw APIError.invalidField(field, "must be \(typeDescription)")
         }
@@ -152,6 +177,7 @@ extension BodySchema.Kind {
         case .stringMap: return "an object whose values are strings"
         case .timestamp: return "an RFC 3339 timestamp string"
         case .jwkSet: return "a JWK Set: {\"keys\": [...]}"
+        case .objects: return "a list of objects"
         }
     }
 

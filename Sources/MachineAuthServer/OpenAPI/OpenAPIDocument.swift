@@ -143,6 +143,8 @@ enum OpenAPIDocument {
         case .stringMap: return ["type": "object", "additionalProperties": ["type": "string"]]
         case .jwkSet:
             return ["type": "object", "required": ["keys"], "properties": ["keys": ["type": "array", "minItems": 1, "maxItems": 10, "items": ["type": "object"]]]]
+        case .objects(let schema):
+            return ["type": "array", "items": Self.schema(schema, closed: true)]
         }
     }
 

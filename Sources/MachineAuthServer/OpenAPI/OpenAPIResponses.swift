@@ -8,7 +8,7 @@
 /// a client or the response-conformance check.
 enum OpenAPIResponses {
     /// `components.schemas` of the document, in parts by area (parsed once when /openapi.json is first built).
-    static let schemaParts = [commonSchemas, oauthSchemas, agentsSchemas, tenancySchemas, webhooksSchemas]
+    static let schemaParts = [commonSchemas, oauthSchemas, agentsSchemas, tenancySchemas, webhooksSchemas, federationSchemas]
 
     /// Per route, "METHOD /path" exactly as registered (path parameters in braces, e.g.
     /// "GET /api/agents/{id}", "POST /api/organizations/{id}/teams/{team_id}"): success status →
@@ -127,5 +127,12 @@ enum OpenAPIResponses {
         "POST /api/webhooks/{id}/rotate-secret": [200: "WebhookWithSecret"],
         "POST /api/webhooks/{id}/test": [200: "WebhookTestResult"],
         "GET /api/webhooks/{id}/deliveries": [200: "WebhookDeliveryList"],
+
+        // TrustedIssuerRoutes
+        "GET /api/trusted-issuers": [200: "TrustedIssuerList"],
+        "POST /api/trusted-issuers": [201: "TrustedIssuerEnvelope"],
+        "GET /api/trusted-issuers/{id}": [200: "TrustedIssuerEnvelope"],
+        "PATCH /api/trusted-issuers/{id}": [200: "TrustedIssuerEnvelope"],
+        "DELETE /api/trusted-issuers/{id}": [200: "Deleted"],
     ]
 }

@@ -101,6 +101,33 @@ enum RequestSchemas {
     static let updateWebhook = BodySchema([.string("url").documenting(url)] + webhookFields)
     static let testWebhook = BodySchema([.string("message")])
 
+    /// One identity rule of a trusted issuer (``IdentityRule``'s JSON shape).
+    static let identityRule = BodySchema([
+        .string("subject", "a glob the token's sub must match (* any run of characters, ? one)"),
+        .stringMap("claims", "globs other string claims must match (repository, environment, …)"),
+        .string("agent", required: true, "the client_id of the agent the token is issued to"),
+        .strings("scopes", "the most the token may carry; default: the agent's own scopes"),
+    ])
+    /// A trusted issuer's fields (``TrustedIssuer``'s JSON shape without the server's id and times).
+    private static func trustedIssuerFields(creating: Bool) -> [BodySchema.Field] {
+        [
+            .string("name").documenting(name).orNull,
+            .string("issuer", required: creating, "the exact iss of its tokens: an https URL without query or fragment").documenting(url),
+            .string("preset", "kubernetes, github_actions or spiffe: checks the rules against that platform's token shape")
+                .documenting(["enum": .array(FederationPreset.allCases.map { .string($0.rawValue) })]).orNull,
+            .strings("audiences", "aud values its tokens may carry (one must be present); default: this server's issuer and token endpoint"),
+            .string("jwks_uri", "where its JWK Set is; default: from its OIDC discovery document").documenting(url).orNull,
+            .jwkSet("jwks", nullable: true, "its public keys, fixed, instead of fetching them (not with jwks_uri)"),
+            .string("trust_domain", "the SPIFFE trust domain (preset spiffe only)").orNull,
+            .boolean("single_use", "each token may be exchanged once (its jti remembered); default: true, false for kubernetes and spiffe").orNull,
+            .integer("max_token_lifetime", TrustedIssuer.maxTokenLifetimeRange, nullable: true,
+                     "the longest lifetime of a token accepted, in seconds (default 3600)"),
+            .objects("rules", identityRule, required: creating, "which outside identities become which agent, tried in order"),
+        ]
+    }
+    static let createTrustedIssuer = BodySchema(trustedIssuerFields(creating: true))
+    static let updateTrustedIssuer = BodySchema(trustedIssuerFields(creating: false))
+
     // Form parameters of the OAuth-style endpoints (documented; unknown ones are ignored, RFC 6749 §3.1).
     private static let clientCredentials: [BodySchema.Field] = [
         .string("client_id", "with client_secret, or use HTTP Basic"), .string("client_secret"),

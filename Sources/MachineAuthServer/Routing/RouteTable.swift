@@ -6,7 +6,7 @@ import MachineAuthCore
 /// without a handler), the OpenAPI document and the README's API table are rendered from it,
 /// and a test walks it with every kind of caller.
 public enum RouteTable {
-    public static let routes: [Route] = service + oauth + administration + agents + tenancy + webhooks + gateway + dashboard
+    public static let routes: [Route] = service + oauth + administration + agents + tenancy + webhooks + trustedIssuers + gateway + dashboard
 
     /// The JSON API: what `/openapi.json` documents (the dashboard's pages are for people).
     public static var apiRoutes: [Route] { routes.filter { $0.kind == .api } }
@@ -108,6 +108,15 @@ public enum RouteTable {
         Route(.get, "/api/webhooks/{id}/deliveries", .orgRead, "delivery history with every attempt", query: [
             .string("status", "pending, retrying, delivered, failed or dead"),
         ] + QueryParameter.paging),
+    ]
+
+    /// Workload identity federation: instance-wide (a rule may name any agent), so the owner's.
+    static let trustedIssuers: [Route] = [
+        Route(.get, "/api/trusted-issuers", .owner, "trusted issuers made through the API (those of the jwt_bearer YAML are not listed)"),
+        Route(.post, "/api/trusted-issuers", .owner, "trusts an outside issuer's tokens for the jwt-bearer grant", body: RequestSchemas.createTrustedIssuer),
+        Route(.get, "/api/trusted-issuers/{id}", .owner, "one trusted issuer"),
+        Route(.patch, "/api/trusted-issuers/{id}", .owner, "changes the members given (null removes an optional one)", body: RequestSchemas.updateTrustedIssuer),
+        Route(.delete, "/api/trusted-issuers/{id}", .owner, "stops trusting the issuer"),
     ]
 
     /// Forward-auth answers for every method the proxies forward, and token verification.
