@@ -7,13 +7,13 @@ import MachineAuthCore
 /// A stored issuer whose URL a declared one has is ignored (the YAML wins, with a warning).
 actor IssuerDirectory {
     let declared: [String: TrustedIssuer]
-    let store: (any TrustedIssuerStore)?
+    let store: any TrustedIssuerStore
     let logger: Logger
     private var stored: [String: TrustedIssuer]?
     /// Counts invalidations, so a load that began before the latest one is not kept.
     private var generation = 0
 
-    init(declared: [TrustedIssuer], store: (any TrustedIssuerStore)?, logger: Logger) {
+    init(declared: [TrustedIssuer], store: any TrustedIssuerStore, logger: Logger) {
         self.declared = Dictionary(declared.map { ($0.issuer, $0) }) { first, _ in first }
         self.store = store
         self.logger = logger
@@ -33,7 +33,6 @@ actor IssuerDirectory {
 
     private func storedIssuers() async throws -> [String: TrustedIssuer] {
         if let stored { return stored }
-        guard let store else { return [:] }
         let started = generation
         var loaded: [String: TrustedIssuer] = [:]
         for issuer in try await store.listTrustedIssuers() {
