@@ -14,17 +14,6 @@ struct FederatedAssertion {
     /// The algorithms an outside issuer may sign with (each fits one key type, ``FieldRules/clientKeyAlgorithms``).
     static let algorithms = FieldRules.clientAssertionAlgorithms
 
-    /// The JOSE header members the server acts on.
-    struct Header: Decodable {
-        var alg: String
-        var kid: String?
-        var typ: String?
-        var jwk: JSONValue?
-        var jku: JSONValue?
-        var x5u: JSONValue?
-        var x5c: JSONValue?
-    }
-
     /// Every claim, as sent: rules may match any of them.
     struct Claims: JWTPayload {
         var values: [String: JSONValue]
@@ -42,18 +31,18 @@ struct FederatedAssertion {
     }
 
     let text: String
-    let header: Header
+    let header: ExternalJWT.AssertionHeader
     let claims: [String: JSONValue]
 
     /// Splits and decodes `text`; any malformation is `invalid_grant`.
     init(_ text: String) throws(OAuthError) {
-        let (header, claims): (Header, Claims)
+        let (header, claims): (ExternalJWT.AssertionHeader, Claims)
         do throws(ExternalJWT.Malformation) {
-            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: Header.self, claims: Claims.self)
+            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: ExternalJWT.AssertionHeader.self, claims: Claims.self)
         } catch {
             throw OAuthError.invalidGrant(error.reason(for: "the assertion"))
         }
-        guard header.jwk == nil, header.jku == nil, header.x5u == nil, header.x5c == nil else {
+        guard !header.namesOwnKey else {
             throw OAuthError.invalidGrant("the assertion names its own key (jwk, jku, x5u, x5c): keys come only from the trusted issuer")
         }
         // Tokens of other purposes signed by the same issuer (access tokens, DPoP proofs, logout or

@@ -1,3 +1,4 @@
+import ExternalJWT
 public import Foundation
 import Logging
 public import MachineAuthCore

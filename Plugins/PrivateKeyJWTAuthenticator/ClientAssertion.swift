@@ -12,15 +12,6 @@ struct ClientAssertion {
     /// Larger assertions are refused before any parsing.
     static let maxBytes = 8192
 
-    /// The JOSE header members the server acts on.
-    struct Header: Decodable {
-        var alg: String
-        var kid: String?
-        var jwk: JSONValue?
-        var jku: JSONValue?
-        var x5u: JSONValue?
-    }
-
     /// The claims RFC 7523 §3 requires, with numeric dates as sent.
     struct Claims: JWTPayload {
         var iss: String?
@@ -36,19 +27,19 @@ struct ClientAssertion {
     }
 
     let text: String
-    let header: Header
+    let header: ExternalJWT.AssertionHeader
     let claims: Claims
 
     /// Splits and decodes `text`; any malformation is `invalid_client`.
     init(_ text: String) throws(OAuthError) {
-        let (header, claims): (Header, Claims)
+        let (header, claims): (ExternalJWT.AssertionHeader, Claims)
         do throws(ExternalJWT.Malformation) {
-            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: Header.self, claims: Claims.self)
+            (header, claims) = try ExternalJWT.decode(text, maxBytes: Self.maxBytes, header: ExternalJWT.AssertionHeader.self, claims: Claims.self)
         } catch {
             throw Self.refused(error.reason(for: "the client assertion"))
         }
-        guard header.jwk == nil, header.jku == nil, header.x5u == nil else {
-            throw Self.refused("the client assertion names its own key (jwk, jku, x5u): keys come only from the client's registration")
+        guard !header.namesOwnKey else {
+            throw Self.refused("the client assertion names its own key (jwk, jku, x5u, x5c): keys come only from the client's registration")
         }
         self.text = text
         self.header = header

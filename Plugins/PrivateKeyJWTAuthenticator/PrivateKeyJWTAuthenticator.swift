@@ -1,3 +1,4 @@
+import ExternalJWT
 public import Foundation
 public import Logging
 public import MachineAuthCore

@@ -28,6 +28,22 @@ public enum ExternalJWT {
         }
     }
 
+    /// The JOSE header members of an assertion whose key the server already knows (a client
+    /// assertion, a federated token): the algorithm, the key id, the type, and the members by
+    /// which a token would name its own key, which such a token must not use.
+    public struct AssertionHeader: Decodable, Sendable {
+        public var alg: String
+        public var kid: String?
+        public var typ: String?
+        var jwk: JSONValue?
+        var jku: JSONValue?
+        var x5u: JSONValue?
+        var x5c: JSONValue?
+
+        /// Whether the token names or carries a key itself (`jwk`, `jku`, `x5u`, `x5c`).
+        public var namesOwnKey: Bool { jwk != nil || jku != nil || x5u != nil || x5c != nil }
+    }
+
     /// The header members no external token may use: this server supports no JWS extension.
     private struct Extensions: Decodable {
         var crit: JSONValue?
