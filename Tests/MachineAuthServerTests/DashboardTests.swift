@@ -146,6 +146,22 @@ struct DashboardTests {
         }
     }
 
+    @Test("an agent that authenticates by certificate says so, and offers no secret rotation")
+    func certificateAgent() async throws {
+        try await Harness.with(TLSClientAuthTests.yaml()) { h in
+            let admin = try await h.adminToken()
+            let created = try await h.json(.post, "/api/agents", token: admin, [
+                "name": "mtls", "token_endpoint_auth_method": "tls_client_auth", "tls_client_auth_san_dns": "agent-a.example.com",
+            ])
+            let agentID = try #require(created["agent"]?.objectValue?["id"]?.stringValue, "\(created.text)")
+            var session = try await DashboardSession.signIn(h)
+            let page = try await session.get("/dashboard/agents/\(agentID)")
+            #expect(DashboardSession.element("auth-method", in: page.text) == "tls_client_auth")
+            #expect(page.text.contains("certificate-auth") && page.text.contains("rotate-certificate-hint"))
+            #expect(!page.text.contains("/dashboard/agents/\(agentID)/rotate") && !page.text.contains("client_secret</dd>"))
+        }
+    }
+
     @Test("the stylesheet and the script are served under hashed names, cacheable, with an ETag")
     func assets() async throws {
         try await Harness.with { h in

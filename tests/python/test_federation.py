@@ -433,3 +433,10 @@ def test_insecure_issuers_are_refused_in_production():
                            capture_output=True, text=True)
     assert check.returncode != 0
     assert "machineauth.yaml:" in check.stdout + check.stderr and "security.allow_insecure_issuers" in check.stdout + check.stderr
+
+
+def test_the_example_federation_config_is_valid():
+    check = subprocess.run([BINARY, "config", "check", os.path.join(ROOT, "config", "examples", "federation.yaml")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "jwt_bearer" in check.stdout

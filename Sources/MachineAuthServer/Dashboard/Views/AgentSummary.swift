@@ -32,6 +32,10 @@ struct AgentSummary: Sendable {
     /// `token_endpoint_auth_method`, and whether the agent signs assertions instead of holding a secret.
     var authMethod: String
     var signsAssertions: Bool
+    /// Authenticates by a client certificate (`tls_client_auth`, `self_signed_tls_client_auth`).
+    var usesCertificate: Bool
+    /// Has a client secret the dashboard can rotate.
+    var hasSecret: Bool
     /// The registered public keys of a private_key_jwt agent, as `kid (kty crv/alg)`.
     var keys: [String]
     /// Where the agent publishes its keys instead (`jwks_uri`).
@@ -67,6 +71,8 @@ struct AgentSummary: Sendable {
         managedBy = agent.managedBy
         authMethod = agent.tokenEndpointAuthMethod
         signsAssertions = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
+        usesCertificate = agent.tokenEndpointAuthMethod == Agent.tlsClientAuth || agent.tokenEndpointAuthMethod == Agent.selfSignedTLSClientAuth
+        hasSecret = Agent.usesSecret(agent.tokenEndpointAuthMethod)
         jwksURI = agent.jwksURI
         keys = (agent.jwks?.objectValue?["keys"]?.arrayValue ?? []).compactMap(\.objectValue).map { key in
             let kind = [key["kty"], key["crv"] ?? key["alg"]].compactMap { $0?.stringValue }.joined(separator: " ")
