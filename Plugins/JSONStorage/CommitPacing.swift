@@ -9,9 +9,9 @@
 ///
 /// - A lone sequential client always has one outstanding append: it never waits.
 /// - A few clients in lockstep share each sync and wait only for each other.
-/// - Under heavy load (more writers than the window gathers) every sync waits the window, so
-///   syncs come at most about 250 times a second however fast the disk is, instead of one every
-///   couple of appends on a fast disk, each costing a write, a flush and a thread wake-up.
+/// - Under heavy load each sync waits for a whole round of writers (at most the window) however
+///   fast the disk is, instead of one sync every couple of appends on a fast disk, each costing
+///   a write, a flush and thread wake-ups.
 ///
 /// ```swift
 /// var pacing = CommitPacing()
