@@ -11,7 +11,8 @@ Ceilings, each measured immediately before the run it is compared with (shared m
 Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,100000]
                       [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
                       [--sustained [MINUTES]]  also a sustained run: MINUTES (10) of RS256 issuance on the JSON
-                                               store with refresh tokens on, per minute: tokens/s, store size, RSS
+                                               store with refresh tokens on, per minute: tokens/s, store size, RSS,
+                                               and the signing rate right after it (the server stopped meanwhile)
                       [--memory]   also the resident set with 100,000 agents, and with 1,000,000 live refresh tokens
                       [--only-extra]  only the sustained run and the memory footprint (with --sustained/--memory)
                       [--readme]   also write the summary table into README.md
