@@ -1,55 +1,41 @@
-/// When a group commit waits for more appends before it syncs.
+/// When a group commit waits a moment for more appends before it syncs.
 ///
-/// A sync (`fdatasync`) costs the machine about the same whether it carries one record or fifty,
-/// so under load the cheapest commit is one that carries every writer that is about to arrive.
-/// How many that is, the log learns from what it sees: ``writers`` is the most appends ever
-/// outstanding at once (queued or being synced), fading a little at every sync so that it follows
-/// the load down. The writer syncs as soon as that many are queued — all the company there is —
-/// or once the oldest queued append has waited ``window``.
-///
-/// - A lone sequential client always has one outstanding append: it never waits.
-/// - A few clients in lockstep share each sync and wait only for each other.
-/// - Under heavy load each sync waits for a whole round of writers (at most the window) however
-///   fast the disk is, instead of one sync every couple of appends on a fast disk, each costing
-///   a write, a flush and thread wake-ups.
+/// A sync (`fdatasync`) costs the machine about the same whether it carries one record or fifty.
+/// When writes arrive faster than a sync finishes, the writer already finds several waiting; but
+/// on a busy machine with fast disks the appends come one at a time, just after each sync. So once
+/// recent syncs carried more than one append on average (other writers are active: a lone
+/// sequential client always brings one), the writer waits until the oldest queued append is as old
+/// as a recent sync took (at most ``window``), and the appends arriving meanwhile share the sync. A
+/// lone client never waits; under load a write waits at most about one sync's time more.
 ///
 /// ```swift
 /// var pacing = CommitPacing()
-/// pacing.arrived(outstanding: 3)
-/// let pause = pacing.pause(oldestQueuedAt: queued, queued: 2, now: now)   // nanoseconds to wait
-/// pacing.synced()
+/// let pause = pacing.pause(oldestQueuedAt: queued, now: now)   // nanoseconds to wait
+/// pacing.synced(appends: 12, taking: 400_000)
 /// ```
 struct CommitPacing: Sendable {
-    /// The longest a queued append waits for company: 4 ms.
-    static let window: UInt64 = 4_000_000
-    /// What is left of ``writers`` after each sync (it halves in about 14 syncs).
-    static let fade = 0.95
-    /// Counts beyond this are not believed (a queue this deep has company anyway).
-    static let maximumWriters = 10_000
+    /// The longest a queued append waits for company: 2 ms.
+    static let window: UInt64 = 2_000_000
+    /// Recent syncs must carry at least this many appends on average before the writer waits.
+    static let company = 1.25
 
-    /// The most appends outstanding at once, recently.
-    private(set) var writers = 1.0
+    /// Appends per sync, exponentially weighted (each sync counts a quarter).
+    private(set) var averageAppends = 1.0
+    /// How long a sync takes, in nanoseconds, weighted the same way.
+    private(set) var averageSync = 0.0
 
-    /// Records an append arriving while `outstanding` appends (itself included) are not yet durable.
-    mutating func arrived(outstanding: Int) {
-        writers = max(writers, Double(max(1, min(outstanding, Self.maximumWriters))))
+    /// Records a sync that carried `appends` appends and took `nanoseconds`.
+    mutating func synced(appends: Int, taking nanoseconds: UInt64) {
+        averageAppends = averageAppends * 0.75 + Double(max(0, min(appends, 10_000))) * 0.25
+        averageSync = averageSync * 0.75 + Double(min(nanoseconds, 10 * Self.window)) * 0.25
     }
 
-    /// Records a finished sync.
-    mutating func synced() {
-        writers = max(1, writers * Self.fade)
-    }
-
-    /// Whether `queued` appends are as many as have recently been outstanding at once.
-    func hasCompany(queued: Int) -> Bool {
-        Double(queued) >= writers.rounded(.down)
-    }
-
-    /// Nanoseconds to wait before syncing `queued` appends, the oldest queued at `oldestQueuedAt`
-    /// (monotonic nanoseconds), when it is `now`.
-    func pause(oldestQueuedAt: UInt64, queued: Int, now: UInt64) -> UInt64 {
-        guard !hasCompany(queued: queued), now >= oldestQueuedAt else { return 0 }
+    /// Nanoseconds to wait before syncing, when the oldest queued append was queued at
+    /// `oldestQueuedAt` (monotonic nanoseconds) and it is `now`.
+    func pause(oldestQueuedAt: UInt64, now: UInt64) -> UInt64 {
+        guard averageAppends >= Self.company, now >= oldestQueuedAt else { return 0 }
+        let limit = min(Self.window, UInt64(averageSync))
         let waited = now - oldestQueuedAt
-        return waited >= Self.window ? 0 : Self.window - waited
+        return waited >= limit ? 0 : limit - waited
     }
 }

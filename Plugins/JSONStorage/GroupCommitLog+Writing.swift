@@ -14,6 +14,7 @@ extension GroupCommitLog {
             waitForCompany()
             guard let steps = takeSteps() else { return }
             var run = [UInt8]()
+            var appends = 0
             var through = 0
             var runStart = 0
             for (index, step) in steps.enumerated() {
@@ -21,36 +22,31 @@ extension GroupCommitLog {
                 case .append(let bytes, let ticket):
                     if run.isEmpty { runStart = index }
                     run += bytes
+                    appends += 1
                     through = ticket
                 case .rotate:
-                    guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
+                    guard flush(&run, appends: &appends, through: through, unwritten: steps[runStart...]) else { return }
                     state.withLock { Self.endFile(&$0) }
                 }
             }
-            guard flush(&run, through: through, unwritten: steps[runStart...]) else { return }
+            guard flush(&run, appends: &appends, through: through, unwritten: steps[runStart...]) else { return }
         }
     }
 
-    /// Under load, waits until as many appends are queued as have lately been outstanding at
-    /// once, or the oldest has waited the window (see ``CommitPacing``), so the appends arriving
-    /// meanwhile share its sync.
+    /// Under load, sleeps until the oldest queued append is about as old as a sync takes (see
+    /// ``CommitPacing``), so the appends arriving meanwhile share its sync.
     func waitForCompany() {
-        while true {
-            let pause = state.withLock { state -> UInt64 in
-                guard let oldest = state.oldestQueuedAt else { return 0 }
-                let pause = state.pacing.pause(oldestQueuedAt: oldest, queued: state.steps.count, now: DispatchTime.now().uptimeNanoseconds)
-                state.awaitingCompany = pause > 0
-                return pause
-            }
-            guard pause > 0 else { return }
-            // A signal left over from an earlier wait only makes this loop look again.
-            _ = companyArrived.wait(timeout: .now() + .nanoseconds(Int(pause)))
+        let pause = state.withLock { state -> UInt64 in
+            guard let oldest = state.oldestQueuedAt else { return 0 }
+            return state.pacing.pause(oldestQueuedAt: oldest, now: DispatchTime.now().uptimeNanoseconds)
         }
+        if pause > 0 { usleep(useconds_t(pause / 1000)) }
     }
 
     /// Writes a run of appends; `false` when that failed (a retry is scheduled).
-    func flush(_ run: inout [UInt8], through ticket: Int, unwritten: ArraySlice<Step>) -> Bool {
+    func flush(_ run: inout [UInt8], appends: inout Int, through ticket: Int, unwritten: ArraySlice<Step>) -> Bool {
         guard !run.isEmpty else { return true }
+        let started = DispatchTime.now().uptimeNanoseconds
         do {
             try write(run)
         } catch {
@@ -58,7 +54,9 @@ extension GroupCommitLog {
             return false
         }
         run.removeAll(keepingCapacity: true)
-        state.withLock { $0.pacing.synced() }
+        let took = DispatchTime.now().uptimeNanoseconds &- started
+        state.withLock { $0.pacing.synced(appends: appends, taking: took) }
+        appends = 0
         finish(through: ticket, with: .success(()))
         return true
     }

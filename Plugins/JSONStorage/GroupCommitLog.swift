@@ -34,8 +34,6 @@ final class GroupCommitLog: Sendable {
         /// When the oldest queued append was queued (monotonic nanoseconds), while any is queued.
         var oldestQueuedAt: UInt64?
         var pacing = CommitPacing()
-        /// The writer is waiting for company: an append that completes it signals ``companyArrived``.
-        var awaitingCompany = false
         var generation: Int
         var descriptor: Int32?
     }
@@ -44,8 +42,6 @@ final class GroupCommitLog: Sendable {
     let path: @Sendable (Int) -> String
     let directory: String
     let queue = DispatchQueue(label: "machineauth.json-storage.journal", qos: .userInitiated)
-    /// Wakes the writer from ``waitForCompany()`` early, when the company it waits for is queued.
-    let companyArrived = DispatchSemaphore(value: 0)
 
     /// Appends go to file `generation` (created when first written), then to later ones.
     init(generation: Int, directory: String, path: @escaping @Sendable (Int) -> String) {
@@ -59,16 +55,12 @@ final class GroupCommitLog: Sendable {
 
     /// Queues `bytes` after everything queued before; returns its ticket.
     func enqueue(_ bytes: [UInt8]) -> Int {
-        let (ticket, start, complete) = state.withLock { state -> (Int, Bool, Bool) in
+        let (ticket, start) = state.withLock { state -> (Int, Bool) in
             state.lastTicket += 1
             if state.oldestQueuedAt == nil { state.oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
             state.steps.append(.append(bytes, ticket: state.lastTicket))
-            state.pacing.arrived(outstanding: state.lastTicket - state.durableTicket)
-            let complete = state.awaitingCompany && state.pacing.hasCompany(queued: state.steps.count)
-            if complete { state.awaitingCompany = false }
-            return (state.lastTicket, startDraining(&state), complete)
+            return (state.lastTicket, startDraining(&state))
         }
-        if complete { companyArrived.signal() }
         if start { queue.async { self.drain() } }
         return ticket
     }

@@ -10,49 +10,35 @@ struct CommitPacingTests {
         let list = Mutex<[Int]>([])
     }
 
-    @Test("a lone sequential writer never waits: it is all the company there is")
+    @Test("a lone sequential writer never waits: every sync carries one append")
     func loneWriter() {
         var pacing = CommitPacing()
-        for _ in 0..<100 {
-            pacing.arrived(outstanding: 1)
-            #expect(pacing.pause(oldestQueuedAt: 1_000, queued: 1, now: 1_000) == 0)
-            pacing.synced()
-        }
-        #expect(pacing.writers == 1)
+        for _ in 0..<100 { pacing.synced(appends: 1, taking: 500_000) }
+        #expect(pacing.pause(oldestQueuedAt: 1_000, now: 1_000) == 0)
     }
 
-    @Test("writers in lockstep wait only for each other: the sync goes as soon as all of them are queued")
-    func lockstep() {
+    @Test("once syncs carry company, the writer waits until the oldest append is as old as a sync takes, never over the window")
+    func underLoad() {
         var pacing = CommitPacing()
-        for outstanding in 1...3 { pacing.arrived(outstanding: outstanding) }
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 3, now: 10_000_000) == 0)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_000_000) == CommitPacing.window)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 2, now: 10_100_000) == CommitPacing.window - 100_000)
+        for _ in 0..<20 { pacing.synced(appends: 3, taking: 400_000) }
+        #expect(pacing.averageAppends >= CommitPacing.company)
+        let sync = UInt64(pacing.averageSync)
+        #expect((390_000...400_000).contains(sync))
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_000_000) == sync)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_100_000) == sync - 100_000)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_000_000 + sync) == 0)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 9_000_000) == 0, "a clock read out of order never makes a long wait")
+        for _ in 0..<20 { pacing.synced(appends: 3, taking: 50_000_000) }
+        #expect(pacing.pause(oldestQueuedAt: 0, now: 0) == CommitPacing.window, "a slow disk never makes a write wait over the window")
     }
 
-    @Test("under heavy load a sync waits for the window at most, and a clock read out of order never makes a wait")
-    func heavyLoad() {
-        var pacing = CommitPacing()
-        pacing.arrived(outstanding: 64)
-        #expect(pacing.pause(oldestQueuedAt: 0, queued: 12, now: 0) == CommitPacing.window)
-        #expect(pacing.pause(oldestQueuedAt: 0, queued: 12, now: CommitPacing.window) == 0)
-        #expect(pacing.pause(oldestQueuedAt: 0, queued: 12, now: 10 * CommitPacing.window) == 0)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 12, now: 9_000_000) == 0)
-        #expect(pacing.pause(oldestQueuedAt: 0, queued: 64, now: 0) == 0)
-    }
-
-    @Test("when the load goes away the remembered company fades within a few dozen syncs; absurd counts are bounded")
+    @Test("when the load goes away, a few lone syncs end the waiting; absurd counts are bounded")
     func loadEnds() {
         var pacing = CommitPacing()
-        pacing.arrived(outstanding: Int.max)
-        #expect(pacing.writers == Double(CommitPacing.maximumWriters))
-        pacing.arrived(outstanding: Int.min)
-        #expect(pacing.writers == Double(CommitPacing.maximumWriters))
-        for _ in 0..<200 { pacing.synced() }
-        #expect(pacing.writers == 1)
-        pacing.arrived(outstanding: 64)
-        for _ in 0..<90 { pacing.synced() }
-        #expect(pacing.pause(oldestQueuedAt: 0, queued: 1, now: 0) == 0)
+        pacing.synced(appends: Int.max, taking: UInt64.max)
+        #expect(pacing.averageAppends <= 10_000)
+        for _ in 0..<40 { pacing.synced(appends: 1, taking: 400_000) }
+        #expect(pacing.pause(oldestQueuedAt: 0, now: 0) == 0)
     }
 
     @Test("concurrent writers share syncs, and every append is on disk, in ticket order, when its wait returns")
