@@ -24,7 +24,7 @@ public enum TLSClientAuthenticatorFactory: AuthenticatorFactory {
             methods = try container.decodeIfPresent(CommaSeparatedList.self, forKey: .methods)?.values ?? Self.allMethods
         }
 
-        public static let allMethods = [Agent.tlsClientAuth, Agent.selfSignedTLSClientAuth]
+        public static let allMethods = Agent.certificateMethods
     }
 
     public static func validate(_ config: Config) -> [StageConfigProblem] {

@@ -62,12 +62,21 @@ public struct Agent: Sendable, Hashable, Codable {
     /// RFC 8705 §2.2: a certificate registered in ``jwks`` (`x5c`); no secret.
     public static let selfSignedTLSClientAuth = "self_signed_tls_client_auth"
 
+    /// The methods by which an agent authenticates with a client certificate (RFC 8705 §2).
+    public static let certificateMethods = [tlsClientAuth, selfSignedTLSClientAuth]
+
+    /// Whether agents of `method` authenticate with a client certificate.
+    public static func usesCertificate(_ method: String) -> Bool { certificateMethods.contains(method) }
+
+    /// Whether agents of `method` register a JWK Set (signing keys, or self-signed certificates).
+    public static func usesKeys(_ method: String) -> Bool { method == privateKeyJWT || method == selfSignedTLSClientAuth }
+
     /// Whether the agent authenticates with a client secret (else it holds none).
     public var usesSecret: Bool { Self.usesSecret(tokenEndpointAuthMethod) }
 
     /// Whether agents of `method` authenticate with a client secret.
     public static func usesSecret(_ method: String) -> Bool {
-        ![privateKeyJWT, tlsClientAuth, selfSignedTLSClientAuth].contains(method)
+        method != privateKeyJWT && !usesCertificate(method)
     }
 
     public init(

@@ -135,7 +135,7 @@ extension ProvisionParser {
     /// subject; none of them a secret. Keys and subjects need those methods.
     private mutating func checkKeys(_ declared: DeclaredAgent, sources: [String], item: Located<DeclaredAgent>) {
         let method = declared.tokenEndpointAuthMethod ?? Agent.defaultAuthMethod
-        let keyed = method == Agent.privateKeyJWT || method == Agent.selfSignedTLSClientAuth
+        let keyed = Agent.usesKeys(method)
         if !Agent.usesSecret(method), !sources.isEmpty {
             problem(item.location, item.keyPath, "a \(method) agent has no secret: drop client_secret_env, client_secret_file and client_secret_hash")
         }

@@ -47,7 +47,7 @@ extension AgentService {
         if jwksURI != nil, method != Agent.privateKeyJWT {
             throw ValidationError("jwks_uri", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT)")
         }
-        guard Self.usesKeys(method) else {
+        guard Agent.usesKeys(method) else {
             guard jwks == nil else {
                 throw ValidationError("jwks", "is only used with token_endpoint_auth_method \(Agent.privateKeyJWT) or \(Agent.selfSignedTLSClientAuth)")
             }
@@ -64,7 +64,4 @@ extension AgentService {
         let keys = method == Agent.selfSignedTLSClientAuth ? try FieldRules.certificateKeys(jwks) : try FieldRules.clientKeys(jwks)
         return RegisteredCredentials(method: method, jwks: keys)
     }
-
-    /// Whether agents of `method` register a JWK Set.
-    static func usesKeys(_ method: String) -> Bool { method == Agent.privateKeyJWT || method == Agent.selfSignedTLSClientAuth }
 }

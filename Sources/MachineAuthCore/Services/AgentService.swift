@@ -83,7 +83,7 @@ public struct AgentService: Sendable {
                 let targetMethod = target ?? Agent.defaultAuthMethod
                 // Naming one source of keys (jwks, jwks_uri) replaces the other; naming neither keeps the agent's.
                 let named = keys != nil || keysURL != nil
-                let targetKeys = named ? keys ?? nil : (Self.usesKeys(targetMethod) ? agent.jwks : nil)
+                let targetKeys = named ? keys ?? nil : (Agent.usesKeys(targetMethod) ? agent.jwks : nil)
                 let targetURL = named ? keysURL ?? nil : (targetMethod == Agent.privateKeyJWT ? agent.jwksURI : nil)
                 let targetSubject = subject ?? (targetMethod == Agent.tlsClientAuth ? agent.tlsClientAuthSubject : nil)
                 let new = try authentication(method: target, jwks: targetKeys, jwksURI: targetURL, subject: targetSubject)

@@ -71,7 +71,7 @@ struct AgentSummary: Sendable {
         managedBy = agent.managedBy
         authMethod = agent.tokenEndpointAuthMethod
         signsAssertions = agent.tokenEndpointAuthMethod == Agent.privateKeyJWT
-        usesCertificate = agent.tokenEndpointAuthMethod == Agent.tlsClientAuth || agent.tokenEndpointAuthMethod == Agent.selfSignedTLSClientAuth
+        usesCertificate = Agent.usesCertificate(agent.tokenEndpointAuthMethod)
         hasSecret = Agent.usesSecret(agent.tokenEndpointAuthMethod)
         jwksURI = agent.jwksURI
         keys = (agent.jwks?.objectValue?["keys"]?.arrayValue ?? []).compactMap(\.objectValue).map { key in
