@@ -107,6 +107,12 @@ struct OperationsTests {
             #expect(metrics.contains("machineauth_tokens_revoked_total 1"))
             #expect(metrics.contains("machineauth_http_requests_total{"))
             #expect(metrics.contains("machineauth_http_request_duration_seconds_bucket"))
+            // The one signature's CPU time, in buckets fit for microseconds.
+            #expect(metrics.contains("machineauth_token_signing_cpu_seconds_count{alg=\"RS256\"} 1"))
+            #expect(metrics.contains("machineauth_token_signing_cpu_seconds_bucket{alg=\"RS256\",le=\"0.0001\"}"))
+            let sum = metrics.split(separator: "\n").first { $0.hasPrefix("machineauth_token_signing_cpu_seconds_sum{alg=\"RS256\"}") }
+            let seconds = try #require(sum.flatMap { Double($0.split(separator: " ").last ?? "") })
+            #expect(seconds > 0 && seconds < 1, "an RSA-2048 signature takes some CPU time, well under a second")
         }
     }
 }

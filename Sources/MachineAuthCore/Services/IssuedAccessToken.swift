@@ -9,6 +9,8 @@ public struct IssuedAccessToken: Sendable {
     public var issuedAt: Date
     public var expiresAt: Date
     public var claims: [String: JSONValue]
+    /// What producing the JWS cost; `nil` for a token built elsewhere (tests).
+    public var signing: Signing?
 
     public init(
         token: String, jti: String, scopes: [String], audience: [String], issuedAt: Date, expiresAt: Date, claims: [String: JSONValue]
@@ -20,6 +22,13 @@ public struct IssuedAccessToken: Sendable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.claims = claims
+    }
+
+    /// The algorithm a token was signed with and the CPU time that took (claims serialized,
+    /// encoded and signed), for ``Telemetry/tokenIssued(grantType:renewal:signing:)``.
+    public struct Signing: Sendable, Equatable {
+        public var algorithm: String
+        public var cpuTime: Duration
     }
 
     /// Seconds until expiry, for `expires_in`.

@@ -45,8 +45,12 @@ public struct TokenIssuer: Sendable {
             try await enricher.enrich(&claims, for: request)
         }
         for (name, value) in grantClaims { try claims.setGrantClaim(name, value) }
-        let token = try JWS.sign(header: ["typ": "at+jwt"], claims: claims.values, with: try keyRing.signingKey)
-        return IssuedAccessToken(
+        let key = try keyRing.signingKey
+        let signingStarted = ThreadCPUClock.now()
+        let token = try JWS.sign(header: ["typ": "at+jwt"], claims: claims.values, with: key)
+        var issued = IssuedAccessToken(
             token: token, jti: jti, scopes: scopes, audience: audience, issuedAt: issuedAt, expiresAt: expiresAt, claims: claims.values)
+        issued.signing = IssuedAccessToken.Signing(algorithm: key.algorithm.rawValue, cpuTime: ThreadCPUClock.now() - signingStarted)
+        return issued
     }
 }

@@ -102,7 +102,7 @@ public struct TokenService: Sendable {
         let renewal = issuance.grant.isRenewal
         usage.record(agent.id, UsageDelta(
             tokens: renewal ? 0 : 1, refreshes: renewal ? 1 : 0, lastTokenAt: token.issuedAt, lastActivityAt: token.issuedAt))
-        telemetry.tokenIssued(grantType: issuance.grantType, renewal: renewal)
+        telemetry.tokenIssued(grantType: issuance.grantType, renewal: renewal, signing: token.signing)
         var data: [String: JSONValue] = [
             "agent_id": .string(agent.id), "client_id": .string(agent.clientID), "grant_type": .string(issuance.grantType),
             "scope": .string(token.scopes.joined(separator: " ")),

@@ -47,7 +47,9 @@ public final class MachineAuthRuntime: Sendable {
             let masterKey = try await secretKey(settings.security, storage: storage)
             let hasher = SecretHasher(key: masterKey)
             let metrics = PrometheusCollectorRegistry()
-            let telemetry = Telemetry(factory: PrometheusMetricsFactory(registry: metrics), now: now)
+            var metricsFactory = PrometheusMetricsFactory(registry: metrics)
+            metricsFactory.durationHistogramBuckets[Telemetry.signingTimeLabel] = Telemetry.signingTimeBuckets
+            let telemetry = Telemetry(factory: metricsFactory, now: now)
             let secretBox = SecretBox(masterKey: masterKey)
             let context = StageContext(
                 storage: storage, hasher: hasher, secretBox: secretBox, telemetry: telemetry, settings: settings,
