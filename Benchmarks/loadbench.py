@@ -12,7 +12,9 @@ Usage: Benchmarks/run [--duration 10] [--concurrency 8,64,256] [--agents 10,1000
                       [--storage json,postgres] [--algorithms RS256,ES256,EdDSA] [--skip-build] [--quick]
                       [--sustained [MINUTES]]  also a sustained run: MINUTES (10) of RS256 issuance on the JSON
                                                store with refresh tokens on, per minute: tokens/s, store size, RSS,
-                                               and the signing rate right after it (the server stopped meanwhile)
+                                               server CPU per token and the server's own signing CPU of it
+                                               (machineauth_token_signing_cpu_seconds), and the signing rate right
+                                               after it (the server stopped meanwhile)
                       [--memory]   also the resident set with 100,000 agents, and with 1,000,000 live refresh tokens
                       [--only-extra]  only the sustained run and the memory footprint (with --sustained/--memory)
                       [--readme]   also write the summary table into README.md
