@@ -26,11 +26,9 @@ public struct Telemetry: Sendable {
 
     /// A labelled counter, created once and reused (registry lookups are not free).
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = HandleKey(label: label, values: dimensions.map(\.1))
-        if let cached = handles.counters.withLock({ $0[key] }) { return cached }
-        let made = Counter(label: label, dimensions: dimensions, factory: factory)
-        handles.counters.withLock { $0[key] = made }
-        return made
+        handles.counters.cached(HandleKey(label: label, values: dimensions.map(\.1))) {
+            Counter(label: label, dimensions: dimensions, factory: factory)
+        }
     }
 
     /// The histogram of ``IssuedAccessToken/Signing/cpuTime`` by algorithm: with the process's
@@ -53,10 +51,9 @@ public struct Telemetry: Sendable {
     }
 
     private func signingTimer(_ algorithm: String) -> CoreMetrics.Timer {
-        if let cached = handles.signing.withLock({ $0[algorithm] }) { return cached }
-        let made = CoreMetrics.Timer(label: Self.signingTimeLabel, dimensions: [("alg", algorithm)], factory: factory)
-        handles.signing.withLock { $0[algorithm] = made }
-        return made
+        handles.signing.cached(algorithm) {
+            CoreMetrics.Timer(label: Self.signingTimeLabel, dimensions: [("alg", algorithm)], factory: factory)
+        }
     }
 
     /// Whole nanoseconds of a non-negative duration below about 292 years; 0 otherwise.
@@ -79,15 +76,12 @@ public struct Telemetry: Sendable {
 
     /// Counts an HTTP request and records its latency, by route pattern and status.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        let key = RequestKey(route: route, method: method, status: status)
-        let handles = handles.requests.withLock { $0[key] } ?? {
-            let made = (
+        let handles = handles.requests.cached(RequestKey(route: route, method: method, status: status)) {
+            (
                 Counter(label: "machineauth_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))],
                         factory: factory),
                 CoreMetrics.Timer(label: "machineauth_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
-            self.handles.requests.withLock { $0[key] = made }
-            return made
-        }()
+        }
         handles.0.increment()
         handles.1.recordNanoseconds(Self.nanoseconds(duration))
     }
@@ -108,6 +102,18 @@ final class HandleCache: Sendable {
     let counters = Mutex<[HandleKey: Counter]>([:])
     let requests = Mutex<[RequestKey: (Counter, CoreMetrics.Timer)]>([:])
     let signing = Mutex<[String: CoreMetrics.Timer]>([:])
+}
+
+extension Mutex {
+    /// The handle cached under `key`, made (outside the lock) and cached on first use; two
+    /// callers racing on first use both make one, and the later one is kept (handles of one
+    /// label and dimensions share their storage in the registry).
+    func cached<Key: Hashable & Sendable, Handle: Sendable>(_ key: Key, make: () -> Handle) -> Handle where Value == [Key: Handle] {
+        if let cached = withLock({ $0[key] }) { return cached }
+        let made = make()
+        withLock { $0[key] = made }
+        return made
+    }
 }
 
 /// A metric label with its dimension values, in order.
