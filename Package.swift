@@ -58,8 +58,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
-        // Swift concurrency's global jobs run on the NIO event loops (`machineauth serve`).
-        .target(name: "CGlobalExecutorHook"),
         .target(
             name: "MachineAuthCore",
             dependencies: [
@@ -124,9 +122,7 @@ let package = Package(
                 "MachineAuthStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                "CGlobalExecutorHook",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -14,7 +14,6 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSetup.bootstrap()
         let pipeline = try loadPipeline { try location.source }
         let logger = Logger(label: "machineauth")
-        if !EventLoopExecutor.install() { logger.notice("Swift concurrency keeps its own global executor: another one was installed") }
         let runtime: MachineAuthRuntime
         do {
             runtime = try await MachineAuthRuntime.start(pipeline, logger: logger)
