@@ -7,12 +7,18 @@ import Synchronization
 /// `<store>.audit.jsonl`; once that holds ``segmentBytes`` it is sealed as
 /// `<store>.audit-<n>.jsonl` and a new one begins. Retention then drops whole sealed segments
 /// and rewrites at most one, so its cost follows what expires, not the length of the trail.
-/// Each append is fsynced; a torn last line from a crash is skipped when reading.
+/// Each append is fsynced; a torn last line from a crash is skipped when reading, and ended
+/// before the next process appends, so it never swallows the record after it. Listings read
+/// only the segments a page needs (``page(_:)``).
 final class AuditLogFile: AuditTrail {
     let path: String
     let sealed: NumberedFiles
     let segmentBytes: Int
-    private let lock = Mutex(())
+    /// What the segments hold, for listings.
+    let index = AuditSegmentIndex()
+    /// Held for every change to the segments; `true` once the segment appended to is known to
+    /// end with a whole line.
+    private let lock = Mutex(false)
 
     init(storePath: String, segmentBytes: Int = 32 << 20) {
         path = storePath + ".audit.jsonl"
@@ -26,21 +32,38 @@ final class AuditLogFile: AuditTrail {
             record.writeJSONLine(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try lock.withLock { _ in
+        try lock.withLock { tailIsWhole in
             if AppendOnlyFile.size(of: path) >= segmentBytes { try seal() }
+            if !tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             try AppendOnlyFile.append(bytes, to: path)
+            tailIsWhole = true
         }
+    }
+
+    /// Runs `body` while no append, seal or retention change is under way.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        try lock.withLock { _ in try body() }
+    }
+
+    /// Whether the file at `path` ends inside a line (a crash tore the last append).
+    private static func endsTorn(_ path: String) -> Bool {
+        guard let descriptor = try? StoreFile.open(path, O_RDONLY) else { return false }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return false }
+        var last: UInt8 = 0
+        return pread(descriptor, &last, 1, size - 1) == 1 && last != UInt8(ascii: "\n")
     }
 
     /// Every readable record, oldest first.
     func readAll() throws -> [AuditRecord] {
-        try lock.withLock { _ in try segments.flatMap(Self.records(in:)) }
+        try withLock { try segments.flatMap(Self.records(in:)) }
     }
 
     /// Removes the records before `time` (records are appended in time order, so the segments
     /// after the first one holding a later record are not read); returns how many.
     func removeRecords(before time: Date) throws -> Int {
-        try lock.withLock { _ in
+        try withLock {
             var removed = 0
             var expired: [String] = []
             for segment in segments {

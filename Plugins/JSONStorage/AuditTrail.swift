@@ -9,6 +9,8 @@ protocol AuditTrail: Sendable {
     func append(_ records: [AuditRecord]) throws
     /// Every record, oldest first.
     func readAll() throws -> [AuditRecord]
+    /// One page of the records matching `query`, newest first (then by id), with how many match.
+    func page(_ query: AuditQuery) throws -> Page<AuditRecord>
     /// Removes the records before `time`; returns how many.
     func removeRecords(before time: Date) throws -> Int
 }
@@ -23,6 +25,11 @@ final class MemoryAuditTrail: AuditTrail {
 
     func readAll() throws -> [AuditRecord] {
         records.withLock { $0 }
+    }
+
+    func page(_ query: AuditQuery) throws -> Page<AuditRecord> {
+        let matching = records.withLock { $0.filter(query.matches) }
+        return Page.slice(matching.sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
     }
 
     func removeRecords(before time: Date) throws -> Int {

@@ -10,8 +10,7 @@ extension JSONStorage {
 
     public func auditRecords(_ query: AuditQuery) async throws -> Page<AuditRecord> {
         let log = auditLog
-        let matching = try await Self.offload { try log.readAll().filter(query.matches) }
-        return Page.slice(matching.sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
+        return try await Self.offload { try log.page(query) }
     }
 
     public func deleteAuditRecords(before time: Date) async throws -> Int {

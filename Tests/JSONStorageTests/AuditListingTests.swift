@@ -1,0 +1,117 @@
+import Foundation
+@testable import JSONStorage
+import MachineAuthCore
+import MachineAuthTesting
+import Testing
+
+@Suite("JSON audit trail listings")
+struct AuditListingTests {
+    static let base = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Records appended slightly out of time order, several to a second, over small segments.
+    static func record(_ number: Int, seed: Int) -> AuditRecord {
+        let jitter = (number * 7919 + seed) % 5
+        let actions = ["token.issued", "token.refreshed", "agent.created", "token.revoked"]
+        return AuditRecord(
+            id: String(format: "r%05d-%d", (number * 31 + seed) % 997, number), time: base.addingTimeInterval(Double(number / 3 + jitter)),
+            action: actions[(number + seed) % actions.count], actorType: number % 4 == 0 ? "admin" : "agent",
+            actorID: number % 4 == 0 ? "root" : "a\(number % 3)", targetType: "token", targetID: "t\(number)", agentID: "a\(number % 3)",
+            organizationID: number % 5 == 0 ? "o1" : nil, outcome: "success", ipAddress: "127.0.0.1", userAgent: nil, requestID: nil,
+            details: ["n": .int(number)])
+    }
+
+    /// Every page a listing can ask for, with each filter.
+    static func queries() -> [AuditQuery] {
+        let pages = [PageRequest(page: 1, limit: 5), PageRequest(page: 3, limit: 7), PageRequest(page: 1, limit: 500), PageRequest(page: 40, limit: 10)]
+        let times: [(Date?, Date?)] = [(nil, nil), (base.addingTimeInterval(20), nil), (nil, base.addingTimeInterval(30)),
+                                       (base.addingTimeInterval(12), base.addingTimeInterval(14))]
+        var queries: [AuditQuery] = []
+        for page in pages {
+            for (from, to) in times {
+                queries.append(AuditQuery(from: from, to: to, page: page))
+                queries.append(AuditQuery(agentID: "a1", from: from, to: to, page: page))
+                queries.append(AuditQuery(action: "token.*", actorID: "root", from: from, to: to, page: page))
+                queries.append(AuditQuery(organizationID: "o1", page: page))
+            }
+        }
+        return queries
+    }
+
+    /// What a listing must return: every record filtered and sorted.
+    static func expected(_ log: AuditLogFile, _ query: AuditQuery) throws -> Page<AuditRecord> {
+        Page.slice(try log.readAll().filter(query.matches).sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
+    }
+
+    static func expectSame(_ log: AuditLogFile, _ context: String) throws {
+        for query in queries() {
+            let page = try log.page(query)
+            let expected = try expected(log, query)
+            #expect(page.total == expected.total, "\(context): total for \(query)")
+            #expect(page.items == expected.items, "\(context): items for \(query)")
+        }
+    }
+
+    @Test("a listing returns what filtering and sorting every record would, as segments fill, seal and expire", arguments: [1, 2])
+    func matchesFullScan(seed: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 2048)
+        var number = 0
+        for round in 0..<4 {
+            for _ in 0..<(25 + round * 10) {
+                try log.append((0..<(number % 3 + 1)).map { Self.record(number + $0, seed: seed) })
+                number += number % 3 + 1
+            }
+            try Self.expectSame(log, "round \(round)")
+        }
+        #expect(log.sealed.existing().count > 10)
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(13)) > 0)
+        try Self.expectSame(log, "after retention")
+        try log.append([Self.record(number, seed: seed)])
+        try Self.expectSame(log, "after retention and an append")
+    }
+
+    @Test("a listing that filters on time alone does not read the segments it cannot show; one that filters fields reads them all")
+    func skipsSegments() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 2048)
+        for number in 0..<200 { try log.append([Self.record(number, seed: 0)]) }
+        let newest = AuditQuery(page: PageRequest(page: 1, limit: 5))
+        let before = try log.page(newest)
+        #expect(before.total == 200)
+        let agentRecords = try log.page(AuditQuery(agentID: "a1")).total
+        // Damage the oldest segment's records after its first line, in place: the summary the
+        // listing keeps for it still holds, so only a listing that reads it notices.
+        let oldest = try #require(log.sealed.existing().first).path
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: oldest))
+        let firstLine = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
+        for index in (firstLine + 1)..<bytes.count where bytes[index] != UInt8(ascii: "\n") { bytes[index] = UInt8(ascii: "x") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: oldest))
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+        let after = try log.page(newest)
+        #expect(after.items == before.items && after.total == 200, "the oldest segment was counted from its summary, not read")
+        #expect(try Self.expected(log, newest).total < 200, "the damaged records are unreadable")
+        let filtered = try log.page(AuditQuery(agentID: "a1"))
+        #expect(filtered.total < agentRecords, "a field filter reads every segment, the damaged one too")
+        #expect(filtered.total == (try Self.expected(log, AuditQuery(agentID: "a1")).total))
+    }
+
+    @Test("a torn last line from a crash is ended before the next append, so the record after it is kept")
+    func tornTail() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = directory.file("store.json")
+        try AuditLogFile(storePath: store).append([Self.record(1, seed: 0)])
+        let torn = try FileHandle(forWritingTo: URL(fileURLWithPath: store + ".audit.jsonl"))
+        try torn.seekToEnd()
+        try torn.write(contentsOf: Data(#"{"action":"token.iss"#.utf8))
+        try torn.close()
+        let reopened = AuditLogFile(storePath: store)
+        try reopened.append([Self.record(2, seed: 0)])
+        try reopened.append([Self.record(3, seed: 0)])
+        #expect(try reopened.readAll().map(\.id) == [1, 2, 3].map { Self.record($0, seed: 0).id })
+        #expect(try reopened.page(AuditQuery()).total == 3)
+    }
+}
