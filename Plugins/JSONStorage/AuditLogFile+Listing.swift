@@ -2,48 +2,64 @@ import Foundation
 import MachineAuthCore
 
 extension AuditLogFile {
+    /// The segments as a reader sees them, newest first: the one appended to, opened under the
+    /// lock (so every record appended before the read is in it), then the sealed ones, opened
+    /// one at a time as they are read.
+    struct ReadingView {
+        let appendedTo: AuditSegment?
+        let sealedPaths: [String]
+
+        var count: Int { sealedPaths.count + 1 }
+
+        /// The segment at `position`, opened; `nil` when it no longer exists (retention removed it).
+        func open(_ position: Int) throws -> AuditSegment? {
+            position == 0 ? appendedTo : try AuditSegment(path: sealedPaths[position - 1])
+        }
+    }
+
+    func openForReading() throws -> ReadingView {
+        try withLock { ReadingView(appendedTo: try AuditSegment(path: path), sealedPaths: sealed.existing().map(\.path).reversed()) }
+    }
+
     /// One page of the records matching `query`, newest first (then by id, as the PostgreSQL
-    /// driver orders them), with how many match. Only the segments that can hold the page's
-    /// records are read, and only the page's records are decoded whole. When `query` filters on
-    /// time alone, the other segments are counted from their summaries; other filters scan
-    /// every segment in the time range, one line at a time. Memory follows the page's offset,
-    /// not the trail's length.
+    /// driver orders them), with how many match, read without holding up appends. Only the
+    /// segments that can hold the page's records are read, a chunk at a time, and only the
+    /// page's records are decoded whole. When `query` filters on time alone, the other
+    /// segments are counted from their summaries; other filters scan every segment in the
+    /// time range. Memory follows the page's offset (a sort key per record before the page).
     func page(_ query: AuditQuery) throws -> Page<AuditRecord> {
-        let segments = try openSegments()
-        index.keep(only: Set(segments.map(\.identity)))
-        let filtersFields = query.agentID != nil || query.action != nil || query.actorID != nil || query.organizationID != nil
+        let segments = try openForReading()
+        var identities: [AuditSegment.Identity?] = Array(repeating: nil, count: segments.count)
         var selection = AuditSelection(wanted: query.page.offset + query.page.limit)
         var total = 0
-        for (number, segment) in segments.enumerated() {
+        for position in 0..<segments.count {
+            guard let segment = try segments.open(position) else { continue }
+            identities[position] = segment.identity
             let summary = try index.summary(of: segment)
             guard let oldest = summary.oldest, let newest = summary.newest else { continue }
             if let from = query.from, newest < from { continue }
             if let to = query.to, oldest > to { continue }
-            let wholly = (query.from.map { oldest >= $0 } ?? true) && (query.to.map { newest <= $0 } ?? true)
-            if !filtersFields, wholly, !selection.mayTake(newest: newest) {
+            let insideRange = (query.from.map { oldest >= $0 } ?? true) && (query.to.map { newest <= $0 } ?? true)
+            if query.filtersOnTimeOnly, insideRange, !selection.couldHold(newest: newest) {
                 total += summary.count
                 continue
             }
-            try segment.withBytes(0..<summary.end) { bytes in
-                _ = AuditSegment.forEachLine(in: bytes) { range in
-                    guard let line = AuditLine(bytes, range: range), query.matches(line.probe) else { return }
-                    total += 1
-                    selection.offer(line, segment: number)
-                }
+            _ = try segment.forEachLine(in: 0..<summary.end) { bytes, place in
+                guard let line = AuditLine(bytes, place: place), query.matches(line.probe) else { return }
+                total += 1
+                selection.offer(line, segment: position)
             }
         }
-        let chosen = selection.ranked().dropFirst(query.page.offset).prefix(query.page.limit)
-        let records = try chosen.compactMap { entry in
-            try segments[entry.segment].withBytes(entry.range) { try? RecordLine.decode(AuditRecord.self, Data($0)) }
+        index.keep(only: Set(identities.compactMap { $0 }))
+        let chosen = Array(selection.ranked().dropFirst(query.page.offset).prefix(query.page.limit))
+        var records = [AuditRecord?](repeating: nil, count: chosen.count)
+        // One segment open at a time; one rewritten by retention since it was read is skipped.
+        for (position, indices) in Dictionary(grouping: chosen.indices, by: { chosen[$0].segment }) {
+            guard let segment = try segments.open(position), segment.identity == identities[position] else { continue }
+            for index in indices {
+                records[index] = try? RecordLine.decode(AuditRecord.self, Data(try segment.bytes(chosen[index].place)))
+            }
         }
-        return Page(items: records, total: total, request: query.page)
-    }
-
-    /// Every segment, newest first, opened together under the lock: the listing sees exactly
-    /// the records appended before it.
-    private func openSegments() throws -> [AuditSegment] {
-        try withLock {
-            try (sealed.existing().map(\.path) + [path]).compactMap { try AuditSegment(path: $0) }.reversed()
-        }
+        return Page(items: records.compactMap { $0 }, total: total, request: query.page)
     }
 }

@@ -16,9 +16,13 @@ final class AuditLogFile: AuditTrail {
     let segmentBytes: Int
     /// What the segments hold, for listings.
     let index = AuditSegmentIndex()
-    /// Held for every change to the segments; `true` once the segment appended to is known to
-    /// end with a whole line.
-    private let lock = Mutex(false)
+    /// Held for every change to the segments.
+    private let lock = Mutex(Appending())
+
+    private struct Appending {
+        /// Whether the segment appended to is known to end with a whole line.
+        var tailIsWhole = false
+    }
 
     init(storePath: String, segmentBytes: Int = 32 << 20) {
         path = storePath + ".audit.jsonl"
@@ -32,11 +36,11 @@ final class AuditLogFile: AuditTrail {
             record.writeJSONLine(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        try lock.withLock { tailIsWhole in
+        try lock.withLock { appending in
             if AppendOnlyFile.size(of: path) >= segmentBytes { try seal() }
-            if !tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
+            if !appending.tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             try AppendOnlyFile.append(bytes, to: path)
-            tailIsWhole = true
+            appending.tailIsWhole = true
         }
     }
 
@@ -55,9 +59,17 @@ final class AuditLogFile: AuditTrail {
         return pread(descriptor, &last, 1, size - 1) == 1 && last != UInt8(ascii: "\n")
     }
 
-    /// Every readable record, oldest first.
+    /// Every readable record, oldest first, read without holding up appends.
     func readAll() throws -> [AuditRecord] {
-        try withLock { try segments.flatMap(Self.records(in:)) }
+        let segments = try openForReading()
+        var records: [AuditRecord] = []
+        for position in (0..<segments.count).reversed() {
+            guard let segment = try segments.open(position) else { continue }
+            _ = try segment.forEachLine(in: 0..<segment.length) { line, _ in
+                if let record = try? RecordLine.decode(AuditRecord.self, Data(line)) { records.append(record) }
+            }
+        }
+        return records
     }
 
     /// Removes the records before `time` (records are appended in time order, so the segments

@@ -4,22 +4,24 @@ import Glibc
 import Foundation
 import MachineAuthCore
 
-/// An audit segment opened for reading, with the length it had when opened. Segments are
-/// opened together under the trail's lock, so a listing sees exactly the records appended
-/// before it, and reads them after the lock is released (a segment sealed, rewritten or
-/// deleted meanwhile is still read as it was: the descriptor keeps the file).
+/// An audit segment open for reading, with the length it had when opened. The segment
+/// appended to is opened under the trail's lock, so a reader sees exactly the records appended
+/// before it, and is read after the lock is released (sealed meanwhile, it is still this file).
+/// Sealed segments never change but through retention, so they are opened one at a time.
 final class AuditSegment {
     /// Names the file itself, not its path: sealing renames a segment and keeps it.
-    struct Identity: Hashable {
+    struct Identity: Hashable, Sendable {
         var device: UInt64
         var inode: UInt64
     }
 
     let path: String
     let identity: Identity
-    /// Bytes the listing reads: the file's length when it was opened.
+    /// The bytes a reader reads: the file's length when it was opened.
     let length: Int
     private let descriptor: Int32
+    /// How much is read at a time: a segment is never held in memory whole.
+    static let chunkBytes = 1 << 20
 
     /// Opens `path`; `nil` when it does not exist.
     init?(path: String) throws {
@@ -37,25 +39,56 @@ final class AuditSegment {
 
     deinit { close(descriptor) }
 
-    /// Calls `body` with the bytes `range` (within ``length``). They are read, not mapped: a
-    /// file cut short by someone else yields fewer bytes, never a fault.
-    func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+    /// Calls `body` with every complete line (ending in a newline) that starts in `range`, with
+    /// its place in the file, reading a chunk at a time; returns where the last one's newline
+    /// ends (a torn last line is left out).
+    func forEachLine(in range: Range<Int>, _ body: (_ line: UnsafeRawBufferPointer, _ place: Range<Int>) throws -> Void) throws -> Int {
         let range = range.clamped(to: 0..<length)
-        var buffer = [UInt8](repeating: 0, count: range.count)
-        var filled = 0
-        while filled < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(range.lowerBound + filled)) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw StorageError.unavailable("cannot read \(path): \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            filled += count
+        var buffer: [UInt8] = []
+        var bufferStart = range.lowerBound
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let read = try append(to: &buffer, from: position, count: min(Self.chunkBytes, range.upperBound - position))
+            guard read > 0 else { break }
+            position += read
+            let consumed = try buffer.withUnsafeBytes { bytes in
+                try Self.forEachLine(in: bytes) { line in
+                    try body(UnsafeRawBufferPointer(rebasing: bytes[line]), (bufferStart + line.lowerBound)..<(bufferStart + line.upperBound))
+                }
+            }
+            buffer.removeFirst(consumed)
+            bufferStart += consumed
         }
-        return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
+        return bufferStart
     }
 
-    /// Calls `body` with the range of every complete line (ending in a newline) of `bytes`, and
-    /// returns how many bytes those lines and their newlines take (a torn last line is left out).
-    static func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (Range<Int>) throws -> Void) rethrows -> Int {
+    /// The bytes `range` (within ``length``); fewer when someone else cut the file short.
+    func bytes(_ range: Range<Int>) throws -> [UInt8] {
+        let range = range.clamped(to: 0..<length)
+        var buffer: [UInt8] = []
+        _ = try append(to: &buffer, from: range.lowerBound, count: range.count)
+        return buffer
+    }
+
+    /// Reads up to `count` bytes at `offset` onto the end of `buffer`; returns how many.
+    private func append(to buffer: inout [UInt8], from offset: Int, count: Int) throws -> Int {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        var filled = 0
+        while filled < count {
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start + filled, count - filled, off_t(offset + filled)) }
+            if read < 0, errno == EINTR { continue }
+            guard read >= 0 else { throw StorageError.unavailable("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if read == 0 { break }
+            filled += read
+        }
+        buffer.removeLast(count - filled)
+        return filled
+    }
+
+    /// Calls `body` with the range of every complete line of `bytes`, and returns how many
+    /// bytes those lines and their newlines take.
+    private static func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (Range<Int>) throws -> Void) rethrows -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var start = 0
         while start < bytes.count, let newline = memchr(base + start, 0x0A, bytes.count - start) {

@@ -6,7 +6,12 @@ import Synchronization
 /// listing counts and skips whole segments without reading them again. A segment only grows
 /// at its end (sealing renames it and keeps the file), so a longer file is summarized on from
 /// where the last look ended; a file whose first line is not the one summarized (a deleted
-/// segment's inode reused) is summarized anew.
+/// segment's inode reused) is summarized anew. One summary is computed at a time: listings
+/// that start together wait for it instead of each reading every segment.
+///
+/// ```swift
+/// let summary = try index.summary(of: segment)   // count, oldest, newest, end
+/// ```
 final class AuditSegmentIndex: Sendable {
     struct Summary: Sendable {
         var count = 0
@@ -14,8 +19,8 @@ final class AuditSegmentIndex: Sendable {
         var newest: Date?
         /// The bytes summarized: whole lines from the start of the file.
         var end = 0
-        /// The file's first line (at most ``headLimit`` bytes of it).
-        var head = Data()
+        /// The file's first line with its newline (at most ``headLimit`` bytes of it).
+        var head: [UInt8] = []
 
         mutating func add(_ time: Date) {
             count += 1
@@ -29,19 +34,20 @@ final class AuditSegmentIndex: Sendable {
 
     /// The summary of `segment` up to the length it was opened with.
     func summary(of segment: AuditSegment) throws -> Summary {
-        let cached = summaries.withLock { $0[segment.identity] }
-        if var summary = cached, try Self.head(of: segment, is: summary.head) {
-            // A listing that opened the segment earlier than the one that summarized it reads
-            // fewer bytes: it gets a summary of its own, and the longer one stays.
-            guard summary.end <= segment.length else { return try Self.summarize(segment, from: Summary()) }
-            guard summary.end < segment.length else { return summary }
-            summary = try Self.summarize(segment, from: summary)
-            summaries.withLock { $0[segment.identity] = summary }
+        try summaries.withLock { summaries in
+            guard let cached = summaries[segment.identity], try Self.head(of: segment, is: cached.head) else {
+                let summary = try Self.summarize(segment, from: Summary())
+                summaries[segment.identity] = summary
+                return summary
+            }
+            // A listing that opened the segment before the one that summarized it reads fewer
+            // bytes: it gets a summary of its own, and the longer one stays.
+            guard cached.end <= segment.length else { return try Self.summarize(segment, from: Summary()) }
+            guard cached.end < segment.length else { return cached }
+            let summary = try Self.summarize(segment, from: cached)
+            summaries[segment.identity] = summary
             return summary
         }
-        let summary = try Self.summarize(segment, from: Summary())
-        summaries.withLock { $0[segment.identity] = summary }
-        return summary
     }
 
     /// Drops the summaries of files that are no longer segments.
@@ -51,21 +57,15 @@ final class AuditSegmentIndex: Sendable {
 
     private static func summarize(_ segment: AuditSegment, from start: Summary) throws -> Summary {
         var summary = start
-        try segment.withBytes(start.end..<segment.length) { bytes in
-            let first = summary.end == 0
-            summary.end += AuditSegment.forEachLine(in: bytes) { range in
-                if first, summary.count == 0, summary.head.isEmpty {
-                    summary.head = Data(bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + headLimit)])
-                }
-                if let line = AuditLine(bytes, range: range) { summary.add(line.probe.time) }
-            }
+        summary.end = try segment.forEachLine(in: start.end..<segment.length) { line, place in
+            if place.lowerBound == 0 { summary.head = Array(line.prefix(headLimit)) + (line.count < headLimit ? [0x0A] : []) }
+            if let line = AuditLine(line, place: place) { summary.add(line.probe.time) }
         }
         return summary
     }
 
-    private static func head(of segment: AuditSegment, is head: Data) throws -> Bool {
+    private static func head(of segment: AuditSegment, is head: [UInt8]) throws -> Bool {
         guard !head.isEmpty else { return true }
-        guard segment.length >= head.count else { return false }
-        return try segment.withBytes(0..<head.count) { $0.elementsEqual(head) }
+        return try segment.bytes(0..<head.count) == head
     }
 }

@@ -14,8 +14,9 @@ struct AuditSelection {
     struct Entry {
         var time: Date
         var id: String
+        /// The position of its segment in the listing's order.
         var segment: Int
-        var range: Range<Int>
+        var place: Range<Int>
 
         func precedes(_ other: Entry) -> Bool { (time, id) > (other.time, other.id) }
     }
@@ -29,17 +30,17 @@ struct AuditSelection {
         self.wanted = max(0, wanted)
     }
 
+    /// Keeps `line` (of the segment at position `segment`) if it can be among the lines wanted.
     mutating func offer(_ line: AuditLine, segment: Int) {
         guard wanted > 0 else { return }
-        let entry = Entry(time: line.probe.time, id: line.probe.id, segment: segment, range: line.range)
+        let entry = Entry(time: line.probe.time, id: line.probe.id, segment: segment, place: line.place)
         if let cutoff, !entry.precedes(cutoff) { return }
         entries.append(entry)
-        if entries.count >= max(2 * wanted, 1024) { trim() }
+        if entries.count >= max(2 * wanted, 1024) || (cutoff == nil && entries.count == wanted) { trim() }
     }
 
     /// Whether a segment whose newest record is from `time` can hold one of the lines wanted.
-    mutating func mayTake(newest time: Date) -> Bool {
-        if cutoff == nil, entries.count >= wanted { trim() }
+    func couldHold(newest time: Date) -> Bool {
         guard wanted > 0 else { return false }
         return cutoff.map { time >= $0.time } ?? true
     }

@@ -54,6 +54,12 @@ struct JSONScanner {
         }
     }
 
+    /// Whether nothing but whitespace follows the current position.
+    mutating func isAtEnd() -> Bool {
+        skipWhitespace()
+        return index == bytes.count
+    }
+
     private mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
     }
@@ -82,7 +88,7 @@ struct JSONScanner {
     private mutating func skipValue() throws(Malformed) -> Range<Int> {
         let start = index
         guard index < bytes.count else { throw Malformed(offset: index) }
-        guard [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\"")].contains(bytes[index]) else {
+        guard bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[") || bytes[index] == UInt8(ascii: "\"") else {
             while index < bytes.count, !Self.endsScalar(bytes[index]) { index += 1 }
             guard index > start else { throw Malformed(offset: start) }
             return start..<index
@@ -105,6 +111,9 @@ struct JSONScanner {
     }
 
     private static func endsScalar(_ byte: UInt8) -> Bool {
-        [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09].contains(byte)
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09: true
+        default: false
+        }
     }
 }

@@ -42,10 +42,11 @@ struct AuditListingTests {
         Page.slice(try log.readAll().filter(query.matches).sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
     }
 
-    static func expectSame(_ log: AuditLogFile, _ context: String) throws {
-        for query in queries() {
+    static func expectSame(_ log: AuditLogFile, _ context: String, queries: [AuditQuery] = queries()) throws {
+        let all = try log.readAll()
+        for query in queries {
             let page = try log.page(query)
-            let expected = try expected(log, query)
+            let expected = Page.slice(all.filter(query.matches).sorted { ($0.time, $0.id) > ($1.time, $1.id) }, query.page)
             #expect(page.total == expected.total, "\(context): total for \(query)")
             #expect(page.items == expected.items, "\(context): items for \(query)")
         }
@@ -113,5 +114,49 @@ struct AuditListingTests {
         try reopened.append([Self.record(3, seed: 0)])
         #expect(try reopened.readAll().map(\.id) == [1, 2, 3].map { Self.record($0, seed: 0).id })
         #expect(try reopened.page(AuditQuery()).total == 3)
+    }
+
+    @Test("damaged lines are left out of a page and its total alike, so every counted record can be listed")
+    func damagedLines() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"))
+        try log.append((0..<5).map { Self.record($0, seed: 0) })
+        let good = Self.record(9, seed: 0).jsonLine
+        let damaged = [
+            good + "junk",                                                      // bytes after the object
+            good.replacingOccurrences(of: #""outcome":"success""#, with: #""outcome":"success","id":"dup""#),  // a key twice
+            good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":7"#),  // details not an object
+            good.replacingOccurrences(of: #""action":"#, with: #""\u0061ction":"#),     // an escaped key
+            #"{"id":"x","time":"2027-01-15T08:00:00.000Z","action":"a","actor_type":"agent","outcome":"success"}"#,  // no details
+            "[1,2,3]", "{", "",
+        ]
+        var bytes = Data(damaged.joined(separator: "\n").utf8)
+        let marked = Data(good.replacingOccurrences(of: #""outcome":"success""#, with: "\"outcome\":\"succ\u{1}ss\"").utf8)
+        bytes.append(0x0A)
+        bytes.append(Data(marked.map { $0 == 0x01 ? 0x09 : $0 }) + [0x0A])  // a raw tab inside a string
+        bytes.append(Data(marked.map { $0 == 0x01 ? 0xFF : $0 }) + [0x0A])  // a string that is not UTF-8
+        let accented = Self.record(6, seed: 0).jsonLine.replacingOccurrences(of: #""outcome":"success""#, with: #""outcome":"réussi""#)
+        bytes.append(Data(accented.utf8) + [0x0A])  // UTF-8 beyond ASCII: kept
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("store.json") + ".audit.jsonl"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+        try log.append([Self.record(5, seed: 0)])
+        let page = try log.page(AuditQuery(page: PageRequest(page: 1, limit: 500)))
+        #expect(page.total == 7 && page.items.count == 7)
+        #expect(Set(page.items.map(\.id)) == Set((0...6).map { Self.record($0, seed: 0).id }))
+        #expect(page.items.first { $0.id == Self.record(6, seed: 0).id }?.outcome == "réussi")
+    }
+
+    @Test("a segment larger than a read is read a chunk at a time, lines across chunks included")
+    func largeSegment() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"))
+        for start in stride(from: 0, to: 6000, by: 500) { try log.append((start..<(start + 500)).map { Self.record($0, seed: 3) }) }
+        #expect(AppendOnlyFile.size(of: log.path) > AuditSegment.chunkBytes + AuditSegment.chunkBytes / 2)
+        #expect(try log.readAll().count == 6000)
+        try Self.expectSame(log, "one segment of several chunks", queries: Array(Self.queries().prefix(8)))
     }
 }

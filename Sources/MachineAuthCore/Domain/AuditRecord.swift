@@ -69,6 +69,11 @@ public struct AuditQuery: Sendable, Hashable {
         self.page = page
     }
 
+    /// Whether only `from` and `to` are set, so a record's time alone decides ``matches(_:)``.
+    public var filtersOnTimeOnly: Bool {
+        agentID == nil && action == nil && actorID == nil && organizationID == nil
+    }
+
     public func matches(_ record: AuditRecord) -> Bool {
         if let agentID, record.agentID != agentID && record.targetID != agentID { return false }
         if let action, !(action.hasSuffix("*") ? record.action.hasPrefix(action.dropLast()) : record.action == action) { return false }
