@@ -35,7 +35,7 @@ extension AuditLogFile {
         for position in 0..<segments.count {
             guard let segment = try segments.open(position) else { continue }
             identities[position] = segment.identity
-            let summary = try index.summary(of: segment)
+            let summary = try index.summary(of: segment, sealed: position > 0)
             guard let oldest = summary.oldest, let newest = summary.newest else { continue }
             if let from = query.from, newest < from { continue }
             if let to = query.to, oldest > to { continue }
@@ -50,7 +50,7 @@ extension AuditLogFile {
                 selection.offer(line, segment: position)
             }
         }
-        index.keep(only: Set(identities.compactMap { $0 }))
+        index.keep(appendedTo: identities[0], sealed: identities.dropFirst().compactMap { $0 })
         let chosen = Array(selection.ranked().dropFirst(query.page.offset).prefix(query.page.limit))
         var records = [AuditRecord?](repeating: nil, count: chosen.count)
         // One segment open at a time; one rewritten by retention since it was read is skipped.

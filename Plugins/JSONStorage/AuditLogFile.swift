@@ -14,8 +14,9 @@ final class AuditLogFile: AuditTrail {
     let path: String
     let sealed: NumberedFiles
     let segmentBytes: Int
-    /// What the segments hold, for listings.
-    let index = AuditSegmentIndex()
+    /// What the segments hold, for listings; sealed segments' summaries are saved in
+    /// `<store>.audit-summaries.json`.
+    let index: AuditSegmentIndex
     /// Held for every change to the segments.
     private let lock = Mutex(Appending())
 
@@ -28,6 +29,7 @@ final class AuditLogFile: AuditTrail {
         path = storePath + ".audit.jsonl"
         sealed = NumberedFiles(storePath: storePath, kind: "audit")
         self.segmentBytes = segmentBytes
+        index = AuditSegmentIndex(savedAt: storePath + ".audit-summaries.json")
     }
 
     func append(_ records: [AuditRecord]) throws {

@@ -15,10 +15,19 @@ final class AuditSegment {
         var inode: UInt64
     }
 
+    /// The file's length and modification time when it was opened: a sealed segment whose
+    /// stamp is unchanged holds what it held (retention rewrites one as a new file).
+    struct Stamp: Hashable, Codable, Sendable {
+        var length: Int
+        var modifiedSeconds: Int
+        var modifiedNanoseconds: Int
+    }
+
     let path: String
     let identity: Identity
+    let stamp: Stamp
     /// The bytes a reader reads: the file's length when it was opened.
-    let length: Int
+    var length: Int { stamp.length }
     private let descriptor: Int32
     /// How much is read at a time: a segment is never held in memory whole.
     static let chunkBytes = 1 << 20
@@ -34,7 +43,7 @@ final class AuditSegment {
         self.path = path
         self.descriptor = descriptor
         identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-        length = max(0, Int(info.st_size))
+        stamp = Stamp(length: max(0, Int(info.st_size)), modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
     }
 
     deinit { close(descriptor) }

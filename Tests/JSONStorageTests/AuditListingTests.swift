@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CoreFoundation  // timespec, for utimensat
 import Foundation
 @testable import JSONStorage
 import MachineAuthCore
@@ -84,19 +88,61 @@ struct AuditListingTests {
         let agentRecords = try log.page(AuditQuery(agentID: "a1")).total
         // Damage the oldest segment's records after its first line, in place: the summary the
         // listing keeps for it still holds, so only a listing that reads it notices.
-        let oldest = try #require(log.sealed.existing().first).path
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: oldest))
-        let firstLine = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
-        for index in (firstLine + 1)..<bytes.count where bytes[index] != UInt8(ascii: "\n") { bytes[index] = UInt8(ascii: "x") }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: oldest))
-        try handle.write(contentsOf: bytes)
-        try handle.close()
+        try Self.overwriteRecords(of: try #require(log.sealed.existing().first).path)
         let after = try log.page(newest)
         #expect(after.items == before.items && after.total == 200, "the oldest segment was counted from its summary, not read")
         #expect(try Self.expected(log, newest).total < 200, "the damaged records are unreadable")
         let filtered = try log.page(AuditQuery(agentID: "a1"))
         #expect(filtered.total < agentRecords, "a field filter reads every segment, the damaged one too")
         #expect(filtered.total == (try Self.expected(log, AuditQuery(agentID: "a1")).total))
+    }
+
+    @Test("after a restart sealed segments are counted from their saved summaries, which hold only for the same unchanged file")
+    func savedSummaries() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = directory.file("store.json")
+        let newest = AuditQuery(page: PageRequest(page: 1, limit: 5))
+        let log = AuditLogFile(storePath: store, segmentBytes: 2048)
+        for number in 0..<200 { try log.append([Self.record(number, seed: 0)]) }
+        let before = try log.page(newest)
+        #expect(before.total == 200 && FileManager.default.fileExists(atPath: store + ".audit-summaries.json"))
+        // Damage the oldest segment in place and give it back its modification time: only a
+        // listing that reads it again notices.
+        let oldest = try #require(log.sealed.existing().first).path
+        let stamp = try #require(try AuditSegment(path: oldest)).stamp
+        try Self.overwriteRecords(of: oldest)
+        try Self.setModified(oldest, seconds: stamp.modifiedSeconds, nanoseconds: stamp.modifiedNanoseconds)
+        let restarted = try AuditLogFile(storePath: store, segmentBytes: 2048).page(newest)
+        #expect(restarted.total == 200 && restarted.items == before.items, "the saved summary was used")
+        try Self.setModified(oldest, seconds: stamp.modifiedSeconds + 1, nanoseconds: 0)
+        let changed = AuditLogFile(storePath: store, segmentBytes: 2048)
+        #expect(try changed.page(newest).total == Self.expected(changed, newest).total, "a file that changed is summarized anew")
+        #expect(try Self.expected(changed, newest).total < 200)
+        // A damaged summaries file is a cache: it is ignored and written again.
+        try Data("{\"segments\":[{\"count\":-1}]}".utf8).write(to: URL(fileURLWithPath: store + ".audit-summaries.json"))
+        let fresh = AuditLogFile(storePath: store, segmentBytes: 2048)
+        try Self.expectSame(fresh, "after a damaged summaries file", queries: Array(Self.queries().prefix(8)))
+        let rewritten = try Data(contentsOf: URL(fileURLWithPath: store + ".audit-summaries.json"))
+        #expect(String(decoding: rewritten, as: UTF8.self).contains("\"inode\""))
+    }
+
+    /// Overwrites every record of the segment at `path` after its first line, keeping its length.
+    static func overwriteRecords(of path: String) throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let firstLine = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
+        for index in (firstLine + 1)..<bytes.count where bytes[index] != UInt8(ascii: "\n") { bytes[index] = UInt8(ascii: "x") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+    }
+
+    static func setModified(_ path: String, seconds: Int, nanoseconds: Int) throws {
+        var time = timespec()
+        time.tv_sec = seconds
+        time.tv_nsec = nanoseconds
+        let times = [time, time]
+        #expect(utimensat(AT_FDCWD, path, times, 0) == 0)
     }
 
     @Test("a torn last line from a crash is ended before the next append, so the record after it is kept")
