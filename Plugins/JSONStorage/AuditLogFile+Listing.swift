@@ -11,9 +11,14 @@ extension AuditLogFile {
 
         var count: Int { sealedPaths.count + 1 }
 
-        /// The segment at `position`, opened; `nil` when it no longer exists (retention removed it).
+        /// The segment at `position`, opened; `nil` when it no longer exists (retention removed
+        /// it) or its path now names the segment at position 0: when retention removed every
+        /// sealed segment after the view was taken, the next seal renames the segment appended
+        /// to under the first sealed number again, and its records must not be read twice.
         func open(_ position: Int) throws -> AuditSegment? {
-            position == 0 ? appendedTo : try AuditSegment(path: sealedPaths[position - 1])
+            guard position > 0 else { return appendedTo }
+            guard let segment = try AuditSegment(path: sealedPaths[position - 1]) else { return nil }
+            return segment.identity == appendedTo?.identity ? nil : segment
         }
     }
 

@@ -76,6 +76,51 @@ struct AuditListingTests {
         try Self.expectSame(log, "after retention and an append")
     }
 
+    @Test("a listing that began before retention emptied the sealed segments and the next seal reused the first name reads no record twice")
+    func reusedSealedName() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 2048)
+        func record(_ number: Int) -> AuditRecord {
+            var record = Self.record(number, seed: 1)
+            record.time = Self.base.addingTimeInterval(Double(number))
+            return record
+        }
+        var number = 0
+        // Appended until the next append seals the segment appended to.
+        while log.sealed.existing().isEmpty || AppendOnlyFile.size(of: log.path) < 2048 {
+            try log.append([record(number)])
+            number += 1
+        }
+        func records(in segment: AuditSegment) throws -> [AuditRecord] {
+            var records: [AuditRecord] = []
+            _ = try segment.forEachLine(in: 0..<segment.length) { line, _ in
+                if let record = try? RecordLine.decode(AuditRecord.self, Data(line)) { records.append(record) }
+            }
+            return records
+        }
+        let view = try log.openForReading()
+        let firstSealed = try #require(log.sealed.existing().first).path
+        #expect(view.sealedPaths.contains(firstSealed))
+        let appendedTo = try records(in: try #require(view.appendedTo))
+        let all = try log.readAll()
+        // Retention removes every sealed segment (their records are older than the first one
+        // appended to), then the next append seals the segment appended to under that name.
+        let cutoff = try #require(appendedTo.first).time
+        #expect(try log.removeRecords(before: cutoff) == all.count - appendedTo.count)
+        #expect(log.sealed.existing().isEmpty)
+        try log.append([record(number)])
+        #expect(log.sealed.existing().map(\.path) == [firstSealed])
+
+        var ids: [String] = []
+        for position in 0..<view.count {
+            guard let segment = try view.open(position) else { continue }
+            ids += try records(in: segment).map(\.id)
+        }
+        #expect(ids.count == Set(ids).count, "a record read twice")
+        #expect(ids.sorted() == appendedTo.map(\.id).sorted())
+    }
+
     @Test("a listing that filters on time alone does not read the segments it cannot show; one that filters fields reads them all")
     func skipsSegments() throws {
         let directory = try TemporaryDirectory()
