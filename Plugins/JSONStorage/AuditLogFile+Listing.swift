@@ -49,8 +49,8 @@ extension AuditLogFile {
                 total += summary.count
                 continue
             }
-            _ = try segment.forEachLine(in: 0..<summary.end) { bytes, place in
-                guard let line = AuditLine(bytes, place: place), query.matches(line.probe) else { return }
+            try segment.forEachRecord(in: 0..<summary.end) { line, _ in
+                guard query.matches(line.probe) else { return }
                 total += 1
                 selection.offer(line, segment: position)
             }
@@ -62,7 +62,7 @@ extension AuditLogFile {
         for (position, indices) in Dictionary(grouping: chosen.indices, by: { chosen[$0].segment }) {
             guard let segment = try segments.open(position), segment.identity == identities[position] else { continue }
             for index in indices {
-                records[index] = try? RecordLine.decode(AuditRecord.self, Data(try segment.bytes(chosen[index].place)))
+                records[index] = try segment.record(at: chosen[index].place)
             }
         }
         return Page(items: records.compactMap { $0 }, total: total, request: query.page)

@@ -41,7 +41,13 @@ final class AuditLogFile: AuditTrail {
         try lock.withLock { appending in
             if AppendOnlyFile.size(of: path) >= segmentBytes { try seal() }
             if !appending.tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
-            try AppendOnlyFile.append(bytes, to: path)
+            do {
+                try AppendOnlyFile.append(bytes, to: path)
+            } catch {
+                // The failed append is cut off again, unless that failed too: look next time.
+                appending.tailIsWhole = false
+                throw error
+            }
             appending.tailIsWhole = true
         }
     }
@@ -61,35 +67,50 @@ final class AuditLogFile: AuditTrail {
         return pread(descriptor, &last, 1, size - 1) == 1 && last != UInt8(ascii: "\n")
     }
 
-    /// Every readable record, oldest first, read without holding up appends.
+    /// Every record, oldest first, read without holding up appends (damaged lines are left out,
+    /// as listings leave them out).
     func readAll() throws -> [AuditRecord] {
         let segments = try openForReading()
         var records: [AuditRecord] = []
         for position in (0..<segments.count).reversed() {
             guard let segment = try segments.open(position) else { continue }
-            _ = try segment.forEachLine(in: 0..<segment.length) { line, _ in
-                if let record = try? RecordLine.decode(AuditRecord.self, Data(line)) { records.append(record) }
-            }
+            try segment.forEachRecord(in: 0..<segment.length, whole: true) { line, _ in records.append(line.probe) }
         }
         return records
     }
 
-    /// Removes the records before `time` (records are appended in time order, so the segments
-    /// after the first one holding a later record are not read); returns how many.
+    /// Removes the records before `time`; returns how many. Records are appended in time
+    /// order, so segments are taken oldest first: sealed ones that hold only earlier records
+    /// are deleted, the first holding a later record is rewritten with the rest, and the ones
+    /// after it are not read. A sealed segment without a single readable record is deleted
+    /// when it was last written before `time` (so a damaged segment never stops retention).
     func removeRecords(before time: Date) throws -> Int {
         try withLock {
             var removed = 0
             var expired: [String] = []
-            for segment in segments {
-                guard let oldest = Self.firstRecord(in: segment), oldest.time < time else { break }
-                let records = try Self.records(in: segment)
-                let kept = records.filter { $0.time >= time }
-                removed += records.count - kept.count
-                if kept.isEmpty, segment != path {
-                    expired.append(segment)
+            for path in segments {
+                guard let segment = try AuditSegment(path: path) else { continue }
+                let isSealed = path != self.path
+                guard let oldest = try Self.oldestTime(in: segment) else {
+                    guard isSealed, segment.modified < time else { break }
+                    expired.append(path)
                     continue
                 }
-                try DurableFile(path: segment).write(Data(kept.map { $0.jsonLine + "\n" }.joined().utf8))
+                guard oldest < time else { break }
+                var kept: [UInt8] = []
+                try segment.forEachRecord(in: 0..<segment.length) { line, bytes in
+                    guard line.probe.time >= time else {
+                        removed += 1
+                        return
+                    }
+                    kept.append(contentsOf: bytes)
+                    kept.append(UInt8(ascii: "\n"))
+                }
+                if kept.isEmpty, isSealed {
+                    expired.append(path)
+                    continue
+                }
+                try DurableFile(path: path).write(Data(kept))
                 break
             }
             try sealed.remove(expired)
@@ -111,30 +132,18 @@ final class AuditLogFile: AuditTrail {
         try StoreFile.syncDirectory(sealed.directory)
     }
 
-    private static func records(in path: String) throws -> [AuditRecord] {
-        guard let data = try StoreFile.read(path) else { return [] }
-        return data.split(separator: UInt8(ascii: "\n")).compactMap { try? RecordLine.decode(AuditRecord.self, Data($0)) }
-    }
-
-    /// The segment's first record, read without loading the file.
-    private static func firstRecord(in path: String) -> AuditRecord? {
-        guard let descriptor = try? StoreFile.open(path, O_RDONLY) else { return nil }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var line = Data()
-        while let chunk = try? handle.read(upToCount: 4096), !chunk.isEmpty {
-            if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
-                line.append(chunk[chunk.startIndex..<newline])
-                break
+    /// The time of the segment's first record (the oldest: records are appended in time
+    /// order), reading no further than that record; `nil` when the segment holds none.
+    private static func oldestTime(in segment: AuditSegment) throws -> Date? {
+        var oldest: Date?
+        do {
+            try segment.forEachRecord(in: 0..<segment.length) { line, _ in
+                oldest = line.probe.time
+                throw FoundRecord()
             }
-            line.append(chunk)
-        }
-        return try? RecordLine.decode(AuditRecord.self, line)
+        } catch is FoundRecord {}
+        return oldest
     }
-}
 
-/// Reads one record per line (written by ``AuditRecord/jsonLine``).
-enum RecordLine {
-    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        try StoreJSON.decoder().decode(T.self, from: data)
-    }
+    private struct FoundRecord: Error {}
 }

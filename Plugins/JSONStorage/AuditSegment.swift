@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CoreFoundation  // stat and timespec members (MemberImportVisibility)
 import Foundation
 import MachineAuthCore
 
@@ -28,6 +29,10 @@ final class AuditSegment {
     let stamp: Stamp
     /// The bytes a reader reads: the file's length when it was opened.
     var length: Int { stamp.length }
+    /// When the file was last written, as of opening it.
+    var modified: Date {
+        Date(timeIntervalSince1970: Double(stamp.modifiedSeconds) + Double(stamp.modifiedNanoseconds) / 1e9)
+    }
     private let descriptor: Int32
     /// How much is read at a time: a segment is never held in memory whole.
     static let chunkBytes = 1 << 20

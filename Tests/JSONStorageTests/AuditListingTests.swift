@@ -94,8 +94,8 @@ struct AuditListingTests {
         }
         func records(in segment: AuditSegment) throws -> [AuditRecord] {
             var records: [AuditRecord] = []
-            _ = try segment.forEachLine(in: 0..<segment.length) { line, _ in
-                if let record = try? RecordLine.decode(AuditRecord.self, Data(line)) { records.append(record) }
+            try segment.forEachRecord(in: 0..<segment.length, whole: true) { line, _ in
+                records.append(line.probe)
             }
             return records
         }
@@ -219,6 +219,9 @@ struct AuditListingTests {
             good.replacingOccurrences(of: #""outcome":"success""#, with: #""outcome":"success","id":"dup""#),  // a key twice
             good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":7"#),  // details not an object
             good.replacingOccurrences(of: #""action":"#, with: #""\u0061ction":"#),     // an escaped key
+            good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"n":tru}"#),  // details not JSON inside
+            good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"n":9]"#),    // details closed by the wrong bracket
+            good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"a":"x","a":"y"}"#),  // a key twice in details
             #"{"id":"x","time":"2027-01-15T08:00:00.000Z","action":"a","actor_type":"agent","outcome":"success"}"#,  // no details
             "[1,2,3]", "{", "",
         ]
@@ -228,6 +231,7 @@ struct AuditListingTests {
         bytes.append(Data(marked.map { $0 == 0x01 ? 0x09 : $0 }) + [0x0A])  // a raw tab inside a string
         bytes.append(Data(marked.map { $0 == 0x01 ? 0xFF : $0 }) + [0x0A])  // a string that is not UTF-8
         let accented = Self.record(6, seed: 0).jsonLine.replacingOccurrences(of: #""outcome":"success""#, with: #""outcome":"réussi""#)
+            .replacingOccurrences(of: #""details":{"n":6}"#, with: #""details":{"scope":"réad","k":"", "q" : "x"}"#)
         bytes.append(Data(accented.utf8) + [0x0A])  // UTF-8 beyond ASCII: kept
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("store.json") + ".audit.jsonl"))
         try handle.seekToEnd()
@@ -237,7 +241,26 @@ struct AuditListingTests {
         let page = try log.page(AuditQuery(page: PageRequest(page: 1, limit: 500)))
         #expect(page.total == 7 && page.items.count == 7)
         #expect(Set(page.items.map(\.id)) == Set((0...6).map { Self.record($0, seed: 0).id }))
-        #expect(page.items.first { $0.id == Self.record(6, seed: 0).id }?.outcome == "réussi")
+        let accentedRecord = page.items.first { $0.id == Self.record(6, seed: 0).id }
+        #expect(accentedRecord?.outcome == "réussi")
+        #expect(accentedRecord?.details == ["scope": .string("réad"), "k": .string(""), "q": .string("x")])
+    }
+
+    @Test("after a failed append the next one looks at the tail again, so a line the failure left torn does not swallow its record")
+    func tornByFailedAppend() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"))
+        try log.append([Self.record(1, seed: 0)])
+        let kept = try Data(contentsOf: URL(fileURLWithPath: log.path))
+        try FileManager.default.removeItem(atPath: log.path)
+        try FileManager.default.createDirectory(atPath: log.path, withIntermediateDirectories: false)
+        #expect(throws: (any Error).self) { try log.append([Self.record(2, seed: 0)]) }
+        // What a write that failed half-way, and whose undoing failed too, leaves behind.
+        try FileManager.default.removeItem(atPath: log.path)
+        try (kept + Data(#"{"id":"r2","time":"20"#.utf8)).write(to: URL(fileURLWithPath: log.path))
+        try log.append([Self.record(3, seed: 0)])
+        #expect(try log.readAll().map(\.id) == [1, 3].map { Self.record($0, seed: 0).id })
     }
 
     @Test("a segment larger than a read is read a chunk at a time, lines across chunks included")

@@ -18,8 +18,7 @@ struct AuditSegmentTests {
     func retention() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1024)
-        for minute in 0..<40 { try log.append([Self.record(minute)]) }
+        let log = try Self.fortyMinutes(in: directory)
         let sealed = log.sealed.existing()
         #expect(sealed.count >= 4, "about 300 bytes a record, 1 KiB a segment")
         #expect(try log.readAll().map(\.id) == (0..<40).map { "r\($0)" }, "oldest first across segments")
@@ -34,5 +33,55 @@ struct AuditSegmentTests {
         #expect(try log.readAll().isEmpty && log.sealed.existing().isEmpty)
         try log.append([Self.record(99)])
         #expect(try log.readAll().map(\.id) == ["r99"])
+    }
+
+    /// A trail of one record a minute for 40 minutes, over segments of 1 KiB.
+    static func fortyMinutes(in directory: TemporaryDirectory) throws -> AuditLogFile {
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1024)
+        for minute in 0..<40 { try log.append([record(minute)]) }
+        return log
+    }
+
+    /// The ids of the records in the segment at `path`, in order.
+    static func ids(in path: String) throws -> [String] {
+        let segment = try #require(try AuditSegment(path: path))
+        var ids: [String] = []
+        try segment.forEachRecord(in: 0..<segment.length) { line, _ in ids.append(line.probe.id) }
+        return ids
+    }
+
+    @Test("retention reads past damaged lines: a segment whose first line is torn is still cut, and a sealed segment without one readable record goes once it was last written before the cutoff")
+    func retentionPastDamage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.fortyMinutes(in: directory)
+        let sealed = log.sealed.existing().map(\.path)
+        #expect(sealed.count >= 4)
+        let lost = try Self.ids(in: sealed[0])
+        // The oldest segment damaged whole; the next one torn at its first line by a crash
+        // just after it was begun (the next append ended the torn line).
+        try Data("{\"id\":\"r0\",\"time\":\n[]\n".utf8).write(to: URL(fileURLWithPath: sealed[0]))
+        let second = try Data(contentsOf: URL(fileURLWithPath: sealed[1]))
+        try (Data(#"{"action":"token.iss"#.utf8) + [0x0A] + second).write(to: URL(fileURLWithPath: sealed[1]))
+
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(30 * 60)) == 30 - lost.count)
+        #expect(try log.readAll().map(\.id) == (30..<40).map { "r\($0)" })
+        #expect(!FileManager.default.fileExists(atPath: sealed[0]), "the unreadable segment, last written before the cutoff, went")
+        #expect(try log.page(AuditQuery(page: PageRequest(page: 1, limit: 100))).total == 10)
+    }
+
+    @Test("a sealed segment without a readable record that was written after the cutoff stops retention, as a later record would")
+    func retentionStopsAtRecentDamage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.fortyMinutes(in: directory)
+        let sealed = log.sealed.existing().map(\.path)
+        try Data("not a record\n".utf8).write(to: URL(fileURLWithPath: sealed[0]))
+        let cutoff = Self.base.addingTimeInterval(30 * 60)
+        try AuditListingTests.setModified(sealed[0], seconds: Int(cutoff.timeIntervalSince1970) + 60, nanoseconds: 0)
+        let before = try log.readAll().map(\.id)
+        #expect(try log.removeRecords(before: cutoff) == 0)
+        #expect(try log.readAll().map(\.id) == before)
+        #expect(FileManager.default.fileExists(atPath: sealed[0]))
     }
 }
