@@ -17,18 +17,23 @@ final class AuditLogFile: AuditTrail {
     /// What the segments hold, for listings; sealed segments' summaries are saved in
     /// `<store>.audit-summaries.json`.
     let index: AuditSegmentIndex
-    /// Held for every change to the segments.
+    /// The segment appended to is cut in place while at most this large (see ``removeRecords(before:)``).
+    let inPlaceCutBytes: Int
+    /// Held for every append, seal and deletion, and for changes to the segment appended to.
     private let lock = Mutex(Appending())
+    /// Held by retention, one run at a time.
+    private let retention = Mutex(())
 
     private struct Appending {
         /// Whether the segment appended to is known to end with a whole line.
         var tailIsWhole = false
     }
 
-    init(storePath: String, segmentBytes: Int = 32 << 20) {
+    init(storePath: String, segmentBytes: Int = 32 << 20, inPlaceCutBytes: Int = 1 << 20) {
         path = storePath + ".audit.jsonl"
         sealed = NumberedFiles(storePath: storePath, kind: "audit")
         self.segmentBytes = segmentBytes
+        self.inPlaceCutBytes = inPlaceCutBytes
         index = AuditSegmentIndex(savedAt: storePath + ".audit-summaries.json")
     }
 
@@ -52,7 +57,7 @@ final class AuditLogFile: AuditTrail {
         }
     }
 
-    /// Runs `body` while no append, seal or retention change is under way.
+    /// Runs `body` while no append, seal or deletion is under way.
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         try lock.withLock { _ in try body() }
     }
@@ -84,52 +89,79 @@ final class AuditLogFile: AuditTrail {
     /// are deleted, the first holding a later record is rewritten with the rest, and the ones
     /// after it are not read. A sealed segment without a single readable record is deleted
     /// when it was last written before `time` (so a damaged segment never stops retention).
+    ///
+    /// Appends wait only for what is quick: renames and deletions, and the cutting of a segment
+    /// appended to of at most ``inPlaceCutBytes``. A larger one holding expired records is
+    /// sealed first and cut like the sealed ones, which nothing appends to, without the lock
+    /// (rewriting 32 MiB with its fsync takes a second or more on a slow disk).
     func removeRecords(before time: Date) throws -> Int {
-        try withLock {
+        try retention.withLock { _ in
             var removed = 0
             var expired: [String] = []
-            for path in segments {
-                guard let segment = try AuditSegment(path: path) else { continue }
-                let isSealed = path != self.path
-                guard let oldest = try Self.oldestTime(in: segment) else {
-                    guard isSealed, segment.modified < time else { break }
-                    expired.append(path)
-                    continue
+            var reachedLater = false
+            for path in sealed.existing().map(\.path) {
+                guard try Self.cut(path, before: time, removed: &removed) == .expired else {
+                    reachedLater = true
+                    break
                 }
-                guard oldest < time else { break }
-                var kept: [UInt8] = []
-                try segment.forEachRecord(in: 0..<segment.length) { line, bytes in
-                    guard line.probe.time >= time else {
-                        removed += 1
-                        return
-                    }
-                    kept.append(contentsOf: bytes)
-                    kept.append(UInt8(ascii: "\n"))
-                }
-                if kept.isEmpty, isSealed {
-                    expired.append(path)
-                    continue
-                }
-                try DurableFile(path: path).write(Data(kept))
-                break
+                expired.append(path)
             }
-            try sealed.remove(expired)
+            if !reachedLater {
+                let sealedNow = try withLock { () -> String? in
+                    guard AppendOnlyFile.size(of: path) > inPlaceCutBytes else {
+                        _ = try Self.cut(path, before: time, appendedTo: true, removed: &removed)
+                        return nil
+                    }
+                    guard let segment = try AuditSegment(path: path), let oldest = try Self.oldestTime(in: segment), oldest < time else { return nil }
+                    return try seal()
+                }
+                if let sealedNow, try Self.cut(sealedNow, before: time, removed: &removed) == .expired { expired.append(sealedNow) }
+            }
+            // Under the lock: a seal picks the number after the last sealed segment, so none
+            // may vanish while it looks.
+            try withLock { try sealed.remove(expired) }
             return removed
         }
     }
 
-    /// The sealed segments, oldest first, then the one appended to.
-    private var segments: [String] {
-        sealed.existing().map(\.path) + [path]
+    private enum Cut: Equatable {
+        /// Every record was before the cutoff: the (sealed) segment can go.
+        case expired
+        /// The segment holds records from the cutoff on, and is left with only those.
+        case holdsLater
     }
 
-    /// Ends the segment appended to; the next append starts a new one.
-    private func seal() throws {
+    /// Cuts the records before `time` out of the segment at `path` (adding how many to
+    /// `removed`); a segment `appendedTo` is rewritten even when nothing is left in it.
+    private static func cut(_ path: String, before time: Date, appendedTo: Bool = false, removed: inout Int) throws -> Cut {
+        guard let segment = try AuditSegment(path: path) else { return .expired }
+        guard let oldest = try oldestTime(in: segment) else {
+            return !appendedTo && segment.modified < time ? .expired : .holdsLater
+        }
+        guard oldest < time else { return .holdsLater }
+        var kept: [UInt8] = []
+        try segment.forEachRecord(in: 0..<segment.length) { line, bytes in
+            guard line.probe.time >= time else {
+                removed += 1
+                return
+            }
+            kept.append(contentsOf: bytes)
+            kept.append(UInt8(ascii: "\n"))
+        }
+        if kept.isEmpty, !appendedTo { return .expired }
+        try DurableFile(path: path).write(Data(kept))
+        return .holdsLater
+    }
+
+    /// Ends the segment appended to; the next append starts a new one. Returns its new path.
+    @discardableResult
+    private func seal() throws -> String {
         let target = sealed.path((sealed.existing().last?.number ?? 0) + 1)
         guard rename(path, target) == 0 else {
             throw StorageError.unavailable("cannot rename \(path) to \(target): \(String(cString: strerror(errno)))")
         }
         try StoreFile.syncDirectory(sealed.directory)
+        return target
     }
 
     /// The time of the segment's first record (the oldest: records are appended in time

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 @testable import JSONStorage
 import MachineAuthCore
@@ -33,6 +34,51 @@ struct AuditSegmentTests {
         #expect(try log.readAll().isEmpty && log.sealed.existing().isEmpty)
         try log.append([Self.record(99)])
         #expect(try log.readAll().map(\.id) == ["r99"])
+    }
+
+    @Test("retention seals a large segment appended to before cutting it, and appends go on in a new one")
+    func cutsLargeAppendedToAsSealed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1 << 20, inPlaceCutBytes: 512)
+        for minute in 0..<10 { try log.append([Self.record(minute)]) }
+        #expect(log.sealed.existing().isEmpty)
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(5 * 60)) == 5)
+        #expect(log.sealed.existing().count == 1, "the segment appended to was sealed, then cut")
+        #expect(try Self.ids(in: log.sealed.existing()[0].path) == (5..<10).map { "r\($0)" })
+        try log.append([Self.record(99)])
+        #expect(try Self.ids(in: log.path) == ["r99"])
+        #expect(try log.readAll().map(\.id) == (5..<10).map { "r\($0)" } + ["r99"])
+        #expect(try log.page(AuditQuery(page: PageRequest(page: 1, limit: 100))).total == 6)
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(50 * 60)) == 5)
+        #expect(log.sealed.existing().isEmpty)
+        #expect(try log.readAll().map(\.id) == ["r99"])
+    }
+
+    @Test("retention cuts a sealed segment while appends hold the lock; it waits only to delete")
+    func cutsSealedWithoutTheLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.fortyMinutes(in: directory)
+        let target = try #require(try log.sealed.existing().dropFirst().first { try Self.ids(in: $0.path).count >= 2 })
+        let before = try Self.ids(in: target.path)
+        let cutoff = try #require(Int(before[1].dropFirst()))
+        let finished = DispatchSemaphore(value: 0)
+        let cutWhileLocked = try log.withLock { () -> Bool in
+            DispatchQueue.global().async {
+                _ = try? log.removeRecords(before: Self.base.addingTimeInterval(Double(cutoff) * 60))
+                finished.signal()
+            }
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if try Self.ids(in: target.path) != before { return true }
+                usleep(10_000)
+            }
+            return false
+        }
+        finished.wait()
+        #expect(cutWhileLocked, "the sealed segment was cut while the append lock was held")
+        #expect(try log.readAll().map(\.id) == (cutoff..<40).map { "r\($0)" })
     }
 
     /// A trail of one record a minute for 40 minutes, over segments of 1 KiB.
