@@ -33,6 +33,25 @@ extension AuditLogFile {
     /// segments are counted from their summaries; other filters scan every segment in the
     /// time range. Memory follows the page's offset (a sort key per record before the page).
     func page(_ query: AuditQuery) throws -> Page<AuditRecord> {
+        try page(query, betweenPasses: {})
+    }
+
+    /// How often a page is read before one is returned that lacks records retention removed
+    /// between its two passes.
+    static let pageAttempts = 3
+
+    /// ``page(_:)``, calling `betweenPasses` after each count (tests change the trail there).
+    /// When retention rewrote a segment between the passes, the page is read again, so its
+    /// items and total agree.
+    func page(_ query: AuditQuery, betweenPasses: () throws -> Void) throws -> Page<AuditRecord> {
+        for attempt in 1...Self.pageAttempts {
+            if let page = try readPage(query, betweenPasses: betweenPasses, complete: attempt < Self.pageAttempts) { return page }
+        }
+        preconditionFailure("the last attempt returns a page")
+    }
+
+    /// One reading of the page; `nil` when it must be `complete` and a record it chose is gone.
+    private func readPage(_ query: AuditQuery, betweenPasses: () throws -> Void, complete: Bool) throws -> Page<AuditRecord>? {
         let segments = try openForReading()
         var identities: [AuditSegment.Identity?] = Array(repeating: nil, count: segments.count)
         var selection = AuditSelection(wanted: query.page.offset + query.page.limit)
@@ -56,11 +75,15 @@ extension AuditLogFile {
             }
         }
         index.keep(appendedTo: identities[0], sealed: identities.dropFirst().compactMap { $0 })
+        try betweenPasses()
         let chosen = Array(selection.ranked().dropFirst(query.page.offset).prefix(query.page.limit))
         var records = [AuditRecord?](repeating: nil, count: chosen.count)
         // One segment open at a time; one rewritten by retention since it was read is skipped.
         for (position, indices) in Dictionary(grouping: chosen.indices, by: { chosen[$0].segment }) {
-            guard let segment = try segments.open(position), segment.identity == identities[position] else { continue }
+            guard let segment = try segments.open(position), segment.identity == identities[position] else {
+                if complete { return nil }
+                continue
+            }
             for index in indices {
                 records[index] = try segment.record(at: chosen[index].place)
             }

@@ -81,6 +81,24 @@ struct AuditSegmentTests {
         #expect(try log.readAll().map(\.id) == (cutoff..<40).map { "r\($0)" })
     }
 
+    @Test("a page whose segment retention rewrote between its count and its reading is read again, so its items and total agree")
+    func rereadAfterRetention() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.fortyMinutes(in: directory)
+        let target = try #require(try log.sealed.existing().first { try Self.ids(in: $0.path).count >= 2 })
+        let cutoff = try #require(Int(try Self.ids(in: target.path)[1].dropFirst()))
+        let query = AuditQuery(page: PageRequest(page: 1, limit: 100))
+        var passes = 0
+        let page = try log.page(query) {
+            passes += 1
+            if passes == 1 { _ = try log.removeRecords(before: Self.base.addingTimeInterval(Double(cutoff) * 60)) }
+        }
+        #expect(passes == 2)
+        #expect(page.total == 40 - cutoff && page.items.count == page.total)
+        #expect(page.items.map(\.id) == (cutoff..<40).reversed().map { "r\($0)" })
+    }
+
     /// A trail of one record a minute for 40 minutes, over segments of 1 KiB.
     static func fortyMinutes(in directory: TemporaryDirectory) throws -> AuditLogFile {
         let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1024)
