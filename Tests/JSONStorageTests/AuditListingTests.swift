@@ -35,8 +35,8 @@ struct AuditListingTests {
                 queries.append(AuditQuery(from: from, to: to, page: page))
                 queries.append(AuditQuery(agentID: "a1", from: from, to: to, page: page))
                 queries.append(AuditQuery(action: "token.*", actorID: "root", from: from, to: to, page: page))
-                queries.append(AuditQuery(organizationID: "o1", page: page))
             }
+            queries.append(AuditQuery(organizationID: "o1", page: page))
         }
         return queries
     }
@@ -170,6 +170,36 @@ struct AuditListingTests {
         try Self.expectSame(fresh, "after a damaged summaries file", queries: Array(Self.queries().prefix(8)))
         let rewritten = try Data(contentsOf: URL(fileURLWithPath: store + ".audit-summaries.json"))
         #expect(String(decoding: rewritten, as: UTF8.self).contains("\"inode\""))
+    }
+
+    @Test("saved summaries whose numbers cannot describe their file are not used", arguments: [
+        "count beyond end", "negative count", "end beyond length", "oldest after newest", "times without a count", "a count without times",
+    ])
+    func implausibleSummaries(damage: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = directory.file("store.json")
+        let log = AuditLogFile(storePath: store, segmentBytes: 2048)
+        for number in 0..<200 { try log.append([Self.record(number, seed: 0)]) }
+        _ = try log.page(AuditQuery())
+        let savedAt = URL(fileURLWithPath: store + ".audit-summaries.json")
+        var file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: savedAt)) as? [String: Any])
+        var segments = try #require(file["segments"] as? [[String: Any]])
+        #expect(segments.count == log.sealed.existing().count)
+        for index in segments.indices {
+            let end = try #require(segments[index]["end"] as? Int)
+            switch damage {
+            case "count beyond end": segments[index]["count"] = end + 1
+            case "negative count": segments[index]["count"] = -1
+            case "end beyond length": segments[index]["end"] = Int.max
+            case "oldest after newest": segments[index]["oldest"] = 4e9
+            case "times without a count": segments[index]["count"] = 0
+            default: segments[index]["oldest"] = nil
+            }
+        }
+        file["segments"] = segments
+        try JSONSerialization.data(withJSONObject: file).write(to: savedAt)
+        try Self.expectSame(AuditLogFile(storePath: store, segmentBytes: 2048), "saved summaries with \(damage)", queries: Array(Self.queries().prefix(8)))
     }
 
     /// Overwrites every record of the segment at `path` after its first line, keeping its length.
