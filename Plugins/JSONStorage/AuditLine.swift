@@ -91,8 +91,8 @@ struct AuditLine {
             }
         }
 
-        /// Each field's key as bytes, by raw value: keys are matched byte for byte (a
-        /// `String` comparison would take a key canonically equivalent to one of these for it).
+        /// Each field's key as bytes, by raw value: keys are matched byte for byte, which is
+        /// cheaper than comparing strings.
         private static let keyBytes: [[UInt8]] = allCases.map { Array($0.key.utf8) }
 
         init?(key: String) {

@@ -41,8 +41,9 @@ extension AuditLogFile {
     static let pageAttempts = 3
 
     /// ``page(_:)``, calling `betweenPasses` after each count (tests change the trail there).
-    /// When retention rewrote a segment between the passes, the page is read again, so its
-    /// items and total agree.
+    /// When retention rewrote or removed a sealed segment between the passes, the page is read
+    /// again, so its items and total agree. (The segment appended to is read through the file
+    /// opened for the view, so a page can still show records retention cut from it meanwhile.)
     func page(_ query: AuditQuery, betweenPasses: () throws -> Void) throws -> Page<AuditRecord> {
         for attempt in 1...Self.pageAttempts {
             if let page = try readPage(query, betweenPasses: betweenPasses, complete: attempt < Self.pageAttempts) { return page }
@@ -54,11 +55,13 @@ extension AuditLogFile {
     private func readPage(_ query: AuditQuery, betweenPasses: () throws -> Void, complete: Bool) throws -> Page<AuditRecord>? {
         let segments = try openForReading()
         var identities: [AuditSegment.Identity?] = Array(repeating: nil, count: segments.count)
+        var stamps: [AuditSegment.Stamp?] = Array(repeating: nil, count: segments.count)
         var selection = AuditSelection(wanted: query.page.offset + query.page.limit)
         var total = 0
         for position in 0..<segments.count {
             guard let segment = try segments.open(position) else { continue }
             identities[position] = segment.identity
+            stamps[position] = segment.stamp
             let summary = try index.summary(of: segment, sealed: position > 0)
             guard let oldest = summary.oldest, let newest = summary.newest else { continue }
             if let from = query.from, newest < from { continue }
@@ -78,9 +81,12 @@ extension AuditLogFile {
         try betweenPasses()
         let chosen = Array(selection.ranked().dropFirst(query.page.offset).prefix(query.page.limit))
         var records = [AuditRecord?](repeating: nil, count: chosen.count)
-        // One segment open at a time; one rewritten by retention since it was read is skipped.
+        // One segment open at a time; one rewritten by retention since it was read (another
+        // file, or the same inode reused with another length or time) is skipped.
         for (position, indices) in Dictionary(grouping: chosen.indices, by: { chosen[$0].segment }) {
-            guard let segment = try segments.open(position), segment.identity == identities[position] else {
+            guard let segment = try segments.open(position), segment.identity == identities[position],
+                segment.stamp == stamps[position]
+            else {
                 if complete { return nil }
                 continue
             }

@@ -27,6 +27,12 @@ final class AuditLogFile: AuditTrail {
     private struct Appending {
         /// Whether the segment appended to is known to end with a whole line.
         var tailIsWhole = false
+        /// Whether the directory entry of the segment appended to is known to be on disk (a
+        /// seal leaves the next append to create the file anew).
+        var entryIsDurable = false
+        /// The highest number this process sealed a segment as. Numbers are never used twice in
+        /// a process, so no reader's view can take a later segment for an earlier one.
+        var lastSealed = 0
     }
 
     init(storePath: String, segmentBytes: Int = 32 << 20, inPlaceCutBytes: Int = 1 << 20) {
@@ -44,7 +50,7 @@ final class AuditLogFile: AuditTrail {
             bytes.append(UInt8(ascii: "\n"))
         }
         try lock.withLock { appending in
-            if AppendOnlyFile.size(of: path) >= segmentBytes { try seal() }
+            if AppendOnlyFile.size(of: path) >= segmentBytes { try seal(&appending) }
             if !appending.tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             do {
                 try AppendOnlyFile.append(bytes, to: path)
@@ -54,6 +60,10 @@ final class AuditLogFile: AuditTrail {
                 throw error
             }
             appending.tailIsWhole = true
+            if !appending.entryIsDurable {
+                try StoreFile.syncDirectory(sealed.directory)
+                appending.entryIsDurable = true
+            }
         }
     }
 
@@ -99,21 +109,21 @@ final class AuditLogFile: AuditTrail {
             var removed = 0
             var expired: [String] = []
             var reachedLater = false
-            for path in sealed.existing().map(\.path) {
-                guard try Self.cut(path, before: time, removed: &removed) == .expired else {
-                    reachedLater = true
-                    break
+            for path in sealed.existing().map(\.path) where !reachedLater {
+                switch try Self.cut(path, before: time, removed: &removed) {
+                case .expired: expired.append(path)
+                case .missing: continue
+                case .holdsLater: reachedLater = true
                 }
-                expired.append(path)
             }
             if !reachedLater {
-                let sealedNow = try withLock { () -> String? in
+                let sealedNow = try lock.withLock { appending -> String? in
                     guard AppendOnlyFile.size(of: path) > inPlaceCutBytes else {
                         _ = try Self.cut(path, before: time, appendedTo: true, removed: &removed)
                         return nil
                     }
                     guard let segment = try AuditSegment(path: path), let oldest = try Self.oldestTime(in: segment), oldest < time else { return nil }
-                    return try seal()
+                    return try seal(&appending)
                 }
                 if let sealedNow, try Self.cut(sealedNow, before: time, removed: &removed) == .expired { expired.append(sealedNow) }
             }
@@ -125,47 +135,74 @@ final class AuditLogFile: AuditTrail {
     }
 
     private enum Cut: Equatable {
-        /// Every record was before the cutoff: the (sealed) segment can go.
+        /// Nothing in the (sealed) segment is from the cutoff on: every record was before it,
+        /// or it holds no readable record and was last written before it. It can go.
         case expired
-        /// The segment holds records from the cutoff on, and is left with only those.
+        /// The segment holds records from the cutoff on (or may: see ``cut(_:before:appendedTo:removed:)``),
+        /// and is left with only those.
         case holdsLater
+        /// The file is gone (someone else removed it).
+        case missing
     }
 
     /// Cuts the records before `time` out of the segment at `path` (adding how many to
-    /// `removed`); a segment `appendedTo` is rewritten even when nothing is left in it.
+    /// `removed`); a segment `appendedTo` is rewritten even when nothing is left in it. Lines
+    /// that are not records have no time of their own, but are in time order with the rest:
+    /// those before an expired record go with it, the others are kept as they are.
     private static func cut(_ path: String, before time: Date, appendedTo: Bool = false, removed: inout Int) throws -> Cut {
-        guard let segment = try AuditSegment(path: path) else { return .expired }
+        guard let segment = try AuditSegment(path: path) else { return .missing }
         guard let oldest = try oldestTime(in: segment) else {
             return !appendedTo && segment.modified < time ? .expired : .holdsLater
         }
         guard oldest < time else { return .holdsLater }
         var kept: [UInt8] = []
-        try segment.forEachRecord(in: 0..<segment.length) { line, bytes in
-            guard line.probe.time >= time else {
-                removed += 1
+        var keptRecords = 0
+        /// Lines that are not records, since the last record.
+        var unread: [UInt8] = []
+        _ = try segment.forEachLine(in: 0..<segment.length) { bytes, place in
+            guard let line = AuditLine(bytes, place: place) else {
+                unread.append(contentsOf: bytes)
+                unread.append(UInt8(ascii: "\n"))
                 return
             }
-            kept.append(contentsOf: bytes)
-            kept.append(UInt8(ascii: "\n"))
+            if line.probe.time < time {
+                removed += 1
+            } else {
+                kept.append(contentsOf: unread)
+                kept.append(contentsOf: bytes)
+                kept.append(UInt8(ascii: "\n"))
+                keptRecords += 1
+            }
+            unread.removeAll(keepingCapacity: true)
         }
-        if kept.isEmpty, !appendedTo { return .expired }
+        kept.append(contentsOf: unread)
+        if keptRecords == 0, unread.isEmpty, !appendedTo { return .expired }
         try DurableFile(path: path).write(Data(kept))
         return .holdsLater
     }
 
-    /// Ends the segment appended to; the next append starts a new one. Returns its new path.
-    @discardableResult
-    private func seal() throws -> String {
-        let target = sealed.path((sealed.existing().last?.number ?? 0) + 1)
+    /// Ends the segment appended to; the next append starts a new one. Returns its new path:
+    /// the number after the last sealed segment and after any this process sealed, never one
+    /// that names a file (a directory listing that failed must not lead to a sealed segment
+    /// being replaced).
+    private func seal(_ appending: inout Appending) throws -> String {
+        let number = max(sealed.existing().last?.number ?? 0, appending.lastSealed) + 1
+        let target = sealed.path(number)
+        var info = stat()
+        guard lstat(target, &info) != 0, errno == ENOENT else {
+            throw StorageError.unavailable("cannot seal \(path) as \(target): a file of that name is already there")
+        }
         guard rename(path, target) == 0 else {
             throw StorageError.unavailable("cannot rename \(path) to \(target): \(String(cString: strerror(errno)))")
         }
+        appending.lastSealed = number
+        appending.entryIsDurable = false
         try StoreFile.syncDirectory(sealed.directory)
         return target
     }
 
     /// The time of the segment's first record (the oldest: records are appended in time
-    /// order), reading no further than that record; `nil` when the segment holds none.
+    /// order), reading no further than the chunk that holds it; `nil` when the segment holds none.
     private static func oldestTime(in segment: AuditSegment) throws -> Date? {
         var oldest: Date?
         do {

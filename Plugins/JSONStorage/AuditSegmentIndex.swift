@@ -99,7 +99,8 @@ final class AuditSegmentIndex: Sendable {
     private func loadedSaved(_ state: inout State) -> [AuditSegment.Identity: SavedSummary] {
         if let saved = state.saved { return saved }
         let file = (try? DurableFile(path: savedAt).read()).flatMap { $0 }.flatMap { try? StoreJSON.decoder().decode(SavedFile.self, from: $0) }
-        let saved = Dictionary((file?.segments ?? []).map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let current = file?.version == SavedFile.currentVersion ? file?.segments ?? [] : []
+        let saved = Dictionary(current.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         state.saved = saved
         return saved
     }
@@ -126,8 +127,12 @@ final class AuditSegmentIndex: Sendable {
     }
 }
 
-/// The file of saved summaries: `{"segments": [...]}`, one entry per sealed segment.
+/// The file of saved summaries: `{"version": 2, "segments": [...]}`, one entry per sealed
+/// segment. A file of another version (or none: the first, whose counts took lines with
+/// invalid `details` for records) is not used.
 private struct SavedFile: Codable {
+    static let currentVersion = 2
+    var version: Int? = currentVersion
     var segments: [SavedSummary]
 }
 

@@ -76,8 +76,9 @@ struct AuditListingTests {
         try Self.expectSame(log, "after retention and an append")
     }
 
-    @Test("a listing that began before retention emptied the sealed segments and the next seal reused the first name reads no record twice")
-    func reusedSealedName() throws {
+    @Test("a listing that began before retention emptied the sealed segments, and cut the one appended to or not, reads no record twice after the next seal",
+          arguments: [0, 1])
+    func reusedSealedName(firstKept: Int) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 2048)
@@ -105,12 +106,17 @@ struct AuditListingTests {
         let appendedTo = try records(in: try #require(view.appendedTo))
         let all = try log.readAll()
         // Retention removes every sealed segment (their records are older than the first one
-        // appended to), then the next append seals the segment appended to under that name.
-        let cutoff = try #require(appendedTo.first).time
-        #expect(try log.removeRecords(before: cutoff) == all.count - appendedTo.count)
+        // appended to), and cuts the segment appended to when `firstKept` is 1 (a new file);
+        // then the next append seals that segment, under a number not used before.
+        let cutoff = appendedTo[firstKept].time
+        #expect(try log.removeRecords(before: cutoff) == all.count - appendedTo.count + firstKept)
         #expect(log.sealed.existing().isEmpty)
-        try log.append([record(number)])
-        #expect(log.sealed.existing().map(\.path) == [firstSealed])
+        while log.sealed.existing().isEmpty {
+            try log.append([record(number)])
+            number += 1
+        }
+        #expect(log.sealed.existing().count == 1)
+        #expect(!log.sealed.existing().map(\.path).contains(firstSealed))
 
         var ids: [String] = []
         for position in 0..<view.count {
@@ -252,6 +258,7 @@ struct AuditListingTests {
             good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"n":tru}"#),  // details not JSON inside
             good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"n":9]"#),    // details closed by the wrong bracket
             good.replacingOccurrences(of: #""details":{"n":9}"#, with: #""details":{"a":"x","a":"y"}"#),  // a key twice in details
+            good.replacingOccurrences(of: #""details":{"n":9}"#, with: "\"details\":{\"\u{E9}\":\"x\",\"e\u{301}\":\"y\"}"),  // é twice (NFC, NFD)
             #"{"id":"x","time":"2027-01-15T08:00:00.000Z","action":"a","actor_type":"agent","outcome":"success"}"#,  // no details
             "[1,2,3]", "{", "",
         ]

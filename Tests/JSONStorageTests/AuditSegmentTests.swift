@@ -99,6 +99,41 @@ struct AuditSegmentTests {
         #expect(page.items.map(\.id) == (cutoff..<40).reversed().map { "r\($0)" })
     }
 
+    @Test("retention keeps lines that are not records unless an expired record follows them")
+    func keepsUnreadableLinesAfterTheCutoff() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"))
+        func damage(_ text: String) throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data((text + "\n").utf8))
+            try handle.close()
+        }
+        for minute in 0..<3 { try log.append([Self.record(minute)]) }
+        try damage("older damage")
+        for minute in 3..<7 { try log.append([Self.record(minute)]) }
+        try damage("newer damage")
+        for minute in 7..<10 { try log.append([Self.record(minute)]) }
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(5 * 60)) == 5)
+        let text = try String(contentsOfFile: log.path, encoding: .utf8)
+        #expect(!text.contains("older damage") && text.contains("newer damage"))
+        #expect(try log.readAll().map(\.id) == (5..<10).map { "r\($0)" })
+    }
+
+    @Test("a large segment appended to whose records have all expired is sealed, cut to nothing and deleted")
+    func removesLargeAppendedToWhole() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1 << 20, inPlaceCutBytes: 512)
+        for minute in 0..<10 { try log.append([Self.record(minute)]) }
+        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(60 * 60)) == 10)
+        #expect(log.sealed.existing().isEmpty)
+        #expect(try log.readAll().isEmpty)
+        try log.append([Self.record(99)])
+        #expect(try log.readAll().map(\.id) == ["r99"])
+    }
+
     /// A trail of one record a minute for 40 minutes, over segments of 1 KiB.
     static func fortyMinutes(in directory: TemporaryDirectory) throws -> AuditLogFile {
         let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1024)
@@ -125,10 +160,12 @@ struct AuditSegmentTests {
         // The oldest segment damaged whole; the next one torn at its first line by a crash
         // just after it was begun (the next append ended the torn line).
         try Data("{\"id\":\"r0\",\"time\":\n[]\n".utf8).write(to: URL(fileURLWithPath: sealed[0]))
+        let cutoff = Self.base.addingTimeInterval(30 * 60)
+        try AuditListingTests.setModified(sealed[0], seconds: Int(cutoff.timeIntervalSince1970) - 60, nanoseconds: 0)
         let second = try Data(contentsOf: URL(fileURLWithPath: sealed[1]))
         try (Data(#"{"action":"token.iss"#.utf8) + [0x0A] + second).write(to: URL(fileURLWithPath: sealed[1]))
 
-        #expect(try log.removeRecords(before: Self.base.addingTimeInterval(30 * 60)) == 30 - lost.count)
+        #expect(try log.removeRecords(before: cutoff) == 30 - lost.count)
         #expect(try log.readAll().map(\.id) == (30..<40).map { "r\($0)" })
         #expect(!FileManager.default.fileExists(atPath: sealed[0]), "the unreadable segment, last written before the cutoff, went")
         #expect(try log.page(AuditQuery(page: PageRequest(page: 1, limit: 100))).total == 10)
