@@ -12,18 +12,13 @@ extension AuditLogFile {
         var count: Int { sealedPaths.count + 1 }
 
         /// The segment at `position`, opened; `nil` when it no longer exists (retention removed
-        /// it) or its path now names the segment at position 0: when retention removed every
-        /// sealed segment after the view was taken, the next seal renames the segment appended
-        /// to under the first sealed number again, and its records must not be read twice.
+        /// it) or its path now names the segment at position 0 (seals take numbers above every
+        /// one a view listed, so this is a second guard against reading its records twice).
         func open(_ position: Int) throws -> AuditSegment? {
             guard position > 0 else { return appendedTo }
             guard let segment = try AuditSegment(path: sealedPaths[position - 1]) else { return nil }
             return segment.identity == appendedTo?.identity ? nil : segment
         }
-    }
-
-    func openForReading() throws -> ReadingView {
-        try withLock { ReadingView(appendedTo: try AuditSegment(path: path), sealedPaths: sealed.existing().map(\.path).reversed()) }
     }
 
     /// One page of the records matching `query`, newest first (then by id, as the PostgreSQL

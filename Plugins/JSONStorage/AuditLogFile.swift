@@ -30,9 +30,9 @@ final class AuditLogFile: AuditTrail {
         /// Whether the directory entry of the segment appended to is known to be on disk (a
         /// seal leaves the next append to create the file anew).
         var entryIsDurable = false
-        /// The highest number this process sealed a segment as. Numbers are never used twice in
-        /// a process, so no reader's view can take a later segment for an earlier one.
-        var lastSealed = 0
+        /// The highest segment number this process sealed or listed for a reader. Seals take a
+        /// higher one, so no reader's view can take a later segment for one it listed.
+        var highestNumber = 0
     }
 
     init(storePath: String, segmentBytes: Int = 32 << 20, inPlaceCutBytes: Int = 1 << 20) {
@@ -51,6 +51,13 @@ final class AuditLogFile: AuditTrail {
         }
         try lock.withLock { appending in
             if AppendOnlyFile.size(of: path) >= segmentBytes { try seal(&appending) }
+            if !appending.entryIsDurable {
+                // The file first, its name on disk, then the records: a failure writes none.
+                guard let descriptor = try StoreFile.open(path, O_WRONLY | O_CREAT) else { throw StorageError.unavailable("cannot open \(path)") }
+                close(descriptor)
+                try StoreFile.syncDirectory(sealed.directory)
+                appending.entryIsDurable = true
+            }
             if !appending.tailIsWhole, Self.endsTorn(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             do {
                 try AppendOnlyFile.append(bytes, to: path)
@@ -60,10 +67,15 @@ final class AuditLogFile: AuditTrail {
                 throw error
             }
             appending.tailIsWhole = true
-            if !appending.entryIsDurable {
-                try StoreFile.syncDirectory(sealed.directory)
-                appending.entryIsDurable = true
-            }
+        }
+    }
+
+    /// The segments as a reader sees them now (see ``ReadingView``).
+    func openForReading() throws -> ReadingView {
+        try lock.withLock { appending in
+            let listed = sealed.existing()
+            appending.highestNumber = max(appending.highestNumber, listed.last?.number ?? 0)
+            return ReadingView(appendedTo: try AuditSegment(path: path), sealedPaths: listed.map(\.path).reversed())
         }
     }
 
@@ -119,7 +131,10 @@ final class AuditLogFile: AuditTrail {
             if !reachedLater {
                 let sealedNow = try lock.withLock { appending -> String? in
                     guard AppendOnlyFile.size(of: path) > inPlaceCutBytes else {
+                        // A cut replaces the file: its name is durable once the cut returns.
+                        appending.entryIsDurable = false
                         _ = try Self.cut(path, before: time, appendedTo: true, removed: &removed)
+                        appending.entryIsDurable = true
                         return nil
                     }
                     guard let segment = try AuditSegment(path: path), let oldest = try Self.oldestTime(in: segment), oldest < time else { return nil }
@@ -176,7 +191,9 @@ final class AuditLogFile: AuditTrail {
             unread.removeAll(keepingCapacity: true)
         }
         kept.append(contentsOf: unread)
-        if keptRecords == 0, unread.isEmpty, !appendedTo { return .expired }
+        // Unreadable lines after the last expired record of a sealed segment written before
+        // the cutoff are older than the cutoff too.
+        if keptRecords == 0, !appendedTo, unread.isEmpty || segment.modified < time { return .expired }
         try DurableFile(path: path).write(Data(kept))
         return .holdsLater
     }
@@ -186,16 +203,16 @@ final class AuditLogFile: AuditTrail {
     /// that names a file (a directory listing that failed must not lead to a sealed segment
     /// being replaced).
     private func seal(_ appending: inout Appending) throws -> String {
-        let number = max(sealed.existing().last?.number ?? 0, appending.lastSealed) + 1
+        let number = max(try sealed.listed().last?.number ?? 0, appending.highestNumber) + 1
         let target = sealed.path(number)
         var info = stat()
-        guard lstat(target, &info) != 0, errno == ENOENT else {
-            throw StorageError.unavailable("cannot seal \(path) as \(target): a file of that name is already there")
+        if lstat(target, &info) == 0 || errno != ENOENT {
+            throw StorageError.unavailable("cannot seal \(path) as \(target): a file of that name is there, or it cannot be checked")
         }
         guard rename(path, target) == 0 else {
             throw StorageError.unavailable("cannot rename \(path) to \(target): \(String(cString: strerror(errno)))")
         }
-        appending.lastSealed = number
+        appending.highestNumber = number
         appending.entryIsDurable = false
         try StoreFile.syncDirectory(sealed.directory)
         return target

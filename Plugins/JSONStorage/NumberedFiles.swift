@@ -26,7 +26,12 @@ struct NumberedFiles: Sendable {
     /// The files there are, lowest number first. Names that are not a plain number (of at most
     /// 12 digits) are not ours and are left alone.
     func existing() -> [(number: Int, path: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        (try? listed()) ?? []
+    }
+
+    /// ``existing()``, or an error when the directory cannot be listed.
+    func listed() throws -> [(number: Int, path: String)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         return names.compactMap { name -> (number: Int, path: String)? in
             guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return nil }
             let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)

@@ -121,6 +121,23 @@ struct AuditSegmentTests {
         #expect(try log.readAll().map(\.id) == (5..<10).map { "r\($0)" })
     }
 
+    @Test("a sealed segment whose records all expired goes with the unreadable lines after them when it was written before the cutoff")
+    func expiredWithTrailingDamage() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try Self.fortyMinutes(in: directory)
+        let first = try #require(log.sealed.existing().first).path
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: first))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("a line from elsewhere\n".utf8))
+        try handle.close()
+        let cutoff = Self.base.addingTimeInterval(30 * 60)
+        try AuditListingTests.setModified(first, seconds: Int(cutoff.timeIntervalSince1970) - 60, nanoseconds: 0)
+        #expect(try log.removeRecords(before: cutoff) == 30)
+        #expect(!FileManager.default.fileExists(atPath: first))
+        #expect(try log.readAll().map(\.id) == (30..<40).map { "r\($0)" })
+    }
+
     @Test("a large segment appended to whose records have all expired is sealed, cut to nothing and deleted")
     func removesLargeAppendedToWhole() throws {
         let directory = try TemporaryDirectory()
