@@ -220,6 +220,14 @@ struct AuditListingTests {
         try handle.close()
     }
 
+    /// Appends `bytes` to the file at `path` as they are, as a crash or a hand edit would.
+    static func appendRaw(_ bytes: Data, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+    }
+
     static func setModified(_ path: String, seconds: Int, nanoseconds: Int) throws {
         var time = timespec()
         time.tv_sec = seconds
@@ -234,10 +242,7 @@ struct AuditListingTests {
         defer { directory.remove() }
         let store = directory.file("store.json")
         try AuditLogFile(storePath: store).append([Self.record(1, seed: 0)])
-        let torn = try FileHandle(forWritingTo: URL(fileURLWithPath: store + ".audit.jsonl"))
-        try torn.seekToEnd()
-        try torn.write(contentsOf: Data(#"{"action":"token.iss"#.utf8))
-        try torn.close()
+        try Self.appendRaw(Data(#"{"action":"token.iss"#.utf8), to: store + ".audit.jsonl")
         let reopened = AuditLogFile(storePath: store)
         try reopened.append([Self.record(2, seed: 0)])
         try reopened.append([Self.record(3, seed: 0)])
@@ -272,10 +277,7 @@ struct AuditListingTests {
         let accented = Self.record(6, seed: 0).jsonLine.replacingOccurrences(of: #""outcome":"success""#, with: #""outcome":"réussi""#)
             .replacingOccurrences(of: #""details":{"n":6}"#, with: #""details":{"scope":"réad","k":"", "q" : "x"}"#)
         bytes.append(Data(accented.utf8) + [0x0A])  // UTF-8 beyond ASCII: kept
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("store.json") + ".audit.jsonl"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: bytes)
-        try handle.close()
+        try Self.appendRaw(bytes, to: directory.file("store.json") + ".audit.jsonl")
         try log.append([Self.record(5, seed: 0)])
         let page = try log.page(AuditQuery(page: PageRequest(page: 1, limit: 500)))
         #expect(page.total == 7 && page.items.count == 7)

@@ -40,8 +40,7 @@ struct AuditSegmentTests {
     func cutsLargeAppendedToAsSealed() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1 << 20, inPlaceCutBytes: 512)
-        for minute in 0..<10 { try log.append([Self.record(minute)]) }
+        let log = try Self.tenMinutesPastInPlaceCut(in: directory)
         #expect(log.sealed.existing().isEmpty)
         #expect(try log.removeRecords(before: Self.base.addingTimeInterval(5 * 60)) == 5)
         #expect(log.sealed.existing().count == 1, "the segment appended to was sealed, then cut")
@@ -104,12 +103,7 @@ struct AuditSegmentTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let log = AuditLogFile(storePath: directory.file("store.json"))
-        func damage(_ text: String) throws {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data((text + "\n").utf8))
-            try handle.close()
-        }
+        func damage(_ text: String) throws { try AuditListingTests.appendRaw(Data((text + "\n").utf8), to: log.path) }
         for minute in 0..<3 { try log.append([Self.record(minute)]) }
         try damage("older damage")
         for minute in 3..<7 { try log.append([Self.record(minute)]) }
@@ -127,10 +121,7 @@ struct AuditSegmentTests {
         defer { directory.remove() }
         let log = try Self.fortyMinutes(in: directory)
         let first = try #require(log.sealed.existing().first).path
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: first))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("a line from elsewhere\n".utf8))
-        try handle.close()
+        try AuditListingTests.appendRaw(Data("a line from elsewhere\n".utf8), to: first)
         let cutoff = Self.base.addingTimeInterval(30 * 60)
         try AuditListingTests.setModified(first, seconds: Int(cutoff.timeIntervalSince1970) - 60, nanoseconds: 0)
         #expect(try log.removeRecords(before: cutoff) == 30)
@@ -142,13 +133,20 @@ struct AuditSegmentTests {
     func removesLargeAppendedToWhole() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1 << 20, inPlaceCutBytes: 512)
-        for minute in 0..<10 { try log.append([Self.record(minute)]) }
+        let log = try Self.tenMinutesPastInPlaceCut(in: directory)
         #expect(try log.removeRecords(before: Self.base.addingTimeInterval(60 * 60)) == 10)
         #expect(log.sealed.existing().isEmpty)
         #expect(try log.readAll().isEmpty)
         try log.append([Self.record(99)])
         #expect(try log.readAll().map(\.id) == ["r99"])
+    }
+
+    /// A trail of one record a minute for 10 minutes in the segment appended to, which is
+    /// larger than retention cuts in place.
+    static func tenMinutesPastInPlaceCut(in directory: TemporaryDirectory) throws -> AuditLogFile {
+        let log = AuditLogFile(storePath: directory.file("store.json"), segmentBytes: 1 << 20, inPlaceCutBytes: 512)
+        for minute in 0..<10 { try log.append([record(minute)]) }
+        return log
     }
 
     /// A trail of one record a minute for 40 minutes, over segments of 1 KiB.
