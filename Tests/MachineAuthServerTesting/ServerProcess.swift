@@ -1,6 +1,5 @@
 public import Foundation
 import MachineAuthTesting
-import Synchronization
 
 /// The built `machineauth` binary, started as a child process on a free port.
 ///
@@ -41,7 +40,7 @@ public final class ServerProcess: Sendable {
     public static func start(
         arguments: [String] = [], environment: [String: String] = [:], directory: String? = nil, timeout: Double = 90
     ) async throws -> ServerProcess {
-        let output = OutputBuffer()
+        let output = try OutputBuffer()
         let process = try run(arguments: arguments, environment: ["PORT": "0", "HOST": "127.0.0.1"].merging(environment) { $1 },
                               directory: directory, output: output)
         let deadline = Date().addingTimeInterval(timeout)
@@ -56,10 +55,9 @@ public final class ServerProcess: Sendable {
 
     /// Runs the binary to completion (CLI commands) and returns its exit status and output.
     public static func runToCompletion(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> (status: Int32, output: String) {
-        let output = OutputBuffer()
+        let output = try OutputBuffer()
         let process = try run(arguments: arguments, environment: environment, directory: directory, output: output)
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.05)
         return (process.terminationStatus, output.text)
     }
 
@@ -90,13 +88,10 @@ public final class ServerProcess: Sendable {
         for key in ["PORT", "DATABASE_URL", "ADMIN_PASSWORD", "ENV", "MACHINEAUTH_CONFIG"] { merged[key] = nil }
         process.environment = merged.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
-        }
+        let file = try FileHandle(forWritingTo: output.url)
+        defer { try? file.close() }
+        process.standardOutput = file
+        process.standardError = file
         try process.run()
         return process
     }
@@ -111,7 +106,6 @@ public final class ServerProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             throw ProcessFailure(message: "server did not stop within \(timeout)s")
         }
-        try await Task.sleep(for: .milliseconds(100))
         return process.terminationStatus
     }
 
@@ -120,12 +114,23 @@ public final class ServerProcess: Sendable {
     }
 }
 
-/// Collects a child process's output.
+/// A child process's output (stdout and stderr), in a file of its own.
+///
+/// A file, not a pipe: once the child has exited, everything it wrote is in the file. A pipe's
+/// reader may still be behind, and its end of file can wait for any other child that inherited it.
 final class OutputBuffer: Sendable {
-    private let storage = Mutex("")
+    let url: URL
 
-    func append(_ text: String) { storage.withLock { $0 += text } }
-    var text: String { storage.withLock { $0 } }
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("machineauth-output-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw ProcessFailure(message: "cannot create \(url.path)")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    var text: String { (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
 
     /// The port from the start-up line (`listening on HOST:PORT`).
     var listeningPort: Int? {
