@@ -43,6 +43,16 @@ final class AuditLogFile: AuditTrail {
         index = AuditSegmentIndex(savedAt: storePath + ".audit-summaries.json")
     }
 
+    /// Deletes what a crash left of rewrites: temporary copies of the segments, sealed ones that
+    /// retention has since deleted included, and of the saved summaries.
+    func removeStaleTemporaries() {
+        let name = (path as NSString).lastPathComponent
+        let summaries = (index.savedAt as NSString).lastPathComponent
+        DurableFile.removeStaleTemporaries(in: sealed.directory) { [sealed] target in
+            target == name || target == summaries || sealed.number(named: target) != nil
+        }
+    }
+
     func append(_ records: [AuditRecord]) throws {
         var bytes = [UInt8]()
         for record in records {

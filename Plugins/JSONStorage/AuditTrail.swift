@@ -13,6 +13,12 @@ protocol AuditTrail: Sendable {
     func page(_ query: AuditQuery) throws -> Page<AuditRecord>
     /// Removes the records before `time`; returns how many.
     func removeRecords(before time: Date) throws -> Int
+    /// Deletes files a crash left behind; called when the store opens.
+    func removeStaleTemporaries()
+}
+
+extension AuditTrail {
+    func removeStaleTemporaries() {}
 }
 
 /// The audit trail of a memory-only store.

@@ -70,6 +70,7 @@ public final class JSONStorage: Storage {
         let processLock = try ProcessLock(path: path + ".lock")
         lock.withLock { $0 = processLock }
         file.removeStaleTemporaries()
+        auditLog.removeStaleTemporaries()
         HeapTrimmer.mapLargeAllocations()
         let loaded: JSONStoreState
         do {

@@ -33,11 +33,16 @@ struct NumberedFiles: Sendable {
     func listed() throws -> [(number: Int, path: String)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         return names.compactMap { name -> (number: Int, path: String)? in
-            guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return nil }
-            let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)
-            guard (1...12).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else { return nil }
-            return (number, path(number))
+            number(named: name[...]).map { ($0, path($0)) }
         }.sorted { $0.number < $1.number }
+    }
+
+    /// The number of the file called `name` (no directory), or `nil` when it is not one of these.
+    func number(named name: Substring) -> Int? {
+        guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return nil }
+        let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)
+        guard (1...12).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
     }
 
     /// Deletes `paths` and makes that durable.

@@ -104,7 +104,7 @@ struct JSONStorageDurabilityTests {
         }
     }
 
-    @Test("a torn temporary file from a crash is ignored and removed")
+    @Test("torn temporary files from a crash, of the store and of its audit files, are ignored and removed; other files are kept")
     func tornTemporary() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -114,10 +114,17 @@ struct JSONStorageDurabilityTests {
         let agent = F.agent("kept")
         try await first.insertAgent(agent)
         try await first.close()
-        let torn = directory.file("store.json.tmp-999-abcd")
-        try Data("{\"format\":\"machineauth-st".utf8).write(to: URL(fileURLWithPath: torn))
+        let torn = ["store.json.tmp-999-abcd", "store.json.audit.jsonl.tmp-999-abcd",
+                    "store.json.audit-00000007.jsonl.tmp-12-0f0f",  // a segment retention has since deleted
+                    "store.json.audit-summaries.json.tmp-5-beef"].map { directory.file($0) }
+        let others = ["other.json.tmp-999-abcd", "store.json.audit-x.jsonl.tmp-1-ab", "store.json.audit-00000007.jsonl.bak",
+                      "store.json.journal-00000001.jsonl.tmp-1-ab", "notes.tmp-1-ab"].map { directory.file($0) }
+        for file in torn + others {
+            try Data("{\"format\":\"machineauth-st".utf8).write(to: URL(fileURLWithPath: file))
+        }
         #expect(try await F.reopened(path) { try await $0.agent(id: agent.id) } != nil)
-        #expect(!FileManager.default.fileExists(atPath: torn))
+        for file in torn { #expect(!FileManager.default.fileExists(atPath: file), "\(file) is left") }
+        for file in others { #expect(FileManager.default.fileExists(atPath: file), "\(file) is not the store's and was removed") }
     }
 
     @Test("a corrupt store is a clear error and is never overwritten")

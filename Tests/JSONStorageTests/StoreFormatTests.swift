@@ -117,7 +117,7 @@ struct StoreFormatTests {
             }
         }
         for (garbage, range) in [("[1 2]", 0..<5), ("[1,", 0..<3), ("[\"a", 0..<3), ("}", 0..<1), ("[]]", 1..<3)] {
-            Array(garbage.utf8).withUnsafeBytes { buffer in
+            _ = Array(garbage.utf8).withUnsafeBytes { buffer in
                 #expect(throws: JSONScanner.Malformed.self) { _ = try JSONScanner.elements(of: range, in: buffer) }
             }
         }

@@ -59,8 +59,16 @@ public struct DurableFile: Sendable {
 
     /// Deletes temporary files left by a crash during a write.
     public func removeStaleTemporaries() {
+        let name = (path as NSString).lastPathComponent
+        Self.removeStaleTemporaries(in: directory) { $0 == name }
+    }
+
+    /// Deletes the temporary files in `directory` that a crash left while replacing a file whose
+    /// name `isTarget` accepts (`NAME.tmp-PID-RANDOM`), also of files that no longer exist.
+    public static func removeStaleTemporaries(in directory: String, isTarget: (Substring) -> Bool) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasPrefix(temporaryPrefix) {
+        for name in names {
+            guard let marker = name.range(of: ".tmp-", options: .backwards), isTarget(name[..<marker.lowerBound]) else { continue }
             unlink((directory as NSString).appendingPathComponent(name))
         }
     }
