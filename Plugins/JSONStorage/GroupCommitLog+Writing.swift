@@ -33,14 +33,27 @@ extension GroupCommitLog {
         }
     }
 
-    /// Under load, sleeps until the oldest queued append is about as old as a sync takes (see
-    /// ``CommitPacing``), so the appends arriving meanwhile share its sync.
+    /// Under load, sleeps while ``CommitPacing`` expects more appends soon, so they share the
+    /// sync; an append that makes the company enough wakes it early.
     func waitForCompany() {
-        let pause = state.withLock { state -> UInt64 in
-            guard let oldest = state.oldestQueuedAt else { return 0 }
-            return state.pacing.pause(oldestQueuedAt: oldest, now: DispatchTime.now().uptimeNanoseconds)
+        while true {
+            let pause = state.withLock { state -> UInt64 in
+                guard let oldest = state.oldestQueuedAt else { return 0 }
+                let pause = state.pacing.pause(oldestQueuedAt: oldest, queued: state.steps.count, now: DispatchTime.now().uptimeNanoseconds)
+                state.awaitingCompany = pause > 0
+                return pause
+            }
+            guard pause > 0 else { return }
+            if company.wait(timeout: .now() + .nanoseconds(Int(pause))) == .timedOut {
+                let woken = state.withLock { state -> Bool in
+                    defer { state.awaitingCompany = false }
+                    return !state.awaitingCompany
+                }
+                // An append signalled just as the wait timed out: take that signal now, so it
+                // does not end the next wait.
+                if woken { company.wait() }
+            }
         }
-        if pause > 0 { usleep(useconds_t(pause / 1000)) }
     }
 
     /// Writes a run of appends; `false` when that failed (a retry is scheduled).
@@ -55,7 +68,10 @@ extension GroupCommitLog {
         }
         run.removeAll(keepingCapacity: true)
         let took = DispatchTime.now().uptimeNanoseconds &- started
-        state.withLock { $0.pacing.synced(appends: appends, taking: took) }
+        state.withLock { state in
+            let load = state.load.sample(at: DispatchTime.now().uptimeNanoseconds)
+            state.pacing.synced(appends: appends, taking: took, load: load)
+        }
         appends = 0
         finish(through: ticket, with: .success(()))
         return true

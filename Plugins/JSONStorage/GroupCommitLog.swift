@@ -34,6 +34,9 @@ final class GroupCommitLog: Sendable {
         /// When the oldest queued append was queued (monotonic nanoseconds), while any is queued.
         var oldestQueuedAt: UInt64?
         var pacing = CommitPacing()
+        var load = ProcessLoad()
+        /// The writer is waiting for company (``GroupCommitLog/company`` wakes it).
+        var awaitingCompany = false
         var generation: Int
         var descriptor: Int32?
     }
@@ -42,6 +45,8 @@ final class GroupCommitLog: Sendable {
     let path: @Sendable (Int) -> String
     let directory: String
     let queue = DispatchQueue(label: "machineauth.json-storage.journal", qos: .userInitiated)
+    /// Wakes the writer waiting for company once ``CommitPacing/hasEnough(queued:)``.
+    let company = DispatchSemaphore(value: 0)
 
     /// Appends go to file `generation` (created when first written), then to later ones.
     init(generation: Int, directory: String, path: @escaping @Sendable (Int) -> String) {
@@ -55,12 +60,15 @@ final class GroupCommitLog: Sendable {
 
     /// Queues `bytes` after everything queued before; returns its ticket.
     func enqueue(_ bytes: [UInt8]) -> Int {
-        let (ticket, start) = state.withLock { state -> (Int, Bool) in
+        let (ticket, start, wake) = state.withLock { state -> (Int, Bool, Bool) in
             state.lastTicket += 1
             if state.oldestQueuedAt == nil { state.oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
             state.steps.append(.append(bytes, ticket: state.lastTicket))
-            return (state.lastTicket, startDraining(&state))
+            let wake = state.awaitingCompany && state.pacing.hasEnough(queued: state.steps.count)
+            if wake { state.awaitingCompany = false }
+            return (state.lastTicket, startDraining(&state), wake)
         }
+        if wake { company.signal() }
         if start { queue.async { self.drain() } }
         return ticket
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+import CoreFoundation
+#endif
 import Foundation
 @testable import JSONStorage
 import MachineAuthTesting
@@ -14,22 +18,86 @@ struct CommitPacingTests {
     func loneWriter() {
         var pacing = CommitPacing()
         for _ in 0..<100 { pacing.synced(appends: 1, taking: 500_000) }
-        #expect(pacing.pause(oldestQueuedAt: 1_000, now: 1_000) == 0)
+        #expect(pacing.pause(oldestQueuedAt: 1_000, queued: 1, now: 1_000) == 0)
     }
 
-    @Test("once syncs carry company, the writer waits until the oldest append is as old as a sync takes, never over the window")
+    @Test("once syncs carry company on a machine not kept busy, the writer waits until the oldest append is as old as a sync takes, never over the window")
     func underLoad() {
         var pacing = CommitPacing()
         for _ in 0..<20 { pacing.synced(appends: 3, taking: 400_000) }
         #expect(pacing.averageAppends >= CommitPacing.company)
         let sync = UInt64(pacing.averageSync)
         #expect((390_000...400_000).contains(sync))
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_000_000) == sync)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_100_000) == sync - 100_000)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 10_000_000 + sync) == 0)
-        #expect(pacing.pause(oldestQueuedAt: 10_000_000, now: 9_000_000) == 0, "a clock read out of order never makes a long wait")
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_000_000) == sync)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_100_000) == sync - 100_000)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_000_000 + sync) == 0)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 9_000_000) == 0, "a clock read out of order never makes a long wait")
         for _ in 0..<20 { pacing.synced(appends: 3, taking: 50_000_000) }
-        #expect(pacing.pause(oldestQueuedAt: 0, now: 0) == CommitPacing.window, "a slow disk never makes a write wait over the window")
+        #expect(pacing.pause(oldestQueuedAt: 0, queued: 1, now: 0) == CommitPacing.window, "a slow disk never makes a write wait over the window")
+    }
+
+    @Test("while the process keeps the cores busy, the writer waits the window, or until as many appends are queued as a recent sync carried")
+    func busy() {
+        var pacing = CommitPacing()
+        for _ in 0..<20 { pacing.synced(appends: 3, taking: 100_000, load: 0.9) }
+        #expect(pacing.load >= CommitPacing.busy)
+        #expect(pacing.enough == 3)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_000_000) == CommitPacing.window, "a sync's time is far shorter")
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 2, now: 11_500_000) == CommitPacing.window - 1_500_000)
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 2, now: 10_000_000 + CommitPacing.window) == 0)
+        #expect(!pacing.hasEnough(queued: 2))
+        #expect(pacing.hasEnough(queued: 3))
+        #expect(pacing.pause(oldestQueuedAt: 10_000_000, queued: 3, now: 10_000_000) == 0, "every writer of late is here: no one else is coming")
+        // A larger sync raises the bar at once; smaller ones lower it slowly (one append per eight syncs).
+        pacing.synced(appends: 12, taking: 100_000, load: 0.9)
+        #expect(pacing.enough == 12)
+        for _ in 0..<8 { pacing.synced(appends: 2, taking: 100_000, load: 0.9) }
+        #expect(pacing.enough == 11)
+        for _ in 0..<200 { pacing.synced(appends: 2, taking: 100_000, load: 0.9) }
+        #expect(pacing.enough == 2)
+        // The load falls: back to waiting about a sync's time.
+        for _ in 0..<20 { pacing.synced(appends: 2, taking: 100_000, load: 0.3) }
+        #expect(pacing.load < CommitPacing.busy)
+        #expect(!pacing.hasEnough(queued: 100))
+        #expect((90_000...100_000).contains(pacing.pause(oldestQueuedAt: 10_000_000, queued: 1, now: 10_000_000)))
+    }
+
+    @Test("a measured load outside 0…1 or not a number counts as its bound or not at all")
+    func loadBounds() {
+        var pacing = CommitPacing()
+        pacing.synced(appends: 2, taking: 1, load: .nan)
+        #expect(pacing.load == 0)
+        for _ in 0..<40 { pacing.synced(appends: 2, taking: 1, load: 1_000) }
+        #expect(pacing.load <= 1)
+        pacing.synced(appends: 2, taking: 1, load: -.infinity)
+        #expect(pacing.load > 0.9)
+        for _ in 0..<40 { pacing.synced(appends: 2, taking: 1, load: -5) }
+        #expect(pacing.load >= 0 && pacing.load < 0.01)
+    }
+
+    @Test("the process's load is the CPU time its threads used over the wall time, per core")
+    func processLoad() throws {
+        var load = ProcessLoad()
+        let start = DispatchTime.now().uptimeNanoseconds
+        #expect(load.sample(at: start) == nil, "the first sample only starts the interval")
+        #expect(load.sample(at: start + 1_000) == nil, "too short to tell")
+        let threadStart = Self.threadCPU()
+        var now = start
+        while now - start < 20_000_000 { now = DispatchTime.now().uptimeNanoseconds }
+        let spun = Self.threadCPU() - threadStart
+        let sampled = load.sample(at: now)
+        let share = try #require(sampled)
+        // The process used at least what this thread did, and never more than all the cores.
+        #expect(spun > 0)
+        #expect(share * load.cores * Double(now - start) >= Double(spun) * 0.9)
+        #expect(share <= 1.05)
+        #expect(load.sample(at: now - 1) == nil, "a clock read out of order starts over")
+    }
+
+    static func threadCPU() -> UInt64 {
+        var time = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 else { return 0 }
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     @Test("when the load goes away, a few lone syncs end the waiting; absurd counts are bounded")
@@ -38,7 +106,7 @@ struct CommitPacingTests {
         pacing.synced(appends: Int.max, taking: UInt64.max)
         #expect(pacing.averageAppends <= 10_000)
         for _ in 0..<40 { pacing.synced(appends: 1, taking: 400_000) }
-        #expect(pacing.pause(oldestQueuedAt: 0, now: 0) == 0)
+        #expect(pacing.pause(oldestQueuedAt: 0, queued: 1, now: 0) == 0)
     }
 
     @Test("concurrent writers share syncs, and every append is on disk, in ticket order, when its wait returns")
