@@ -34,16 +34,20 @@ extension GroupCommitLog {
     }
 
     /// Under load, sleeps while ``CommitPacing`` expects more appends soon, so they share the
-    /// sync; an append that makes the company enough wakes it early.
+    /// sync; while busy, the append that makes the company enough wakes it early.
     func waitForCompany() {
         while true {
-            let pause = state.withLock { state -> UInt64 in
-                guard let oldest = state.oldestQueuedAt else { return 0 }
-                let pause = state.pacing.pause(oldestQueuedAt: oldest, queued: state.steps.count, now: DispatchTime.now().uptimeNanoseconds)
-                state.awaitingCompany = pause > 0
-                return pause
+            let (pause, wakeable) = state.withLock { state -> (UInt64, Bool) in
+                guard let oldest = state.oldestQueuedAt else { return (0, false) }
+                let pause = state.pacing.pause(oldestQueuedAt: oldest, queued: state.queuedAppends, now: DispatchTime.now().uptimeNanoseconds)
+                state.awaitingCompany = pause > 0 && state.pacing.load >= CommitPacing.busy
+                return (pause, state.awaitingCompany)
             }
             guard pause > 0 else { return }
+            guard wakeable else {
+                usleep(useconds_t(pause / 1000))
+                continue
+            }
             if company.wait(timeout: .now() + .nanoseconds(Int(pause))) == .timedOut {
                 let woken = state.withLock { state -> Bool in
                     defer { state.awaitingCompany = false }
@@ -68,9 +72,9 @@ extension GroupCommitLog {
         }
         run.removeAll(keepingCapacity: true)
         let took = DispatchTime.now().uptimeNanoseconds &- started
+        let (wall, cpu) = (DispatchTime.now().uptimeNanoseconds, ProcessLoad.processCPUTime())
         state.withLock { state in
-            let load = state.load.sample(at: DispatchTime.now().uptimeNanoseconds)
-            state.pacing.synced(appends: appends, taking: took, load: load)
+            state.pacing.synced(appends: appends, taking: took, load: cpu.flatMap { state.load.sample(wall: wall, cpu: $0) })
         }
         appends = 0
         finish(through: ticket, with: .success(()))
@@ -83,7 +87,7 @@ extension GroupCommitLog {
                 state.draining = false
                 return nil
             }
-            defer { (state.steps, state.oldestQueuedAt) = ([], nil) }
+            defer { (state.steps, state.queuedAppends, state.oldestQueuedAt) = ([], 0, nil) }
             return state.steps
         }
     }
@@ -115,6 +119,7 @@ extension GroupCommitLog {
         state.withLock { state in
             Self.endFile(&state)
             state.steps = unwritten + state.steps
+            state.queuedAppends += unwritten.count { if case .append = $0 { true } else { false } }
             state.failedTicket = max(state.failedTicket, ticket)
             state.failure = error
         }

@@ -24,6 +24,8 @@ final class GroupCommitLog: Sendable {
 
     struct State {
         var steps: [Step] = []
+        /// How many of `steps` are appends.
+        var queuedAppends = 0
         var lastTicket = 0
         var durableTicket = 0
         /// Tickets up to this one failed and are not durable yet (they are retried in a new file).
@@ -33,7 +35,7 @@ final class GroupCommitLog: Sendable {
         var draining = false
         /// When the oldest queued append was queued (monotonic nanoseconds), while any is queued.
         var oldestQueuedAt: UInt64?
-        var pacing = CommitPacing()
+        var pacing: CommitPacing
         var load = ProcessLoad()
         /// The writer is waiting for company (``GroupCommitLog/company`` wakes it).
         var awaitingCompany = false
@@ -48,9 +50,10 @@ final class GroupCommitLog: Sendable {
     /// Wakes the writer waiting for company once ``CommitPacing/hasEnough(queued:)``.
     let company = DispatchSemaphore(value: 0)
 
-    /// Appends go to file `generation` (created when first written), then to later ones.
-    init(generation: Int, directory: String, path: @escaping @Sendable (Int) -> String) {
-        state = Mutex(State(generation: generation))
+    /// Appends go to file `generation` (created when first written), then to later ones; an
+    /// append waits at most `window` nanoseconds for company (see ``CommitPacing``).
+    init(generation: Int, directory: String, window: UInt64 = CommitPacing.defaultWindow, path: @escaping @Sendable (Int) -> String) {
+        state = Mutex(State(pacing: CommitPacing(window: window), generation: generation))
         self.directory = directory
         self.path = path
     }
@@ -64,7 +67,8 @@ final class GroupCommitLog: Sendable {
             state.lastTicket += 1
             if state.oldestQueuedAt == nil { state.oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
             state.steps.append(.append(bytes, ticket: state.lastTicket))
-            let wake = state.awaitingCompany && state.pacing.hasEnough(queued: state.steps.count)
+            state.queuedAppends += 1
+            let wake = state.awaitingCompany && state.pacing.hasEnough(queued: state.queuedAppends)
             if wake { state.awaitingCompany = false }
             return (state.lastTicket, startDraining(&state), wake)
         }
